@@ -1,0 +1,408 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { addMonths, calendarDaysAfter, localTime } from '../domain/calendar.ts';
+import type { Ranking, RankInput } from '../domain/scoring.ts';
+import type { ProcedureTemplate } from '../domain/template.ts';
+import { appendAudit } from '../db/audit.ts';
+import type { Sql, TransactionSql } from '../db/sql.ts';
+import { rank } from '../scoring/index.ts';
+import { notify } from './notifications.ts';
+import { lockPhase, type PhaseRef } from './phases.ts';
+
+export interface StoredRanking {
+  revision: number;
+  seed: string;
+  ranking: Ranking;
+  /** Offers no juror could score (every juror declared a conflict) and that no chair scored. */
+  unscored: string[];
+}
+
+async function loadTemplate(tx: TransactionSql, ref: PhaseRef) {
+  const [row] = await tx<{ template: ProcedureTemplate }[]>`select template from competitions where id = ${ref.competitionId}`;
+  const template = row!.template;
+  const phase = template.phases.find((p) => p.key === ref.phaseKey);
+  if (!phase) throw ApplicationFailure.nonRetryable(`no phase ${ref.phaseKey} in the template`, 'not-found');
+  return { template, phase };
+}
+
+export async function latestRanking(tx: TransactionSql | Sql, ref: PhaseRef, round: number) {
+  const [row] = await tx<{ revision: number; seed: string; ranking: { ranking: Ranking; unscored: string[] } }[]>`
+    select revision, seed, ranking from gate_rankings
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and round = ${round}
+    order by revision desc limit 1`;
+  return row ? { revision: row.revision, seed: row.seed, ...row.ranking } : undefined;
+}
+
+/**
+ * Ranks the phase's active offers with the scoring module and stores the result as a new revision.
+ * The lot's seed names the competition, phase and round, so anyone can draw it again.
+ */
+async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): Promise<StoredRanking> {
+  const { phase } = await loadTemplate(tx, ref);
+  const offers = await tx<{ id: string; company_id: string; price: number | null; requested_amount: number }[]>`
+    select id, company_id, price, requested_amount from offers
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'
+    order by id`;
+  const scores = await tx<{ offer_id: string; juror_id: string; criterion: string; score: number; reason: string }[]>`
+    select s.offer_id, s.juror_id, s.criterion, s.score, s.reason from scores s join offers o on o.id = s.offer_id
+    where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and o.status = 'active'
+      and s.round = ${round}`;
+  const consensus = await tx<{ offer_id: string; criterion: string; score: number; reason: string }[]>`
+    select c.offer_id, c.criterion, c.score, c.reason from consensus_scores c join offers o on o.id = c.offer_id
+    where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and o.status = 'active'
+      and c.round = ${round}`;
+  const exclusions = await tx<{ offer_id: string; juror_id: string }[]>`
+    select d.offer_id, d.juror_id from conflict_declarations d join offers o on o.id = d.offer_id
+    where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and d.has_conflict`;
+
+  const scored = new Set<string>();
+  for (const s of scores) scored.add(`${s.offer_id}/${s.criterion}`);
+  for (const c of consensus) scored.add(`${c.offer_id}/${c.criterion}`);
+  const complete = (offerId: string) => phase.criteria.every((c) => scored.has(`${offerId}/${c.key}`));
+  const unscored = offers.filter((o) => !complete(o.id)).map((o) => o.id);
+  const rankable = new Set(offers.filter((o) => complete(o.id)).map((o) => o.id));
+
+  const [previous] = await tx<{ revision: number }[]>`
+    select coalesce(max(revision), 0)::int as revision from gate_rankings
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and round = ${round}`;
+  const revision = (previous?.revision ?? 0) + 1;
+  const seed = `${ref.competitionId}/${ref.phaseKey}/round-${round}`;
+  const input: RankInput = {
+    criteria: phase.criteria,
+    price: phase.price,
+    aggregation: phase.aggregation,
+    gate: phase.gate,
+    tieBreak: { order: phase.tieBreakOrder, seed },
+    offers: offers
+      .filter((o) => rankable.has(o.id))
+      .map((o) => ({
+        offerId: o.id,
+        company: o.company_id,
+        ...(o.price === null ? {} : { price: o.price }),
+        requestedAmount: o.requested_amount,
+      })),
+    scores: scores
+      .filter((s) => rankable.has(s.offer_id))
+      .map((s) => ({ offerId: s.offer_id, jurorId: s.juror_id, criterion: s.criterion, score: s.score, reason: s.reason })),
+    consensus: consensus
+      .filter((c) => rankable.has(c.offer_id))
+      .map((c) => ({ offerId: c.offer_id, criterion: c.criterion, score: c.score, reason: c.reason })),
+    exclusions: exclusions
+      .filter((e) => rankable.has(e.offer_id))
+      .map((e) => ({ offerId: e.offer_id, jurorId: e.juror_id })),
+  };
+  let ranking: Ranking;
+  try {
+    ranking = rank(input);
+  } catch (error) {
+    // Scores were validated when written; a refusal here means the template and the scores disagree,
+    // which retrying cannot fix and an officer must look at.
+    throw ApplicationFailure.nonRetryable(`ranking refused: ${(error as Error).message}`, 'ranking-refused');
+  }
+  await tx`
+    insert into gate_rankings (competition_id, phase_key, round, revision, seed, ranking)
+    values (${ref.competitionId}, ${ref.phaseKey}, ${round}, ${revision}, ${seed},
+            ${tx.json({ ranking, unscored } as never)})`;
+  await appendAudit(tx, {
+    competitionId: ref.competitionId,
+    actor: 'system',
+    action: 'gate.ranked',
+    data: {
+      phase: ref.phaseKey,
+      round,
+      revision,
+      seed,
+      selected: ranking.selection.selectedOfferIds,
+      ties: ranking.tieGroups.length,
+      unscored,
+    },
+  });
+  return { revision, seed, ranking, unscored };
+}
+
+function standingOf(ranking: Ranking, offerId: string) {
+  const entry = ranking.offers.find((o) => o.offerId === offerId);
+  if (!entry) return undefined;
+  return {
+    rank: entry.rank,
+    total: entry.total,
+    eligible: entry.eligible,
+    ineligibility: entry.ineligibility.map((i) => i.message),
+    selection: entry.selection.message,
+    criteria: entry.criteria.map((c) => ({ criterion: c.name, score: c.aggregate, points: c.points })),
+  };
+}
+
+export function createGateActivities({ sql }: { sql: Sql }) {
+  return {
+    async rankGate(input: PhaseRef & { round: number }) {
+      return sql.begin(async (tx) => {
+        await lockPhase(tx, input);
+        const { revision, ranking, unscored } = await rankAndStore(tx, input, input.round);
+        return {
+          revision,
+          selected: ranking.selection.selectedOfferIds.length,
+          needsConsensus: ranking.needsConsensus.length + unscored.length,
+        };
+      });
+    },
+
+    /**
+     * The officer's approval of the gate: the intended award decision, sent to every bidder with
+     * their own scores and the winners' relative advantages, and the start of the standstill.
+     */
+    async recordIntendedAward(input: PhaseRef & { round: number; officerId: string; at: string }) {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        const { template, phase: phaseTemplate } = await loadTemplate(tx, input);
+        const stored = await latestRanking(tx, input, input.round);
+        if (!stored) throw ApplicationFailure.nonRetryable('the gate has no ranking yet', 'no-ranking');
+        const standstillEndsAt = calendarDaysAfter(
+          new Date(input.at),
+          phaseTemplate.standstillDays,
+          template.calendar,
+        ).toISOString();
+        if (phase.state === 'standstill' && phase.intended_award_at) {
+          return { standstillEndsAt: (phase.standstill_ends_at as Date).toISOString() };
+        }
+        await tx`
+          update awards set status = 'revoked', updated_at = now()
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'intended'`;
+        const selected = stored.ranking.offers.filter((o) => o.selection.selected);
+        for (const offer of selected) {
+          await tx`
+            insert into awards (competition_id, phase_key, offer_id, company_id, amount, rank, status)
+            values (${input.competitionId}, ${input.phaseKey}, ${offer.offerId}, ${offer.company},
+                    ${offer.requestedAmount}, ${offer.rank}, 'intended')
+            on conflict (competition_id, phase_key, offer_id)
+            do update set status = 'intended', rank = excluded.rank, amount = excluded.amount, updated_at = now()`;
+        }
+        await tx`
+          update phases set state = 'standstill', intended_award_at = ${input.at},
+            standstill_ends_at = ${standstillEndsAt}, updated_at = now()
+          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: input.officerId,
+          action: 'award.intended',
+          data: {
+            phase: input.phaseKey,
+            round: input.round,
+            revision: stored.revision,
+            winners: selected.map((o) => o.offerId),
+            standstillEndsAt,
+          },
+        });
+        const winners = selected.map((o) => ({ company: o.company, rank: o.rank, total: o.total }));
+        await notify(
+          tx,
+          stored.ranking.offers.map((o) => ({
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: `company:${o.company}`,
+            kind: 'intended-award',
+            body: {
+              phase: input.phaseKey,
+              selected: o.selection.selected,
+              yourStanding: standingOf(stored.ranking, o.offerId),
+              winners,
+              standstillEndsAt: localTime(standstillEndsAt, template.calendar.timeZone),
+            },
+            dedupeKey: `intended:${input.competitionId}:${input.phaseKey}:${input.round}:${stored.revision}`,
+          })),
+        );
+        return { standstillEndsAt };
+      });
+    },
+
+    /** A winner withdrew in the standstill: the next eligible offer down the ranking moves up. */
+    async replaceWithdrawnWinner(input: PhaseRef & { round: number; offerId: string; at: string }) {
+      return sql.begin(async (tx) => {
+        await lockPhase(tx, input);
+        const withdrawn = await tx`
+          update awards set status = 'withdrawn', updated_at = now()
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
+            and offer_id = ${input.offerId} and status = 'intended'
+          returning offer_id`;
+        if (withdrawn.length === 0) return { movedUp: [] as string[] };
+        const { ranking, revision } = await rankAndStore(tx, input, input.round);
+        const holders = new Set(
+          (
+            await tx<{ offer_id: string }[]>`
+              select offer_id from awards where competition_id = ${input.competitionId}
+                and phase_key = ${input.phaseKey} and status = 'intended'`
+          ).map((a) => a.offer_id),
+        );
+        const movedUp = ranking.offers.filter((o) => o.selection.selected && !holders.has(o.offerId));
+        for (const offer of movedUp) {
+          await tx`
+            insert into awards (competition_id, phase_key, offer_id, company_id, amount, rank, status)
+            values (${input.competitionId}, ${input.phaseKey}, ${offer.offerId}, ${offer.company},
+                    ${offer.requestedAmount}, ${offer.rank}, 'intended')
+            on conflict (competition_id, phase_key, offer_id)
+            do update set status = 'intended', rank = excluded.rank, updated_at = now()`;
+        }
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: 'system',
+          action: 'award.moved-up',
+          data: { phase: input.phaseKey, withdrawn: input.offerId, movedUp: movedUp.map((o) => o.offerId), revision },
+        });
+        await notify(
+          tx,
+          movedUp.map((o) => ({
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: `company:${o.company}`,
+            kind: 'intended-award',
+            body: { phase: input.phaseKey, selected: true, movedUp: true, yourStanding: standingOf(ranking, o.offerId) },
+            dedupeKey: `moved-up:${input.competitionId}:${input.phaseKey}:${input.offerId}`,
+          })),
+        );
+        return { movedUp: movedUp.map((o) => o.offerId) };
+      });
+    },
+
+    async decideObjection(input: PhaseRef & {
+      officerId: string;
+      objectionId: string;
+      upheld: boolean;
+      reopen?: 'evaluation' | 'gate';
+      reason: string;
+      at: string;
+    }): Promise<void> {
+      await sql.begin(async (tx) => {
+        await lockPhase(tx, input);
+        const [objection] = await tx<{ company_id: string; decision: string | null }[]>`
+          select company_id, decision from objections
+          where id = ${input.objectionId} and competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
+        if (!objection) throw ApplicationFailure.nonRetryable(`objection ${input.objectionId} not found`, 'not-found');
+        if (objection.decision) return;
+        const decision = input.upheld ? 'upheld' : 'rejected';
+        await tx`
+          update objections set decision = ${decision}, reopen = ${input.upheld ? (input.reopen ?? null) : null},
+            decision_reason = ${input.reason}, decided_by = ${input.officerId}, decided_at = ${input.at}
+          where id = ${input.objectionId}`;
+        if (input.upheld) {
+          await tx`
+            update awards set status = 'revoked', updated_at = now()
+            where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'intended'`;
+        }
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: input.officerId,
+          action: 'objection.decided',
+          data: { phase: input.phaseKey, objection: input.objectionId, decision, reopen: input.reopen ?? null },
+        });
+        await notify(tx, [
+          {
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: input.upheld ? 'public' : `company:${objection.company_id}`,
+            kind: 'objection-decided',
+            body: { objection: input.objectionId, decision, reopen: input.reopen ?? null, reason: input.reason },
+            dedupeKey: `objection:${input.objectionId}`,
+          },
+        ]);
+      });
+    },
+
+    /**
+     * Makes the intended award final once the standstill has passed, unless an objection filed in
+     * time is still undecided: those come back so the workflow waits for the officer's decision.
+     */
+    async finalAward(input: PhaseRef & { executionMonths: number; at: string }) {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        if (phase.final_award_at) return { blockedBy: [] as string[] };
+        const open = await tx<{ id: string }[]>`
+          select id from objections where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
+            and decision is null`;
+        if (open.length > 0) return { blockedBy: open.map((o) => o.id) };
+        const { template } = await loadTemplate(tx, input);
+        const localDay = localTime(input.at, template.calendar.timeZone).local.slice(0, 10);
+        const dueDay = addMonths(localDay, input.executionMonths);
+        const deliverablesDueAt = `${dueDay}T${localTime(input.at, template.calendar.timeZone).local.slice(11)}`;
+        const finals = await tx<{ offer_id: string; company_id: string; amount: number }[]>`
+          update awards set status = 'final', updated_at = now(),
+            deliverable_status = ${input.executionMonths === 0 ? 'accepted' : 'pending'}
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'intended'
+          returning offer_id, company_id, amount`;
+        await tx`
+          update phases set state = ${input.executionMonths === 0 ? 'completed' : 'execution'},
+            final_award_at = ${input.at},
+            deliverables_due_at = ${input.executionMonths === 0 ? null : new Date(deliverablesDueAt)}, updated_at = now()
+          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: 'system',
+          action: 'award.final',
+          data: { phase: input.phaseKey, awards: finals.map((f) => ({ offer: f.offer_id, amount: f.amount })) },
+        });
+        await notify(
+          tx,
+          finals.map((f) => ({
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: `company:${f.company_id}`,
+            kind: 'final-award',
+            body: { phase: input.phaseKey, amount: f.amount, deliverablesDueAt: input.executionMonths ? deliverablesDueAt : null },
+            dedupeKey: `final:${input.competitionId}:${input.phaseKey}`,
+          })),
+        );
+        return { blockedBy: [] as string[] };
+      });
+    },
+
+    async countPendingDeliverables(input: PhaseRef) {
+      const [row] = await sql<{ pending: number }[]>`
+        select count(*)::int as pending from awards where competition_id = ${input.competitionId}
+          and phase_key = ${input.phaseKey} and status = 'final' and deliverable_status = 'pending'`;
+      return { pending: row?.pending ?? 0 };
+    },
+
+    async decideDeliverable(input: PhaseRef & {
+      officerId: string;
+      offerId: string;
+      accepted: boolean;
+      note: string;
+      at: string;
+    }) {
+      return sql.begin(async (tx) => {
+        await lockPhase(tx, input);
+        const [award] = await tx<{ company_id: string; deliverable_status: string }[]>`
+          select company_id, deliverable_status from awards where competition_id = ${input.competitionId}
+            and phase_key = ${input.phaseKey} and offer_id = ${input.offerId} and status = 'final'`;
+        if (!award) {
+          throw ApplicationFailure.nonRetryable(`offer ${input.offerId} has no final award in this phase`, 'not-found');
+        }
+        if (award.deliverable_status === 'pending') {
+          const status = input.accepted ? 'accepted' : 'rejected';
+          await tx`
+            update awards set deliverable_status = ${status}, deliverable_note = ${input.note},
+              deliverable_decided_by = ${input.officerId}, deliverable_decided_at = ${input.at}, updated_at = now()
+            where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and offer_id = ${input.offerId}`;
+          await appendAudit(tx, {
+            competitionId: input.competitionId,
+            actor: input.officerId,
+            action: 'deliverable.decided',
+            data: { phase: input.phaseKey, offer: input.offerId, status, note: input.note },
+          });
+          await notify(tx, [
+            {
+              competitionId: input.competitionId,
+              phaseKey: input.phaseKey,
+              recipient: `company:${award.company_id}`,
+              kind: 'deliverable-decided',
+              body: { phase: input.phaseKey, offer: input.offerId, status, note: input.note },
+              dedupeKey: `deliverable:${input.offerId}`,
+            },
+          ]);
+        }
+        const [row] = await tx<{ pending: number }[]>`
+          select count(*)::int as pending from awards where competition_id = ${input.competitionId}
+            and phase_key = ${input.phaseKey} and status = 'final' and deliverable_status = 'pending'`;
+        return { pending: row?.pending ?? 0 };
+      });
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Sql } from '../db/sql.ts';
+import { createCompetitionActivities } from './competitions.ts';
+import { createGateActivities } from './gates.ts';
+import { createPhaseActivities } from './phases.ts';
+
+export interface ActivityDeps {
+  sql: Sql;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createCompetitionActivities(deps),
+    ...createPhaseActivities(deps),
+    ...createGateActivities(deps),
+  };
+}
+
+export type CompetitionActivities = ReturnType<typeof createCompetitionActivities>;
+export type PhaseActivities = ReturnType<typeof createPhaseActivities> & ReturnType<typeof createGateActivities>;

@@ -1,0 +1,259 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { resolveSchedule } from '../domain/calendar.ts';
+import type { PhaseState } from '../domain/competition.ts';
+import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/schedule.ts';
+import type { Admission } from '../domain/template.ts';
+import { appendAudit } from '../db/audit.ts';
+import type { Sql, TransactionSql } from '../db/sql.ts';
+import { notify } from './notifications.ts';
+
+export interface PhaseRef {
+  competitionId: string;
+  phaseKey: string;
+}
+
+const MILESTONE_COLUMNS: Record<Milestone, string> = {
+  questionsClose: 'questions_close_at',
+  answersDue: 'answers_due_at',
+  submissionsClose: 'submissions_close_at',
+  evaluationClose: 'evaluation_close_at',
+  intendedAwardDue: 'intended_award_due_at',
+};
+
+/** Locks the phase row: offers and scores take a share lock on it, so a transition waits for them. */
+export async function lockPhase(tx: TransactionSql, ref: PhaseRef) {
+  const [phase] = await tx`
+    select * from phases where competition_id = ${ref.competitionId} and key = ${ref.phaseKey} for update`;
+  if (!phase) {
+    throw ApplicationFailure.nonRetryable(`phase ${ref.phaseKey} of ${ref.competitionId} does not exist`, 'not-found');
+  }
+  return phase;
+}
+
+export function createPhaseActivities({ sql }: { sql: Sql }) {
+  return {
+    /** Publishes the phase: resolves its deadlines from the publication instant and admits companies. */
+    async openPhase(input: PhaseRef & {
+      admission: Admission;
+      schedule: PhaseSchedule;
+      calendar: Calendar;
+      publishedAt: string;
+    }): Promise<Deadlines> {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        if (phase.state !== 'pending') {
+          return Object.fromEntries(
+            Object.entries(MILESTONE_COLUMNS).map(([m, column]) => [m, (phase[column] as Date).toISOString()]),
+          ) as Deadlines;
+        }
+        const deadlines = resolveSchedule(input.schedule, new Date(input.publishedAt), input.calendar);
+        if (input.admission.kind === 'winners-of') {
+          await tx`
+            insert into admissions (competition_id, phase_key, company_id, from_phase)
+            select competition_id, ${input.phaseKey}, company_id, phase_key from awards
+            where competition_id = ${input.competitionId} and phase_key = ${input.admission.phase}
+              and status = 'final' and deliverable_status = 'accepted'
+            on conflict do nothing`;
+        }
+        await tx`
+          update phases set state = 'questions-open', published_at = ${input.publishedAt},
+            questions_close_at = ${deadlines.questionsClose}, answers_due_at = ${deadlines.answersDue},
+            submissions_close_at = ${deadlines.submissionsClose}, evaluation_close_at = ${deadlines.evaluationClose},
+            intended_award_due_at = ${deadlines.intendedAwardDue}, updated_at = now()
+          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: 'system',
+          action: 'phase.published',
+          data: { phase: input.phaseKey, publishedAt: input.publishedAt, deadlines },
+        });
+        await notify(tx, [
+          {
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: 'public',
+            kind: 'phase-published',
+            body: { phase: input.phaseKey, deadlines },
+            dedupeKey: `published:${input.competitionId}:${input.phaseKey}`,
+          },
+        ]);
+        return deadlines;
+      });
+    },
+
+    async movePhase(input: PhaseRef & { to: PhaseState; at: string }): Promise<void> {
+      await sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        if (phase.state === input.to) return;
+        await tx`
+          update phases set state = ${input.to}, updated_at = now()
+          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: 'system',
+          action: 'phase.moved',
+          data: { phase: input.phaseKey, from: phase.state, to: input.to, at: input.at },
+        });
+      });
+    },
+
+    /** The nota van inlichtingen: every answer, without the asker's name, to everyone at once. */
+    async publishAnswers(input: PhaseRef & { at: string }): Promise<{ published: number }> {
+      return sql.begin(async (tx) => {
+        await lockPhase(tx, input);
+        const published = await tx<{ id: string; question: string; answer: string }[]>`
+          update questions set published_at = ${input.at}
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
+            and answer is not null and published_at is null
+          returning id, question, answer`;
+        const all = await tx<{ question: string; answer: string }[]>`
+          select question, answer from questions
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and published_at is not null
+          order by asked_at, id`;
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: 'system',
+          action: 'answers.published',
+          data: { phase: input.phaseKey, published: published.length },
+        });
+        await notify(tx, [
+          {
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: 'public',
+            kind: 'answers-published',
+            body: { phase: input.phaseKey, answers: all.map((q) => ({ question: q.question, answer: q.answer })) },
+            dedupeKey: `answers:${input.competitionId}:${input.phaseKey}:${input.at}`,
+          },
+        ]);
+        return { published: published.length };
+      });
+    },
+
+    /** Closes submissions and opens (or re-opens, after an upheld objection) the jury's scoring. */
+    async openEvaluation(input: PhaseRef & { round: number; evaluationCloseAt: string }) {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        if (phase.state !== 'evaluation' || phase.evaluation_round !== input.round) {
+          await tx`
+            update phases set state = 'evaluation', evaluation_round = ${input.round},
+              evaluation_close_at = ${input.evaluationCloseAt}, updated_at = now()
+            where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+          await tx`
+            update awards set status = 'revoked', updated_at = now()
+            where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'intended'`;
+          await appendAudit(tx, {
+            competitionId: input.competitionId,
+            actor: 'system',
+            action: 'evaluation.opened',
+            data: { phase: input.phaseKey, round: input.round, closesAt: input.evaluationCloseAt },
+          });
+        }
+        const [{ offers }] = (await tx`
+          select count(*)::int as offers from offers
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'active'`) as [
+          { offers: number },
+        ];
+        const jurors = await tx<{ juror_id: string }[]>`
+          select juror_id from phase_jurors where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
+        await notify(
+          tx,
+          jurors.map((j) => ({
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: `juror:${j.juror_id}`,
+            kind: 'evaluation-opened',
+            body: { phase: input.phaseKey, round: input.round, offers, closesAt: input.evaluationCloseAt },
+            dedupeKey: `evaluation:${input.competitionId}:${input.phaseKey}:${input.round}`,
+          })),
+        );
+        return { offers, jurors: jurors.length };
+      });
+    },
+
+    async remindJurors(input: PhaseRef & { round: number }): Promise<{ reminded: number }> {
+      return sql.begin(async (tx) => {
+        const late = await tx<{ juror_id: string }[]>`
+          select j.juror_id from phase_jurors j
+          where j.competition_id = ${input.competitionId} and j.phase_key = ${input.phaseKey}
+            and not exists (select 1 from juror_completions c where c.competition_id = j.competition_id
+              and c.phase_key = j.phase_key and c.juror_id = j.juror_id and c.round = ${input.round})`;
+        const [phase] = await tx`
+          select evaluation_close_at from phases where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+        await notify(
+          tx,
+          late.map((j) => ({
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: `juror:${j.juror_id}`,
+            kind: 'evaluation-reminder',
+            body: { phase: input.phaseKey, round: input.round, closesAt: phase?.evaluation_close_at },
+            dedupeKey: `reminder:${input.competitionId}:${input.phaseKey}:${input.round}`,
+          })),
+        );
+        return { reminded: late.length };
+      });
+    },
+
+    async extendDeadline(input: PhaseRef & {
+      officerId: string;
+      milestone: Milestone;
+      until: string;
+      reason: string;
+    }): Promise<void> {
+      await sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        const column = MILESTONE_COLUMNS[input.milestone];
+        const before = phase[column] as Date;
+        if (before.getTime() >= Date.parse(input.until)) return;
+        await tx`
+          update phases set ${tx({ [column]: input.until, updated_at: new Date() })}
+          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: input.officerId,
+          action: 'deadline.extended',
+          data: { phase: input.phaseKey, milestone: input.milestone, from: before.toISOString(), to: input.until, reason: input.reason },
+        });
+        await notify(tx, [
+          {
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: 'public',
+            kind: 'deadline-extended',
+            body: { phase: input.phaseKey, milestone: input.milestone, until: input.until, reason: input.reason },
+            dedupeKey: `extended:${input.competitionId}:${input.phaseKey}:${input.milestone}:${input.until}`,
+          },
+        ]);
+      });
+    },
+
+    /** Ends the phase and names the companies that may enter the next one. */
+    async closePhase(input: PhaseRef & {
+      outcome: 'completed' | 'no-award' | 'cancelled';
+      reason: string | null;
+      at: string;
+    }): Promise<{ qualified: string[] }> {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        if (phase.state !== input.outcome) {
+          await tx`
+            update phases set state = ${input.outcome}, outcome = ${input.reason}, updated_at = now()
+            where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+          await appendAudit(tx, {
+            competitionId: input.competitionId,
+            actor: 'system',
+            action: 'phase.closed',
+            data: { phase: input.phaseKey, outcome: input.outcome, reason: input.reason, at: input.at },
+          });
+        }
+        const qualified = await tx<{ company_id: string }[]>`
+          select company_id from awards
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
+            and status = 'final' and deliverable_status = 'accepted'
+          order by rank`;
+        return { qualified: qualified.map((q) => q.company_id) };
+      });
+    },
+  };
+}

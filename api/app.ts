@@ -1,0 +1,62 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { Client } from '@temporalio/client';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Sql } from '../db/sql.ts';
+import { authenticate, type AuthEnv, type TokenMap } from './auth.ts';
+import { classifyFailure } from './failures.ts';
+import { ProblemError, renderProblem, validationProblem } from './problem.ts';
+import { competitionRoutes } from './routes/competitions.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface AppDeps {
+  sql: Sql;
+  temporal: Client;
+  taskQueue: string;
+  tokens: TokenMap;
+  /** Whether the Temporal server has Phasegate's search attributes (the dev server and compose do). */
+  listInTemporalUi: boolean;
+}
+
+export type AppEnv = AuthEnv;
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationProblem(result.error);
+    },
+  });
+
+  app.use('*', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new ProblemError('payload-too-large', 'the body may be at most 2 MiB'); } }));
+  app.route('/', healthRoutes(deps));
+  app.use('/competitions/*', authenticate(deps.tokens));
+  app.use('/competitions', authenticate(deps.tokens));
+  app.route('/', competitionRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Phasegate',
+      version: '0.1.0',
+      description:
+        'Phased innovation competitions (SBIR) and the tender in ten days, run as durable workflows. ' +
+        'Errors are application/problem+json with a stable `type`.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  app.notFound((c) => renderProblem(c, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return renderProblem(c, error.problemType, error.detail, error.errors);
+    if (error instanceof HTTPException && error.status === 400) {
+      return renderProblem(c, 'validation-failed', error.message || 'the body is not valid JSON');
+    }
+    const known = classifyFailure(error);
+    if (known) return renderProblem(c, known.type, known.detail);
+    console.error(`unexpected error on ${c.req.method} ${c.req.path}:`, error);
+    return renderProblem(c, 'internal', 'an unexpected error occurred; it has been logged');
+  });
+  return app;
+}

@@ -1,0 +1,69 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+
+/** Stable problem types (RFC 9457); clients switch on these, never on the wording of `detail`. */
+export const PROBLEM_TYPES = {
+  'validation-failed': { status: 400, title: 'The request is not valid' },
+  'invalid-template': { status: 400, title: 'The procedure template is not valid' },
+  unauthenticated: { status: 401, title: 'A valid bearer token is needed' },
+  forbidden: { status: 403, title: 'Your role may not do this' },
+  'not-found': { status: 404, title: 'No such resource' },
+  'phase-closed': { status: 409, title: 'The phase does not accept this now' },
+  'deadline-passed': { status: 409, title: 'The deadline has passed' },
+  'not-admitted': { status: 403, title: 'The company is not admitted to this phase' },
+  'not-assigned': { status: 403, title: 'The juror is not assigned to this phase' },
+  'conflict-of-interest': { status: 403, title: 'The juror declared a conflict of interest for this offer' },
+  'conflict-not-declared': { status: 409, title: 'Declare conflicts of interest before seeing or scoring offers' },
+  'invalid-score': { status: 422, title: 'The score does not fit the criterion' },
+  'sealed': { status: 403, title: 'The offer is sealed until its opening' },
+  'refused': { status: 409, title: 'The competition refused this action' },
+  'duplicate': { status: 409, title: 'This already exists' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'Send application/json' },
+  'dependency-unavailable': { status: 503, title: 'A service Phasegate depends on is unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
+export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+export const problemTypeUri = (type: ProblemType) => `urn:phasegate:problem:${type}`;
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+/** Thrown anywhere in the API; rendered once, by the app's error handler, as problem+json. */
+export class ProblemError extends HTTPException {
+  constructor(
+    readonly problemType: ProblemType,
+    readonly detail: string,
+    readonly errors?: { path: string; message: string }[],
+  ) {
+    super(PROBLEM_TYPES[problemType].status, { message: detail });
+  }
+}
+
+export function fieldErrors(error: z.ZodError, prefix: (string | number)[] = []) {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path].map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+export function validationProblem(error: z.ZodError, type: ProblemType = 'validation-failed', prefix: (string | number)[] = []) {
+  const errors = fieldErrors(error, prefix);
+  return new ProblemError(type, errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+}
+
+export function renderProblem(c: Context, type: ProblemType, detail: string, errors?: Problem['errors']) {
+  const { status, title } = PROBLEM_TYPES[type];
+  const body: Problem = { type: problemTypeUri(type), title, status, detail, instance: c.req.path, ...(errors ? { errors } : {}) };
+  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { z } from 'zod';
+import {
+  COMPETITION_STATUSES,
+  LaunchCompetitionSchema,
+  competitionWorkflowId,
+  type CompetitionPlan,
+} from '../../domain/competition.ts';
+import { applyOverrides, ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
+import { verifyAudit } from '../../db/audit.ts';
+import { getCompetitionStatus, insertCompetition, listCompetitions } from '../../db/competitions.ts';
+import { findTemplate } from '../../db/templates.ts';
+import { cancelCompetitionUpdate } from '../../workflows/messages.ts';
+import type { AppDeps, AppEnv } from '../app.ts';
+import { requireRole } from '../auth.ts';
+import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { ProblemError, validationProblem } from '../problem.ts';
+
+const IdParam = z.object({ id: z.string().uuid() });
+const CompetitionStatusView = z.looseObject({
+  id: z.string().uuid(),
+  title: z.string(),
+  status: z.enum(COMPETITION_STATUSES),
+  currentPhase: z.string().nullable(),
+  phases: z.array(z.looseObject({ key: z.string(), state: z.string() })),
+});
+const CancelBody = z.object({ reason: z.string().trim().min(3).max(2000) });
+
+async function resolveTemplate(deps: AppDeps, body: z.infer<typeof LaunchCompetitionSchema>): Promise<ProcedureTemplate> {
+  const base = await findTemplate(deps.sql, body.procedure);
+  if (!base) throw new ProblemError('validation-failed', `procedure: no template "${body.procedure}"`, [
+    { path: 'procedure', message: `no template "${body.procedure}"` },
+  ]);
+  const { template, unknownPhases } = applyOverrides(base, body.overrides.phases);
+  if (unknownPhases.length) {
+    const errors = unknownPhases.map((k) => ({ path: `overrides.phases.${k}`, message: `the template has no phase "${k}"` }));
+    throw new ProblemError('validation-failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+  const parsed = ProcedureTemplateSchema.safeParse(template);
+  if (!parsed.success) throw validationProblem(parsed.error, 'invalid-template', ['template']);
+  const phaseKeys = new Set(parsed.data.phases.map((p) => p.key));
+  const strayJurors = Object.keys(body.jurors).filter((k) => !phaseKeys.has(k));
+  if (strayJurors.length) {
+    const errors = strayJurors.map((k) => ({ path: `jurors.${k}`, message: `the competition has no phase "${k}"` }));
+    throw new ProblemError('validation-failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+  return parsed.data;
+}
+
+export function competitionRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions',
+      tags: ['competitions'],
+      summary: 'Launch a competition (officer)',
+      description:
+        'Stores the competition and starts its workflow, which publishes the first phase. Send an ' +
+        '`Idempotency-Key` header to make a retried launch return the same competition.',
+      security: bearer,
+      request: {
+        body: jsonBody(LaunchCompetitionSchema),
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+      },
+      responses: {
+        201: jsonResponse(CompetitionStatusView, 'Launched'),
+        200: jsonResponse(CompetitionStatusView, 'Already launched with this idempotency key'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const body = c.req.valid('json');
+      const template = await resolveTemplate(deps, body);
+      const stored = await insertCompetition(deps.sql, {
+        id: randomUUID(),
+        title: body.title,
+        buyer: body.buyer,
+        challenge: body.challenge,
+        template,
+        jurors: body.jurors,
+        createdBy: principal.id,
+        idempotencyKey: c.req.valid('header')['idempotency-key'],
+      });
+      const plan: CompetitionPlan = {
+        competitionId: stored.id,
+        template,
+        listInTemporalUi: deps.listInTemporalUi,
+      };
+      try {
+        await deps.temporal.workflow.start('competitionWorkflow', {
+          workflowId: competitionWorkflowId(stored.id),
+          taskQueue: deps.taskQueue,
+          args: [plan],
+        });
+      } catch (error) {
+        // A retried launch finds its workflow already running: that is the outcome it wanted.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      const status = await getCompetitionStatus(deps.sql, stored.id);
+      c.header('location', `/competitions/${stored.id}`);
+      return c.json(status!, stored.created ? 201 : 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions',
+      tags: ['competitions'],
+      summary: 'List competitions, newest first',
+      security: bearer,
+      request: {
+        query: z.object({
+          status: z.enum(COMPETITION_STATUSES).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+      responses: {
+        200: jsonResponse(
+          z.object({ competitions: z.array(z.object({ id: z.string(), title: z.string(), status: z.enum(COMPETITION_STATUSES), currentPhase: z.string().nullable() })) }),
+          'Competitions',
+        ),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { status, limit } = c.req.valid('query');
+      return c.json({ competitions: [...(await listCompetitions(deps.sql, limit, status))] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}',
+      tags: ['competitions'],
+      summary: 'Status of a competition: phases, timeline with every deadline, counts, outcomes',
+      security: bearer,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(CompetitionStatusView, 'Status, read from Postgres'), ...problemResponses },
+    }),
+    async (c) => {
+      const status = await getCompetitionStatus(deps.sql, c.req.valid('param').id);
+      if (!status) throw new ProblemError('not-found', `no competition ${c.req.valid('param').id}`);
+      return c.json(status, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/cancel',
+      tags: ['competitions'],
+      summary: 'Cancel a competition with a reason (officer)',
+      security: bearer,
+      request: { params: IdParam, body: jsonBody(CancelBody) },
+      responses: { 200: jsonResponse(z.object({ cancelled: z.literal(true) }), 'Cancelled'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id } = c.req.valid('param');
+      if (!(await getCompetitionStatus(deps.sql, id))) throw new ProblemError('not-found', `no competition ${id}`);
+      const result = await deps.temporal.workflow
+        .getHandle(competitionWorkflowId(id))
+        .executeUpdate(cancelCompetitionUpdate, { args: [{ officerId: principal.id, reason: c.req.valid('json').reason }] });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/audit/verify',
+      tags: ['competitions'],
+      summary: 'Check the hash chain of the competition’s audit log',
+      security: bearer,
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(
+          z.object({ valid: z.boolean(), entries: z.number(), brokenAt: z.number().optional(), headHash: z.string().optional() }),
+          'Verification result',
+        ),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await getCompetitionStatus(deps.sql, id))) throw new ProblemError('not-found', `no competition ${id}`);
+      return c.json(await verifyAudit(deps.sql, id), 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,145 @@
+import type { CompetitionStatus, PhaseState } from '../domain/competition.ts';
+import type { ProcedureTemplate } from '../domain/template.ts';
+import { appendAudit } from './audit.ts';
+import type { Sql } from './sql.ts';
+
+export interface NewCompetition {
+  id: string;
+  title: string;
+  buyer: string;
+  challenge: string;
+  template: ProcedureTemplate;
+  jurors: Record<string, string[]>;
+  createdBy: string;
+  idempotencyKey?: string;
+}
+
+/**
+ * Stores a competition with its phases and juror assignments. Returns the id of the competition
+ * already stored under the same idempotency key, so a retried launch never makes a second one.
+ */
+export async function insertCompetition(sql: Sql, c: NewCompetition): Promise<{ id: string; created: boolean }> {
+  return sql.begin(async (tx) => {
+    const [inserted] = await tx<{ id: string }[]>`
+      insert into competitions (id, title, buyer, challenge, procedure, template, created_by, idempotency_key,
+                                current_phase)
+      values (${c.id}, ${c.title}, ${c.buyer}, ${c.challenge}, ${c.template.id}, ${tx.json(c.template as never)},
+              ${c.createdBy}, ${c.idempotencyKey ?? null}, ${c.template.phases[0]!.key})
+      on conflict (idempotency_key) do nothing
+      returning id`;
+    if (!inserted) {
+      const [existing] = await tx<{ id: string }[]>`
+        select id from competitions where idempotency_key = ${c.idempotencyKey ?? null}`;
+      return { id: existing!.id, created: false };
+    }
+    await tx`
+      insert into phases ${tx(
+        c.template.phases.map((p, position) => ({ competition_id: c.id, key: p.key, position, name: p.name })),
+      )}`;
+    const assignments = Object.entries(c.jurors).flatMap(([phaseKey, jurors]) =>
+      [...new Set(jurors)].map((jurorId) => ({ competition_id: c.id, phase_key: phaseKey, juror_id: jurorId })),
+    );
+    if (assignments.length) await tx`insert into phase_jurors ${tx(assignments)}`;
+    await appendAudit(tx, {
+      competitionId: c.id,
+      actor: c.createdBy,
+      action: 'competition.launched',
+      data: { title: c.title, procedure: c.template.id },
+    });
+    return { id: c.id, created: true };
+  });
+}
+
+export interface PhaseStatus {
+  key: string;
+  name: string;
+  position: number;
+  state: PhaseState;
+  evaluationRound: number;
+  outcome: string | null;
+  timeline: Record<string, string | null>;
+  counts: { offers: number; withdrawn: number; questions: number; jurors: number; scores: number };
+}
+
+export interface CompetitionStatusView {
+  id: string;
+  title: string;
+  buyer: string;
+  challenge: string;
+  procedure: string;
+  status: CompetitionStatus;
+  outcome: string | null;
+  currentPhase: string | null;
+  createdAt: string;
+  updatedAt: string;
+  phases: PhaseStatus[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export async function getCompetitionStatus(sql: Sql, id: string): Promise<CompetitionStatusView | undefined> {
+  const [c] = await sql`
+    select id, title, buyer, challenge, procedure, status, outcome, current_phase, created_at, updated_at
+    from competitions where id = ${id}`;
+  if (!c) return undefined;
+  const phases = await sql`
+    select p.*,
+      (select count(*)::int from offers o where o.competition_id = p.competition_id and o.phase_key = p.key
+         and o.status = 'active') as offers,
+      (select count(*)::int from offers o where o.competition_id = p.competition_id and o.phase_key = p.key
+         and o.status = 'withdrawn') as withdrawn,
+      (select count(*)::int from questions q where q.competition_id = p.competition_id and q.phase_key = p.key)
+         as questions,
+      (select count(*)::int from phase_jurors j where j.competition_id = p.competition_id and j.phase_key = p.key)
+         as jurors,
+      (select count(*)::int from scores s join offers o on o.id = s.offer_id
+         where o.competition_id = p.competition_id and o.phase_key = p.key) as scores
+    from phases p where p.competition_id = ${id} order by p.position`;
+  return {
+    id: c.id,
+    title: c.title,
+    buyer: c.buyer,
+    challenge: c.challenge,
+    procedure: c.procedure,
+    status: c.status,
+    outcome: c.outcome,
+    currentPhase: c.current_phase,
+    createdAt: iso(c.created_at)!,
+    updatedAt: iso(c.updated_at)!,
+    phases: phases.map((p) => ({
+      key: p.key,
+      name: p.name,
+      position: p.position,
+      state: p.state,
+      evaluationRound: p.evaluation_round,
+      outcome: p.outcome,
+      timeline: {
+        publishedAt: iso(p.published_at),
+        questionsCloseAt: iso(p.questions_close_at),
+        answersDueAt: iso(p.answers_due_at),
+        submissionsCloseAt: iso(p.submissions_close_at),
+        evaluationCloseAt: iso(p.evaluation_close_at),
+        intendedAwardDueAt: iso(p.intended_award_due_at),
+        intendedAwardAt: iso(p.intended_award_at),
+        standstillEndsAt: iso(p.standstill_ends_at),
+        finalAwardAt: iso(p.final_award_at),
+        deliverablesDueAt: iso(p.deliverables_due_at),
+      },
+      counts: {
+        offers: p.offers,
+        withdrawn: p.withdrawn,
+        questions: p.questions,
+        jurors: p.jurors,
+        scores: p.scores,
+      },
+    })),
+  };
+}
+
+export async function listCompetitions(sql: Sql, limit: number, status?: CompetitionStatus) {
+  return sql<{ id: string; title: string; status: CompetitionStatus; currentPhase: string | null }[]>`
+    select id, title, status, current_phase as "currentPhase" from competitions
+    where ${status ? sql`status = ${status}` : sql`true`}
+    order by created_at desc limit ${limit}`;
+}
+

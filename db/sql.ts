@@ -1,0 +1,15 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+export type TransactionSql = postgres.TransactionSql;
+
+export function createSql(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => undefined,
+    // numeric columns carry money and scores; they come back as JS numbers, which is exact for
+    // euros with cents and for scores on published scales.
+    types: { numeric: { to: 1700, from: [1700], serialize: (x: number) => String(x), parse: Number } },
+    connect_timeout: 5,
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { KeySchema } from './scoring.ts';
+import { ProcedureTemplateSchema } from './template.ts';
+
+/** The life of one phase; only the phase workflow moves it, always forward but for objections. */
+export const PHASE_STATES = [
+  'pending',
+  'questions-open',
+  'submissions-open',
+  'evaluation',
+  'consensus',
+  'gate',
+  'standstill',
+  'execution',
+  'completed',
+  'no-award',
+  'cancelled',
+] as const;
+export const PhaseStateSchema = z.enum(PHASE_STATES);
+export type PhaseState = z.infer<typeof PhaseStateSchema>;
+
+/** States in which companies may send, replace or withdraw offers. */
+export const OFFER_STATES: readonly PhaseState[] = ['questions-open', 'submissions-open'];
+
+export const COMPETITION_STATUSES = ['running', 'completed', 'no-award', 'cancelled'] as const;
+export const CompetitionStatusSchema = z.enum(COMPETITION_STATUSES);
+export type CompetitionStatus = z.infer<typeof CompetitionStatusSchema>;
+
+/** Checked loosely here; the merged template is validated as a whole (see applyOverrides). */
+const PhaseOverrideSchema = z.record(z.string(), z.unknown());
+
+export const LaunchCompetitionSchema = z.object({
+  title: z.string().trim().min(3).max(200),
+  buyer: z.string().trim().min(2).max(200),
+  challenge: z.string().trim().max(20_000).default(''),
+  /** A built-in template id (`sbir`, `tender-10-days`) or one an officer posted. */
+  procedure: KeySchema,
+  /** Values that replace the template's for this competition; `null` drops a phase. */
+  overrides: z
+    .object({
+      phases: z.record(KeySchema, PhaseOverrideSchema.nullable()).default({}),
+    })
+    .default({ phases: {} }),
+  /** Juror ids assigned to each phase, by phase key. */
+  jurors: z.record(KeySchema, z.array(z.string().min(1)).max(50)).default({}),
+});
+export type LaunchCompetition = z.infer<typeof LaunchCompetitionSchema>;
+export type LaunchCompetitionInput = z.input<typeof LaunchCompetitionSchema>;
+
+/** What the competition workflow is started with: everything it needs, decided at launch. */
+export const CompetitionPlanSchema = z.object({
+  competitionId: z.string().uuid(),
+  template: ProcedureTemplateSchema,
+  /** Set where the Temporal server has Phasegate's search attributes registered. */
+  listInTemporalUi: z.boolean().default(false),
+});
+export type CompetitionPlan = z.infer<typeof CompetitionPlanSchema>;
+
+export const competitionWorkflowId = (competitionId: string) => `competition-${competitionId}`;
+export const phaseWorkflowId = (competitionId: string, phaseKey: string) =>
+  `competition-${competitionId}-phase-${phaseKey}`;

@@ -1,0 +1,340 @@
+import { z } from 'zod';
+
+/** A key that names a criterion, phase or step in templates, URLs and SQL rows. */
+export const KeySchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, starting with a letter');
+
+export const ScaleSchema = z
+  .object({
+    min: z.number(),
+    max: z.number(),
+    step: z.number().positive(),
+  })
+  .refine((s) => s.max > s.min, { message: 'max must be greater than min', path: ['max'] });
+export type Scale = z.infer<typeof ScaleSchema>;
+
+export const CriterionSchema = z.object({
+  key: KeySchema,
+  name: z.string().min(1),
+  /** Share of the total points, in percent. */
+  weight: z.number().positive().max(100),
+  scale: ScaleSchema,
+  /** An aggregate score below this makes the offer ineligible. */
+  minimum: z.number().optional(),
+});
+export type Criterion = z.infer<typeof CriterionSchema>;
+
+export const PriceMethodSchema = z.discriminatedUnion('method', [
+  /** Price is not a criterion; quality alone ranks (SBIR pays a set amount per phase). */
+  z.object({ method: z.literal('none') }),
+  /** price points = weight x lowest price / price. Can reverse ranks when an offer is added. */
+  z.object({ method: z.literal('relative'), weight: z.number().positive().max(100) }),
+  /** Full points at the lowest price, zero at the budget, linear between. */
+  z.object({
+    method: z.literal('linear-to-budget'),
+    weight: z.number().positive().max(100),
+    budget: z.number().positive(),
+  }),
+  /** Gunnen op waarde: fictitious price = price - quality points x euros per point; lowest wins. */
+  z.object({ method: z.literal('value-for-money'), euroPerQualityPoint: z.number().positive() }),
+  /** Price is fixed or capped; quality alone ranks, an offer above the cap is ineligible. */
+  z.object({ method: z.literal('fixed-price'), maximumPrice: z.number().positive() }),
+  /** Quality points divided by price; highest wins. */
+  z.object({ method: z.literal('quality-price-ratio') }),
+]);
+export type PriceMethod = z.infer<typeof PriceMethodSchema>;
+
+export const AggregationSchema = z.object({
+  method: z.enum(['mean', 'median']).default('mean'),
+  /** Z-score each juror over the offers they scored, mapped back to the scale. */
+  normaliseJurors: z.boolean().default(false),
+  /** Jurors further apart than this on one offer and criterion flag it "needs consensus". */
+  spreadThreshold: z.number().positive().optional(),
+});
+export type Aggregation = z.infer<typeof AggregationSchema>;
+
+export const TieBreakStepSchema = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('criterion'), criterion: KeySchema }),
+  z.object({ by: z.literal('lower-price') }),
+  z.object({ by: z.literal('quality') }),
+]);
+export type TieBreakStep = z.infer<typeof TieBreakStepSchema>;
+
+export const GateRuleSchema = z.object({
+  awardSlots: z.number().int().min(0),
+  /** Total money for the phase's contracts, in euros. */
+  phaseBudget: z.number().min(0),
+  /** The most one offer may be paid, in euros. */
+  maxPerOffer: z.number().min(0),
+  /** Minimum quality, in percent of the maximum quality points. */
+  overallMinimum: z.number().min(0).max(100).default(0),
+  /** strict-order stops at the first offer that does not fit; skip-to-fit passes over it. */
+  selectionMode: z.enum(['strict-order', 'skip-to-fit']).default('strict-order'),
+});
+export type GateRule = z.infer<typeof GateRuleSchema>;
+
+/** The id of an offer within one competition, as stored with the offer. */
+export const OfferIdSchema = z.string().min(1);
+
+/** The id of a juror within one competition. */
+export const JurorIdSchema = z.string().min(1);
+
+/** Every score carries a written reason: a losing company is entitled to read why. */
+const ReasonSchema = z.string().regex(/\S/, 'a score needs a written reason');
+
+export const OfferForRankingSchema = z.object({
+  offerId: OfferIdSchema,
+  company: z.string().min(1),
+  /** The offered price in euros; every price method except 'none' needs it. */
+  price: z.number().positive().optional(),
+  /** What the company asks to be paid for this phase, in euros (whole cents); selection spends the budget on it. */
+  requestedAmount: z.number().min(0),
+});
+export type OfferForRanking = z.infer<typeof OfferForRankingSchema>;
+
+export const JurorScoreSchema = z.object({
+  offerId: OfferIdSchema,
+  jurorId: JurorIdSchema,
+  criterion: KeySchema,
+  score: z.number(),
+  reason: ReasonSchema,
+});
+export type JurorScore = z.infer<typeof JurorScoreSchema>;
+
+/** The chair's agreed score after a consensus meeting; it replaces the jurors' scores for that offer and criterion. */
+export const ConsensusScoreSchema = z.object({
+  offerId: OfferIdSchema,
+  criterion: KeySchema,
+  score: z.number(),
+  reason: ReasonSchema,
+});
+export type ConsensusScore = z.infer<typeof ConsensusScoreSchema>;
+
+/** A juror who declared a conflict of interest for an offer; any score of theirs on it is an error. */
+export const ConflictExclusionSchema = z.object({
+  jurorId: JurorIdSchema,
+  offerId: OfferIdSchema,
+});
+export type ConflictExclusion = z.infer<typeof ConflictExclusionSchema>;
+
+export const TieBreakSchema = z.object({
+  /** The published priority order; offers still tied after it go to a lot. */
+  order: z.array(TieBreakStepSchema).default(() => []),
+  /** Recorded with the ranking so anyone can redraw the lot. */
+  seed: z.string().min(1),
+});
+export type TieBreak = z.infer<typeof TieBreakSchema>;
+
+export const RankInputSchema = z.object({
+  criteria: z.array(CriterionSchema).min(1),
+  price: PriceMethodSchema,
+  aggregation: AggregationSchema.prefault({}),
+  gate: GateRuleSchema,
+  tieBreak: TieBreakSchema,
+  offers: z.array(OfferForRankingSchema),
+  scores: z.array(JurorScoreSchema),
+  consensus: z.array(ConsensusScoreSchema).default(() => []),
+  exclusions: z.array(ConflictExclusionSchema).default(() => []),
+});
+/** A rank input after parsing: defaults filled in. */
+export type RankInput = z.infer<typeof RankInputSchema>;
+/** A rank input as written in a file or request: fields with defaults may be left out. */
+export type RankInputDraft = z.input<typeof RankInputSchema>;
+
+/** The JSON Schema of a rank input as written (defaulted fields optional), for files and API clients. */
+export function rankInputJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(RankInputSchema, { io: 'input' });
+}
+
+export const AggregateSourceSchema = z.enum(['mean', 'median', 'consensus']);
+export type AggregateSource = z.infer<typeof AggregateSourceSchema>;
+
+export const JurorScoreExplanationSchema = z.object({
+  jurorId: JurorIdSchema,
+  raw: z.number(),
+  /** Present only when jurors are normalised. */
+  normalised: z.number().optional(),
+  reason: z.string(),
+});
+export type JurorScoreExplanation = z.infer<typeof JurorScoreExplanationSchema>;
+
+export const CriterionResultSchema = z.object({
+  criterion: KeySchema,
+  name: z.string(),
+  weight: z.number(),
+  /** The score that counts: the consensus score, or the mean or median of the jurors' (normalised) scores. */
+  aggregate: z.number(),
+  source: AggregateSourceSchema,
+  /** weight x (aggregate - scale min) / (scale max - scale min). */
+  points: z.number(),
+  minimum: z.number().optional(),
+  belowMinimum: z.boolean(),
+  /** Highest minus lowest raw juror score; absent when only a consensus score exists. */
+  spread: z.number().optional(),
+  needsConsensus: z.boolean(),
+  consensus: z.object({ score: z.number(), reason: z.string() }).optional(),
+  jurorScores: z.array(JurorScoreExplanationSchema),
+});
+export type CriterionResult = z.infer<typeof CriterionResultSchema>;
+
+export const IneligibilityCodeSchema = z.enum([
+  'below-criterion-minimum',
+  'below-overall-minimum',
+  'price-above-budget',
+  'price-above-maximum',
+]);
+export type IneligibilityCode = z.infer<typeof IneligibilityCodeSchema>;
+
+export const IneligibilitySchema = z.object({
+  code: IneligibilityCodeSchema,
+  message: z.string(),
+  criterion: KeySchema.optional(),
+});
+export type Ineligibility = z.infer<typeof IneligibilitySchema>;
+
+export const SelectionCodeSchema = z.enum([
+  'selected',
+  'no-slots-left',
+  'over-budget',
+  'over-per-offer-maximum',
+  'ineligible',
+  'stopped-by-strict-order',
+]);
+export type SelectionCode = z.infer<typeof SelectionCodeSchema>;
+
+export const SelectionOutcomeSchema = z.object({
+  selected: z.boolean(),
+  code: SelectionCodeSchema,
+  message: z.string(),
+});
+export type SelectionOutcome = z.infer<typeof SelectionOutcomeSchema>;
+
+/** The rule that finally separated an offer from the offers it tied with. */
+export const TieRuleSchema = z.discriminatedUnion('by', [
+  ...TieBreakStepSchema.options,
+  z.object({ by: z.literal('lot') }),
+]);
+export type TieRule = z.infer<typeof TieRuleSchema>;
+
+const TieSubgroupSchema = z.object({
+  /** The value the step compared: the criterion aggregate, the price or the quality points. */
+  value: z.number(),
+  offerIds: z.array(OfferIdSchema),
+});
+
+/** One tie-break step applied to a set of tied offers, with the subgroups it produced, best first. */
+export const TieStepOutcomeSchema = z.discriminatedUnion('by', [
+  z.object({
+    by: z.literal('criterion'),
+    criterion: KeySchema,
+    offerIds: z.array(OfferIdSchema),
+    subgroups: z.array(TieSubgroupSchema),
+  }),
+  z.object({
+    by: z.literal('lower-price'),
+    offerIds: z.array(OfferIdSchema),
+    subgroups: z.array(TieSubgroupSchema),
+  }),
+  z.object({
+    by: z.literal('quality'),
+    offerIds: z.array(OfferIdSchema),
+    subgroups: z.array(TieSubgroupSchema),
+  }),
+  z.object({
+    by: z.literal('lot'),
+    /** The competition's seed; the lot draws from it and the sorted offer ids. */
+    seed: z.string(),
+    algorithm: z.string(),
+    /** The offers in the lot, sorted by id: the order the draw starts from. */
+    offerIds: z.array(OfferIdSchema),
+    /** The drawn order, first place first. */
+    draw: z.array(OfferIdSchema),
+  }),
+]);
+export type TieStepOutcome = z.infer<typeof TieStepOutcomeSchema>;
+
+export const TieGroupSchema = z.object({
+  /** The primary total the offers shared (the best of them, within the tie tolerance). */
+  total: z.number(),
+  eligible: z.boolean(),
+  /** The tied offers in their final order. */
+  offerIds: z.array(OfferIdSchema),
+  steps: z.array(TieStepOutcomeSchema),
+});
+export type TieGroup = z.infer<typeof TieGroupSchema>;
+
+export const RankedOfferSchema = z.object({
+  rank: z.number().int().positive(),
+  offerId: OfferIdSchema,
+  company: z.string(),
+  price: z.number().optional(),
+  requestedAmount: z.number(),
+  /** What the ranking orders by; see Ranking.totalMeaning and Ranking.totalOrder. */
+  total: z.number(),
+  qualityPoints: z.number(),
+  pricePoints: z.number().optional(),
+  fictitiousPrice: z.number().optional(),
+  qualityPriceRatio: z.number().optional(),
+  criteria: z.array(CriterionResultSchema),
+  /** Jurors who declared a conflict for this offer and so did not score it. */
+  excludedJurors: z.array(JurorIdSchema),
+  flags: z.object({ needsConsensus: z.boolean() }),
+  eligible: z.boolean(),
+  ineligibility: z.array(IneligibilitySchema),
+  selection: SelectionOutcomeSchema,
+  tieBrokenBy: TieRuleSchema.nullable(),
+});
+export type RankedOffer = z.infer<typeof RankedOfferSchema>;
+
+export const JurorNormalisationSchema = z.object({
+  jurorId: JurorIdSchema,
+  offersScored: z.number().int(),
+  mean: z.number(),
+  sd: z.number(),
+  /** A juror who gave every offer the same score cannot be z-scored and keeps their raw scores. */
+  keptRaw: z.boolean(),
+});
+
+export const CriterionNormalisationSchema = z.object({
+  criterion: KeySchema,
+  pooledMean: z.number(),
+  pooledSd: z.number(),
+  jurors: z.array(JurorNormalisationSchema),
+});
+export type CriterionNormalisation = z.infer<typeof CriterionNormalisationSchema>;
+
+export const RankingSchema = z.object({
+  priceMethod: z.enum([
+    'none',
+    'relative',
+    'linear-to-budget',
+    'value-for-money',
+    'fixed-price',
+    'quality-price-ratio',
+  ]),
+  totalMeaning: z.string(),
+  totalOrder: z.enum(['highest-first', 'lowest-first']),
+  aggregation: z.object({ method: AggregationSchema.shape.method.unwrap(), normaliseJurors: z.boolean() }),
+  /** The sum of the criteria weights. */
+  maximumQualityPoints: z.number(),
+  /** gate.overallMinimum as quality points. */
+  overallMinimumPoints: z.number(),
+  /** The price that earns full price points ('relative', 'linear-to-budget'). */
+  lowestPrice: z.number().optional(),
+  /** Eligible offers first, each part by total; ties broken. */
+  offers: z.array(RankedOfferSchema),
+  tieGroups: z.array(TieGroupSchema),
+  needsConsensus: z.array(z.object({ offerId: OfferIdSchema, criterion: KeySchema, spread: z.number() })),
+  normalisation: z.array(CriterionNormalisationSchema).optional(),
+  selection: z.object({
+    mode: GateRuleSchema.shape.selectionMode.unwrap(),
+    awardSlots: z.number(),
+    phaseBudget: z.number(),
+    maxPerOffer: z.number(),
+    selectedOfferIds: z.array(OfferIdSchema),
+    budgetUsed: z.number(),
+    budgetLeft: z.number(),
+  }),
+});
+export type Ranking = z.infer<typeof RankingSchema>;

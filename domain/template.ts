@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { MILESTONES, CalendarSchema, PhaseScheduleSchema, type Offset } from './schedule.ts';
+import {
+  AggregationSchema,
+  CriterionSchema,
+  GateRuleSchema,
+  KeySchema,
+  PriceMethodSchema,
+  TieBreakStepSchema,
+} from './scoring.ts';
+
+/**
+ * The legal frame a procedure runs under decides the shortest standstill it may have: above the EU
+ * thresholds the Aanbestedingswet (art. 2.127) sets 20 calendar days; below them and for
+ * pre-commercial R&D procurement (exempt from the directive) the buyer sets it.
+ */
+export const PROCEDURE_TYPES = ['pre-commercial', 'below-threshold', 'above-threshold'] as const;
+export const LEGAL_MINIMUM_STANDSTILL_DAYS: Record<(typeof PROCEDURE_TYPES)[number], number> = {
+  'pre-commercial': 0,
+  'below-threshold': 0,
+  'above-threshold': 20,
+};
+
+export const AdmissionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('open') }),
+  /** Only the companies selected at that phase's gate whose deliverable was accepted may offer. */
+  z.object({ kind: z.literal('winners-of'), phase: KeySchema }),
+]);
+export type Admission = z.infer<typeof AdmissionSchema>;
+
+export const PhaseTemplateSchema = z.object({
+  key: KeySchema,
+  name: z.string().min(1),
+  admission: AdmissionSchema.default({ kind: 'open' }),
+  schedule: PhaseScheduleSchema,
+  /** Jurors are reminded this many days before the evaluation closes. */
+  reminderDaysBeforeEvaluationClose: z.number().int().min(0).default(3),
+  standstillDays: z.number().int().min(0),
+  /** Months from the final award to the deliverable's due date; 0 ends the phase at the award. */
+  executionMonths: z.number().int().min(0),
+  criteria: z.array(CriterionSchema).min(1),
+  price: PriceMethodSchema.default({ method: 'none' }),
+  aggregation: AggregationSchema.default({ method: 'mean', normaliseJurors: false }),
+  gate: GateRuleSchema,
+  tieBreakOrder: z.array(TieBreakStepSchema).default([]),
+  /** Price travels in a second envelope that opens only after quality scoring. */
+  sealedPrice: z.boolean().default(false),
+});
+export type PhaseTemplate = z.infer<typeof PhaseTemplateSchema>;
+
+const WEIGHT_TOLERANCE = 1e-9;
+
+function offsetOrder(offset: Offset): number | undefined {
+  // Offsets of one unit compare exactly; across units the order depends on the calendar and is
+  // checked when the schedule is resolved at launch or in the preview.
+  const [hours, minutes] = (offset.at ?? '00:00').split(':').map(Number);
+  return offset.amount * 24 * 60 + (hours ?? 0) * 60 + (minutes ?? 0);
+}
+
+export const ProcedureTemplateSchema = z
+  .object({
+    id: KeySchema,
+    name: z.string().min(1),
+    procedureType: z.enum(PROCEDURE_TYPES),
+    calendar: CalendarSchema.default({ timeZone: 'Europe/Amsterdam', holidays: 'NL' }),
+    phases: z.array(PhaseTemplateSchema).min(1),
+  })
+  .superRefine((template, ctx) => {
+    const seen = new Set<string>();
+    template.phases.forEach((phase, index) => {
+      const at = (...path: (string | number)[]) => ['phases', index, ...path];
+      if (seen.has(phase.key)) ctx.addIssue({ code: 'custom', path: at('key'), message: 'phase keys must be unique' });
+
+      if (phase.admission.kind === 'winners-of' && !seen.has(phase.admission.phase)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('admission', 'phase'),
+          message: `admits the winners of "${phase.admission.phase}", which is not an earlier phase`,
+        });
+      }
+      seen.add(phase.key);
+
+      const priceWeight =
+        phase.price.method === 'relative' || phase.price.method === 'linear-to-budget' ? phase.price.weight : 0;
+      const totalWeight = phase.criteria.reduce((sum, c) => sum + c.weight, priceWeight);
+      if (Math.abs(totalWeight - 100) > WEIGHT_TOLERANCE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('criteria'),
+          message: `criteria weights${priceWeight ? ' and the price weight' : ''} add up to ${totalWeight}, not 100`,
+        });
+      }
+
+      const criterionKeys = new Set<string>();
+      phase.criteria.forEach((criterion, c) => {
+        if (criterionKeys.has(criterion.key)) {
+          ctx.addIssue({ code: 'custom', path: at('criteria', c, 'key'), message: 'criterion keys must be unique' });
+        }
+        criterionKeys.add(criterion.key);
+        const { min, max } = criterion.scale;
+        if (criterion.minimum !== undefined && (criterion.minimum < min || criterion.minimum > max)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('criteria', c, 'minimum'),
+            message: `minimum ${criterion.minimum} is outside the scale ${min}–${max}`,
+          });
+        }
+      });
+      phase.tieBreakOrder.forEach((step, s) => {
+        if (step.by === 'criterion' && !criterionKeys.has(step.criterion)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('tieBreakOrder', s, 'criterion'),
+            message: `unknown criterion "${step.criterion}"`,
+          });
+        }
+      });
+
+      if (phase.gate.maxPerOffer > phase.gate.phaseBudget) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('gate', 'maxPerOffer'),
+          message: 'the maximum per offer exceeds the phase budget',
+        });
+      }
+
+      const minimumStandstill = LEGAL_MINIMUM_STANDSTILL_DAYS[template.procedureType];
+      if (phase.standstillDays < minimumStandstill) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('standstillDays'),
+          message: `a ${template.procedureType} procedure needs a standstill of at least ${minimumStandstill} calendar days`,
+        });
+      }
+
+      for (let m = 1; m < MILESTONES.length; m++) {
+        const earlier = phase.schedule[MILESTONES[m - 1]!];
+        const later = phase.schedule[MILESTONES[m]!];
+        if (earlier.unit !== later.unit) continue;
+        const before = offsetOrder(earlier);
+        const after = offsetOrder(later);
+        const mayEqual = MILESTONES[m] === 'submissionsClose' && MILESTONES[m - 1] === 'answersDue';
+        if (before !== undefined && after !== undefined && (mayEqual ? after < before : after <= before)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('schedule', MILESTONES[m]!),
+            message: `${MILESTONES[m]} must come after ${MILESTONES[m - 1]}`,
+          });
+        }
+      }
+    });
+  });
+export type ProcedureTemplate = z.infer<typeof ProcedureTemplateSchema>;
+export type ProcedureTemplateInput = z.input<typeof ProcedureTemplateSchema>;
+
+type PhaseOverride = Record<string, unknown> | null;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Lays an officer's launch overrides over a template: objects merge field by field (so one gate
+ * figure can change alone), arrays and scalars replace, and `null` drops the phase. The result is
+ * validated again as a whole, so an override can never produce a template that would be refused.
+ */
+export function applyOverrides(
+  template: ProcedureTemplateInput,
+  overrides: Record<string, PhaseOverride>,
+): { template: unknown; unknownPhases: string[] } {
+  const merge = (base: unknown, patch: unknown): unknown => {
+    if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
+    const out: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(patch)) out[key] = merge(base[key], value);
+    return out;
+  };
+  const keys = new Set(template.phases.map((p) => p.key));
+  const phases = template.phases
+    .filter((p) => overrides[p.key] !== null)
+    .map((p) => (overrides[p.key] ? merge(p, { ...overrides[p.key], key: p.key }) : p));
+  return {
+    template: { ...template, phases },
+    unknownPhases: Object.keys(overrides).filter((k) => !keys.has(k)),
+  };
+}

@@ -1,0 +1,7 @@
+import type { ProcedureTemplateInput } from '../template.ts';
+import { SBIR_TEMPLATE } from './sbir.ts';
+
+/** The procedures Phasegate ships; officers may post their own beside them. */
+export const BUILT_IN_TEMPLATES: Record<string, ProcedureTemplateInput> = {
+  [SBIR_TEMPLATE.id]: SBIR_TEMPLATE,
+};

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { TokenMapSchema, type TokenMap } from '../api/auth.ts';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const ConfigSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('phasegate'),
+  PORT: port.default(3000),
+  /** Ports of the embedded services that `npm start` runs. */
+  POSTGRES_PORT: port.default(5433),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Folder for the embedded Postgres data and the Temporal SQLite file. */
+  PHASEGATE_DATA_DIR: z.string().default('.data'),
+  /** JSON token map, or a path to a file holding one. */
+  PHASEGATE_AUTH_TOKENS: z.string().optional(),
+  /** Set when the Temporal server has PhasegateStatus/PhasegatePhase registered. */
+  PHASEGATE_SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration:\n${lines}`);
+  }
+  return parsed.data;
+}
+
+export function loadTokens(source: string | undefined): TokenMap | undefined {
+  if (!source) return undefined;
+  const text = source.trim().startsWith('{') ? source : readFileSync(source, 'utf8');
+  return TokenMapSchema.parse(JSON.parse(text));
+}
+
+/** Development only: printed by `npm start` so that a person can try the API at once. */
+export const DEV_TOKENS: TokenMap = {
+  'dev-officer-token-0001': { id: 'officer-1', role: 'officer', name: 'Officer One' },
+  'dev-officer-token-0002': { id: 'officer-2', role: 'officer', name: 'Officer Two' },
+  'dev-company-token-0001': { id: 'company-1', role: 'company', name: 'Company One' },
+  'dev-company-token-0002': { id: 'company-2', role: 'company', name: 'Company Two' },
+  'dev-juror-token-00001': { id: 'juror-1', role: 'juror', name: 'Juror One' },
+  'dev-juror-token-00002': { id: 'juror-2', role: 'juror', name: 'Juror Two' },
+};

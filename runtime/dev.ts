@@ -1,0 +1,105 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { migrate } from '../db/migrate.ts';
+import { createSql } from '../db/sql.ts';
+import { DEV_TOKENS, loadConfig, loadTokens } from './config.ts';
+import { choosePostgresDataDir, startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
+import { lazyTemporalClient, startApi } from './server.ts';
+import { startTemporalDevServer } from './temporal.ts';
+import { ensureTemporalTools, projectRoot } from './tools.ts';
+import { createWorker } from './worker.ts';
+
+/**
+ * `npm start`: the whole system on one machine — a Temporal dev server (SQLite file, Web UI), an
+ * embedded Postgres unless DATABASE_URL is set, a worker and the API. Ctrl-C stops it all; the
+ * next start finds the same competitions.
+ */
+async function main() {
+  const config = loadConfig();
+  // This launcher stops the worker itself, before the servers it depends on.
+  Runtime.install({ shutdownSignals: [] });
+  const dataDir = resolve(projectRoot, config.PHASEGATE_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping Phasegate…');
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => console.error(String(error)));
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const tools = await ensureTemporalTools();
+    const temporal = await startTemporalDevServer({
+      cli: tools.cli,
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFile: join(dataDir, 'temporal.sqlite'),
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
+    stops.push(temporal.stop);
+
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const pgDir = await choosePostgresDataDir(join(dataDir, 'postgres'), 'phasegate-dev-postgres');
+      const postgres: RunningPostgres = await startEmbeddedPostgres({
+        dataDir: pgDir,
+        port: config.POSTGRES_PORT,
+        persistent: true,
+      });
+      stops.push(postgres.stop);
+      databaseUrl = postgres.url;
+    }
+    const sql = createSql(databaseUrl);
+    stops.push(() => sql.end({ timeout: 5 }));
+    const { applied } = await migrate(sql);
+    if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+
+    const connection = await NativeConnection.connect({ address: temporal.address });
+    stops.push(() => connection.close());
+    const worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      sql,
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const tokens = loadTokens(config.PHASEGATE_AUTH_TOKENS) ?? DEV_TOKENS;
+    const temporalClient = lazyTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE);
+    stops.push(() => temporalClient.connection.close());
+    const api = await startApi(
+      { sql, temporal: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE, tokens, listInTemporalUi: true },
+      config.PORT,
+    );
+    stops.push(api.close);
+
+    console.log(`Phasegate is running
+  API          ${api.url}
+  API docs     ${api.url}/docs   (OpenAPI: ${api.url}/openapi.json)
+  Temporal UI  ${temporal.uiUrl}
+  Temporal     ${temporal.address}
+  Postgres     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
+Development tokens (Authorization: Bearer <token>):
+${Object.entries(tokens)
+  .map(([token, p]) => `  ${p.role.padEnd(8)} ${p.id.padEnd(10)} ${token}`)
+  .join('\n')}
+Press Ctrl-C to stop.`);
+  } catch (error) {
+    console.error('Phasegate could not start:', error);
+    await stopAll(1);
+  }
+}
+
+await main();

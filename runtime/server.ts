@@ -1,0 +1,53 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { createApp, type AppDeps } from '../api/app.ts';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startApi(deps: AppDeps, port: number, hostname = '0.0.0.0'): Promise<RunningApi> {
+  const app = createApp(deps);
+  return new Promise((resolve) => {
+    const server: ServerType = serve({ fetch: app.fetch, port, hostname }, (info) => {
+      resolve({
+        url: `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${info.port}`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+/**
+ * The Temporal client connects lazily, so the API starts and answers /readyz with 503 while
+ * Temporal is still down, instead of refusing to start.
+ */
+export function lazyTemporalClient(address: string, namespace: string): Client {
+  return new Client({ connection: Connection.lazy({ address }), namespace });
+}
+
+async function main() {
+  const { loadConfig, loadTokens } = await import('./config.ts');
+  const { createSql } = await import('../db/sql.ts');
+  const { migrate } = await import('../db/migrate.ts');
+  const config = loadConfig();
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a stand-alone API');
+  const tokens = loadTokens(config.PHASEGATE_AUTH_TOKENS);
+  if (!tokens) throw new Error('PHASEGATE_AUTH_TOKENS is required: a JSON token map or a file holding one');
+  const sql = createSql(config.DATABASE_URL);
+  await migrate(sql);
+  const api = await startApi(
+    {
+      sql,
+      temporal: lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      tokens,
+      listInTemporalUi: config.PHASEGATE_SEARCH_ATTRIBUTES === 'on',
+    },
+    config.PORT,
+  );
+  console.log(`API on ${api.url} (docs ${api.url}/docs)`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

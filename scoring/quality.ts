@@ -1,0 +1,66 @@
+import type { Ineligibility } from '../domain/scoring.ts';
+import type { ScoreSheet } from './aggregate.ts';
+import { isClearlyBelow } from './compare.ts';
+import type { Competition } from './competition.ts';
+import { formatNumber } from './format.ts';
+
+export interface QualityAssessment {
+  /** The sum of the criteria weights: what an offer scoring the top of every scale earns. */
+  readonly maximumPoints: number;
+  readonly overallMinimumPoints: number;
+  readonly qualityPoints: Float64Array;
+  /** Per cell: weight x (aggregate - min) / (max - min). */
+  readonly criterionPoints: Float64Array;
+  readonly belowMinimum: Uint8Array;
+  /** Per offer, the thresholds it misses; empty when it passes them all. */
+  readonly ineligibility: readonly Ineligibility[][];
+}
+
+/**
+ * An offer below a threshold is still ranked, so the company sees where it stood, but marked
+ * ineligible so selection passes it by. A threshold is missed only by a shortfall larger than the
+ * rounding tolerance: an aggregate of exactly the minimum passes.
+ */
+export function assessQuality(competition: Competition, sheet: ScoreSheet): QualityAssessment {
+  const { criteria, offers } = competition;
+  const criterionCount = criteria.length;
+  let maximumPoints = 0;
+  for (const criterion of criteria) maximumPoints += criterion.weight;
+  const overallMinimumPoints = (competition.input.gate.overallMinimum / 100) * maximumPoints;
+
+  const qualityPoints = new Float64Array(offers.length);
+  const criterionPoints = new Float64Array(sheet.aggregate.length);
+  const belowMinimum = new Uint8Array(sheet.aggregate.length);
+  const ineligibility: Ineligibility[][] = [];
+
+  for (let offer = 0; offer < offers.length; offer++) {
+    const reasons: Ineligibility[] = [];
+    let points = 0;
+    for (let c = 0; c < criterionCount; c++) {
+      const cell = offer * criterionCount + c;
+      const { key, name, weight, scale, minimum } = criteria[c]!;
+      const aggregate = sheet.aggregate[cell]!;
+      const earned = (weight * (aggregate - scale.min)) / (scale.max - scale.min);
+      criterionPoints[cell] = earned;
+      points += earned;
+      if (minimum !== undefined && isClearlyBelow(aggregate, minimum)) {
+        belowMinimum[cell] = 1;
+        reasons.push({
+          code: 'below-criterion-minimum',
+          criterion: key,
+          message: `the score ${formatNumber(aggregate)} on ${name} is below the minimum of ${formatNumber(minimum)}`,
+        });
+      }
+    }
+    qualityPoints[offer] = points;
+    if (isClearlyBelow(points, overallMinimumPoints)) {
+      reasons.push({
+        code: 'below-overall-minimum',
+        message: `the quality points ${formatNumber(points)} are below the overall minimum of ${formatNumber(overallMinimumPoints)} (${formatNumber(competition.input.gate.overallMinimum)}% of ${formatNumber(maximumPoints)})`,
+      });
+    }
+    ineligibility.push(reasons);
+  }
+
+  return { maximumPoints, overallMinimumPoints, qualityPoints, criterionPoints, belowMinimum, ineligibility };
+}

@@ -1,0 +1,94 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { phaseWorkflowId, type CompetitionPlan } from '../domain/competition.ts';
+import type { CompetitionActivities } from '../activities/index.ts';
+import { cancelCompetitionUpdate, cancelPhaseSignal, competitionDiagnosticsQuery } from './messages.ts';
+import { phaseWorkflow, type PhaseResult } from './phase.ts';
+import { phaseSearchAttribute, statusSearchAttribute } from './search-attributes.ts';
+
+const acts = proxyActivities<CompetitionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * A competition runs its phases one after the other, each as a child workflow. A phase that
+ * admits the winners of an earlier one starts only when that one has qualified somebody.
+ */
+export async function competitionWorkflow(plan: CompetitionPlan): Promise<{ status: string; outcome: string }> {
+  const { competitionId, template } = plan;
+  let currentPhase: string | undefined;
+  const completedPhases: string[] = [];
+  let cancelled: { reason: string; officerId: string } | undefined;
+
+  const label = (status: string) => {
+    if (!plan.listInTemporalUi) return;
+    upsertSearchAttributes([
+      { key: statusSearchAttribute, value: status },
+      { key: phaseSearchAttribute, value: currentPhase ?? '' },
+    ]);
+  };
+
+  setHandler(competitionDiagnosticsQuery, () => ({
+    currentPhase,
+    completedPhases: [...completedPhases],
+    cancelled: cancelled?.reason,
+  }));
+  setHandler(
+    cancelCompetitionUpdate,
+    async ({ officerId, reason }) => {
+      cancelled = { officerId, reason };
+      return { cancelled: true as const };
+    },
+    {
+      validator: ({ reason }) => {
+        if (cancelled) throw ApplicationFailure.create({ type: 'refused', message: 'already cancelled' });
+        if (!reason.trim()) {
+          throw ApplicationFailure.create({ type: 'refused', message: 'a cancellation needs a reason' });
+        }
+      },
+    },
+  );
+
+  const end = async (status: 'completed' | 'no-award' | 'cancelled', outcome: string) => {
+    await acts.finishCompetition({ competitionId, status, outcome, actor: cancelled?.officerId ?? 'system' });
+    label(status);
+    await condition(allHandlersFinished);
+    return { status, outcome };
+  };
+
+  label('running');
+  for (const phase of template.phases) {
+    currentPhase = phase.key;
+    await acts.enterPhase({ competitionId, phaseKey: phase.key });
+    label('running');
+    const child = await startChild(phaseWorkflow, {
+      workflowId: phaseWorkflowId(competitionId, phase.key),
+      args: [{ competitionId, phase, calendar: template.calendar }],
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+    });
+    let result: PhaseResult | undefined;
+    const done = child.result().then((r) => (result = r));
+    await Promise.race([done, condition(() => cancelled !== undefined)]);
+    if (!result && cancelled) {
+      await child.signal(cancelPhaseSignal, { reason: cancelled.reason });
+      await done;
+    }
+    if (result!.outcome === 'cancelled' || cancelled) return end('cancelled', cancelled?.reason ?? 'cancelled');
+    if (result!.outcome === 'no-award') return end('no-award', `${phase.name}: ${result!.reason ?? 'no award'}`);
+    completedPhases.push(phase.key);
+    const isLast = phase === template.phases[template.phases.length - 1];
+    if (!isLast && result!.qualified.length === 0) {
+      return end('no-award', `${phase.name}: no company qualified for the next phase`);
+    }
+  }
+  return end('completed', `all ${template.phases.length} phases completed`);
+}

@@ -1,0 +1,2 @@
+export { competitionWorkflow } from './competition.ts';
+export { phaseWorkflow } from './phase.ts';

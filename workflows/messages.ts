@@ -1,0 +1,67 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PhaseState } from '../domain/competition.ts';
+import type { Milestone } from '../domain/schedule.ts';
+
+/** Officer actions on a phase: each answers at once with a yes or a reasoned no. */
+export interface ApproveGate {
+  officerId: string;
+}
+export interface ExtendDeadline {
+  officerId: string;
+  milestone: Milestone;
+  /** ISO instant; only later than the current deadline, and only before that deadline passes. */
+  until: string;
+  reason: string;
+}
+export interface DecideObjection {
+  officerId: string;
+  objectionId: string;
+  upheld: boolean;
+  /** Where an upheld objection sends the phase back to. */
+  reopen?: 'evaluation' | 'gate';
+  reason: string;
+}
+export interface DecideDeliverable {
+  officerId: string;
+  offerId: string;
+  accepted: boolean;
+  note: string;
+}
+export interface CancelCompetition {
+  officerId: string;
+  reason: string;
+}
+
+export const approveGateUpdate = defineUpdate<{ standstillEndsAt: string }, [ApproveGate]>('approveGate');
+export const extendDeadlineUpdate = defineUpdate<{ deadlines: Record<Milestone, string> }, [ExtendDeadline]>(
+  'extendDeadline',
+);
+export const decideObjectionUpdate = defineUpdate<{ state: PhaseState }, [DecideObjection]>('decideObjection');
+export const decideDeliverableUpdate = defineUpdate<{ pending: number }, [DecideDeliverable]>('decideDeliverable');
+export const cancelCompetitionUpdate = defineUpdate<{ cancelled: true }, [CancelCompetition]>('cancelCompetition');
+
+/** Signals carry no offer or score data: that lives in Postgres. They say "look again". */
+export const jurorFinishedSignal = defineSignal<[{ jurorId: string; round: number }]>('jurorFinished');
+export const consensusReachedSignal = defineSignal<[{ chairId: string; round: number }]>('consensusReached');
+export const objectionFiledSignal = defineSignal<[{ objectionId: string }]>('objectionFiled');
+export const winnerWithdrewSignal = defineSignal<[{ offerId: string }]>('winnerWithdrew');
+export const cancelPhaseSignal = defineSignal<[{ reason: string }]>('cancelPhase');
+
+export interface PhaseDiagnostics {
+  state: PhaseState;
+  round: number;
+  deadlines: Partial<Record<Milestone, string>>;
+  standstillEndsAt?: string;
+  jurorsFinished: string[];
+  openObjections: string[];
+  pendingDeliverables: number;
+  gateApproved: boolean;
+}
+export const phaseDiagnosticsQuery = defineQuery<PhaseDiagnostics>('phaseDiagnostics');
+
+export interface CompetitionDiagnostics {
+  currentPhase?: string;
+  completedPhases: string[];
+  cancelled?: string;
+}
+export const competitionDiagnosticsQuery = defineQuery<CompetitionDiagnostics>('competitionDiagnostics');

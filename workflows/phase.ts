@@ -1,0 +1,288 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { PhaseState } from '../domain/competition.ts';
+import type { Calendar, Milestone } from '../domain/schedule.ts';
+import type { PhaseTemplate } from '../domain/template.ts';
+import type { PhaseActivities } from '../activities/index.ts';
+import {
+  approveGateUpdate,
+  cancelPhaseSignal,
+  consensusReachedSignal,
+  decideDeliverableUpdate,
+  decideObjectionUpdate,
+  extendDeadlineUpdate,
+  jurorFinishedSignal,
+  type ExtendDeadline,
+  objectionFiledSignal,
+  phaseDiagnosticsQuery,
+  winnerWithdrewSignal,
+} from './messages.ts';
+
+export interface PhaseInput {
+  competitionId: string;
+  phase: PhaseTemplate;
+  calendar: Calendar;
+}
+
+export interface PhaseResult {
+  outcome: 'completed' | 'no-award' | 'cancelled';
+  reason?: string;
+  /** Companies whose award became final and whose deliverable was accepted. */
+  qualified: string[];
+}
+
+const acts = proxyActivities<PhaseActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+class PhaseCancelled extends Error {}
+
+const refuse = (message: string) => ApplicationFailure.create({ type: 'refused', message, nonRetryable: true });
+
+/**
+ * One phase of a competition, from publication to its last deliverable. It owns time and
+ * transitions only: offers, scores and decisions are rows in Postgres, written by the API or by
+ * this workflow's activities, so the history stays the same size however many offers arrive.
+ */
+export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
+  const { phase } = input;
+  const ref = { competitionId: input.competitionId, phaseKey: phase.key };
+
+  let state: PhaseState = 'pending';
+  let round = 1;
+  const deadlines: Partial<Record<Milestone, string>> = {};
+  let deadlinesVersion = 0;
+  let standstillEndsAt: string | undefined;
+  let jurorsAssigned = 0;
+  const jurorsFinished = new Set<string>();
+  let consensusReached = false;
+  let gateApproved = false;
+  const openObjections = new Set<string>();
+  let reopen: 'evaluation' | 'gate' | undefined;
+  const withdrawnWinners: string[] = [];
+  let pendingDeliverables = 0;
+  let cancelReason: string | undefined;
+
+  const now = () => new Date(Date.now()).toISOString();
+
+  setHandler(phaseDiagnosticsQuery, () => ({
+    state,
+    round,
+    deadlines: { ...deadlines },
+    standstillEndsAt,
+    jurorsFinished: [...jurorsFinished],
+    openObjections: [...openObjections],
+    pendingDeliverables,
+    gateApproved,
+  }));
+  setHandler(jurorFinishedSignal, ({ jurorId, round: r }) => {
+    if (r === round) jurorsFinished.add(jurorId);
+  });
+  setHandler(consensusReachedSignal, ({ round: r }) => {
+    if (r === round) consensusReached = true;
+  });
+  setHandler(objectionFiledSignal, ({ objectionId }) => void openObjections.add(objectionId));
+  setHandler(winnerWithdrewSignal, ({ offerId }) => void withdrawnWinners.push(offerId));
+  setHandler(cancelPhaseSignal, ({ reason }) => {
+    cancelReason = reason;
+  });
+
+  setHandler(
+    approveGateUpdate,
+    async ({ officerId }) => {
+      const result = await acts.recordIntendedAward({ ...ref, round, officerId, at: now() });
+      standstillEndsAt = result.standstillEndsAt;
+      state = 'standstill';
+      gateApproved = true;
+      return { standstillEndsAt };
+    },
+    {
+      validator: (_approval) => {
+        if (state !== 'gate' || gateApproved) throw refuse(`the phase is ${state}, not waiting at its gate`);
+      },
+    },
+  );
+
+  setHandler(
+    extendDeadlineUpdate,
+    async (request: ExtendDeadline) => {
+      await acts.extendDeadline({ ...ref, ...request });
+      deadlines[request.milestone] = request.until;
+      deadlinesVersion++;
+      return { deadlines: { ...deadlines } as Record<Milestone, string> };
+    },
+    {
+      validator: ({ milestone, until, reason }: ExtendDeadline) => {
+        const current = deadlines[milestone];
+        if (!current) throw refuse(`the phase has no ${milestone} deadline yet`);
+        if (Date.parse(current) <= Date.now()) throw refuse(`the ${milestone} deadline has already passed`);
+        const next = Date.parse(until);
+        if (!Number.isFinite(next)) throw refuse('until must be an ISO date-time');
+        if (next <= Date.parse(current)) throw refuse('a deadline can only move forward');
+        if (!reason.trim()) throw refuse('an extension needs a reason, which is sent to every company');
+      },
+    },
+  );
+
+  setHandler(
+    decideObjectionUpdate,
+    async (decision) => {
+      await acts.decideObjection({ ...ref, ...decision, at: now() });
+      openObjections.delete(decision.objectionId);
+      if (decision.upheld) reopen = decision.reopen;
+      return { state };
+    },
+    {
+      validator: ({ objectionId, upheld, reopen: target, reason }) => {
+        if (state !== 'standstill') throw refuse(`objections are decided in the standstill; the phase is ${state}`);
+        if (!openObjections.has(objectionId)) throw refuse(`objection ${objectionId} is not open in this phase`);
+        if (upheld && !target) throw refuse('an upheld objection must say whether to reopen evaluation or the gate');
+        if (!reason.trim()) throw refuse('a decision on an objection needs a reason');
+      },
+    },
+  );
+
+  setHandler(
+    decideDeliverableUpdate,
+    async (decision) => {
+      const { pending } = await acts.decideDeliverable({ ...ref, ...decision, at: now() });
+      pendingDeliverables = pending;
+      return { pending };
+    },
+    {
+      validator: (_decision) => {
+        if (state !== 'execution') throw refuse(`deliverables are decided during execution; the phase is ${state}`);
+      },
+    },
+  );
+
+  const move = async (to: PhaseState) => {
+    await acts.movePhase({ ...ref, to, at: now() });
+    state = to;
+  };
+
+  /** Waits for an instant that officers may move, or until `early` holds. */
+  const waitUntil = async (instant: () => string, early: () => boolean = () => false) => {
+    for (;;) {
+      if (cancelReason !== undefined) throw new PhaseCancelled();
+      if (early()) return 'early';
+      const remaining = Date.parse(instant()) - Date.now();
+      if (remaining <= 0) return 'deadline';
+      const version = deadlinesVersion;
+      await condition(() => cancelReason !== undefined || version !== deadlinesVersion || early(), remaining);
+    }
+  };
+  const waitFor = async (done: () => boolean) => {
+    await condition(() => cancelReason !== undefined || done());
+    if (cancelReason !== undefined) throw new PhaseCancelled();
+  };
+  const deadline = (milestone: Milestone) => () => deadlines[milestone]!;
+
+  const finish = async (outcome: PhaseResult['outcome'], reason?: string): Promise<PhaseResult> => {
+    const { qualified } = await acts.closePhase({ ...ref, outcome, reason: reason ?? null, at: now() });
+    await condition(allHandlersFinished);
+    return { outcome, reason, qualified };
+  };
+
+  try {
+    Object.assign(
+      deadlines,
+      await acts.openPhase({
+        ...ref,
+        admission: phase.admission,
+        schedule: phase.schedule,
+        calendar: input.calendar,
+        publishedAt: now(),
+      }),
+    );
+    state = 'questions-open';
+    await waitUntil(deadline('questionsClose'));
+    await move('submissions-open');
+    await waitUntil(deadline('answersDue'));
+    await acts.publishAnswers({ ...ref, at: now() });
+    await waitUntil(deadline('submissionsClose'));
+
+    const evaluationWindow = Date.parse(deadlines.evaluationClose!) - Date.parse(deadlines.submissionsClose!);
+    let step: 'evaluate' | 'rank' | 'approve' | 'standstill' | 'award' = 'evaluate';
+    for (;;) {
+      if (step === 'evaluate') {
+        const opened = await acts.openEvaluation({ ...ref, round, evaluationCloseAt: deadlines.evaluationClose! });
+        state = 'evaluation';
+        if (opened.offers === 0) return await finish('no-award', 'no offers were received');
+        jurorsAssigned = opened.jurors;
+        jurorsFinished.clear();
+        const everyoneScored = () => jurorsAssigned > 0 && jurorsFinished.size >= jurorsAssigned;
+        const remindAt = () =>
+          new Date(Date.parse(deadlines.evaluationClose!) - phase.reminderDaysBeforeEvaluationClose * DAY_MS).toISOString();
+        if ((await waitUntil(remindAt, everyoneScored)) === 'deadline') {
+          await acts.remindJurors({ ...ref, round });
+        }
+        await waitUntil(deadline('evaluationClose'), everyoneScored);
+        step = 'rank';
+      } else if (step === 'rank') {
+        let ranking = await acts.rankGate({ ...ref, round });
+        if (ranking.needsConsensus > 0) {
+          await move('consensus');
+          consensusReached = false;
+          const consensusDue = () =>
+            new Date(
+              Math.max(Date.parse(deadlines.intendedAwardDue!), Date.now() + phase.reminderDaysBeforeEvaluationClose * DAY_MS),
+            ).toISOString();
+          const due = consensusDue();
+          await waitUntil(() => due, () => consensusReached);
+          ranking = await acts.rankGate({ ...ref, round });
+        }
+        if (ranking.selected === 0) return await finish('no-award', 'no offer met the thresholds');
+        await move('gate');
+        gateApproved = false;
+        step = 'approve';
+      } else if (step === 'approve') {
+        await waitFor(() => gateApproved);
+        reopen = undefined;
+        step = 'standstill';
+      } else if (step === 'standstill') {
+        const interrupted = () => reopen !== undefined || withdrawnWinners.length > 0;
+        await waitUntil(() => standstillEndsAt!, interrupted);
+        if (!interrupted() && openObjections.size > 0) {
+          await waitFor(() => openObjections.size === 0 || interrupted());
+        }
+        if (withdrawnWinners.length > 0) {
+          const offerId = withdrawnWinners.shift()!;
+          await acts.replaceWithdrawnWinner({ ...ref, round, offerId, at: now() });
+        } else if (reopen === 'evaluation') {
+          round++;
+          deadlines.evaluationClose = new Date(Date.now() + evaluationWindow).toISOString();
+          deadlinesVersion++;
+          step = 'evaluate';
+        } else if (reopen === 'gate') {
+          step = 'rank';
+        } else {
+          const award = await acts.finalAward({ ...ref, executionMonths: phase.executionMonths, at: now() });
+          if (award.blockedBy.length > 0) {
+            award.blockedBy.forEach((id) => openObjections.add(id));
+            continue;
+          }
+          step = 'award';
+        }
+      } else {
+        if (phase.executionMonths === 0) return await finish('completed');
+        state = 'execution';
+        const { pending } = await acts.countPendingDeliverables(ref);
+        pendingDeliverables = pending;
+        await waitFor(() => pendingDeliverables === 0);
+        return await finish('completed');
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof PhaseCancelled)) throw error;
+    return await finish('cancelled', cancelReason);
+  }
+}
