@@ -313,11 +313,18 @@ export function createGateActivities({ sql }: { sql: Sql }) {
     async finalAward(input: PhaseRef & { executionMonths: number; at: string }) {
       return sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
-        if (phase.final_award_at) return { blockedBy: [] as string[] };
+        if (phase.final_award_at) return { blockedBy: [] as string[], withdrawn: [] as string[] };
         const open = await tx<{ id: string }[]>`
           select id from objections where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
             and decision is null`;
-        if (open.length > 0) return { blockedBy: open.map((o) => o.id) };
+        // Postgres is the record: a withdrawal whose signal never reached the workflow is found here.
+        const withdrawn = await tx<{ offer_id: string }[]>`
+          select a.offer_id from awards a join offers o on o.id = a.offer_id
+          where a.competition_id = ${input.competitionId} and a.phase_key = ${input.phaseKey}
+            and a.status = 'intended' and o.status = 'withdrawn'`;
+        if (open.length > 0 || withdrawn.length > 0) {
+          return { blockedBy: open.map((o) => o.id), withdrawn: withdrawn.map((w) => w.offer_id) };
+        }
         const { template } = await loadTemplate(tx, input);
         const localDay = localTime(input.at, template.calendar.timeZone).local.slice(0, 10);
         const dueDay = addMonths(localDay, input.executionMonths);
@@ -349,7 +356,7 @@ export function createGateActivities({ sql }: { sql: Sql }) {
             dedupeKey: `final:${input.competitionId}:${input.phaseKey}`,
           })),
         );
-        return { blockedBy: [] as string[] };
+        return { blockedBy: [] as string[], withdrawn: [] as string[] };
       });
     },
 

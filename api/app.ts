@@ -7,14 +7,24 @@ import type { Sql } from '../db/sql.ts';
 import { authenticate, type AuthEnv, type TokenMap } from './auth.ts';
 import { classifyFailure } from './failures.ts';
 import { ProblemError, renderProblem, validationProblem } from './problem.ts';
+import { Refusal } from '../db/refusal.ts';
+import type { Keys } from '../db/sealing.ts';
 import { competitionRoutes } from './routes/competitions.ts';
+import { gateRoutes } from './routes/gates.ts';
 import { healthRoutes } from './routes/health.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { juryRoutes } from './routes/jury.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { offerRoutes } from './routes/offers.ts';
+import { questionRoutes } from './routes/questions.ts';
+import { receiptRoutes } from './routes/receipts.ts';
 
 export interface AppDeps {
   sql: Sql;
   temporal: Client;
   taskQueue: string;
   tokens: TokenMap;
+  keys: Keys;
   /** Whether the Temporal server has Phasegate's search attributes (the dev server and compose do). */
   listInTemporalUi: boolean;
 }
@@ -30,9 +40,18 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new ProblemError('payload-too-large', 'the body may be at most 2 MiB'); } }));
   app.route('/', healthRoutes(deps));
-  app.use('/competitions/*', authenticate(deps.tokens));
-  app.use('/competitions', authenticate(deps.tokens));
+  app.route('/', receiptRoutes(deps));
+  for (const prefix of ['/competitions', '/templates', '/me']) {
+    app.use(prefix, authenticate(deps.tokens));
+    app.use(`${prefix}/*`, authenticate(deps.tokens));
+  }
   app.route('/', competitionRoutes(deps));
+  app.route('/', templateRoutes(deps));
+  app.route('/', offerRoutes(deps));
+  app.route('/', questionRoutes(deps));
+  app.route('/', juryRoutes(deps));
+  app.route('/', gateRoutes(deps));
+  app.route('/', notificationRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
@@ -50,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => renderProblem(c, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof ProblemError) return renderProblem(c, error.problemType, error.detail, error.errors);
+    if (error instanceof Refusal) return renderProblem(c, error.code, error.message);
     if (error instanceof HTTPException && error.status === 400) {
       return renderProblem(c, 'validation-failed', error.message || 'the body is not valid JSON');
     }

@@ -16,6 +16,10 @@ export const ConfigSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** Folder for the embedded Postgres data and the Temporal SQLite file. */
   PHASEGATE_DATA_DIR: z.string().default('.data'),
+  /** 32-byte AES key (hex or base64) that seals offers at rest. */
+  PHASEGATE_SEAL_KEY: z.string().optional(),
+  /** Ed25519 private key (PEM, or PEM as base64) that signs submission receipts. */
+  PHASEGATE_RECEIPT_KEY: z.string().optional(),
   /** JSON token map, or a path to a file holding one. */
   PHASEGATE_AUTH_TOKENS: z.string().optional(),
   /** Set when the Temporal server has PhasegateStatus/PhasegatePhase registered. */

@@ -4,6 +4,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { migrate } from '../db/migrate.ts';
 import { createSql } from '../db/sql.ts';
 import { DEV_TOKENS, loadConfig, loadTokens } from './config.ts';
+import { loadOrCreateDevKeys } from './keys.ts';
 import { choosePostgresDataDir, startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
 import { lazyTemporalClient, startApi } from './server.ts';
 import { startTemporalDevServer } from './temporal.ts';
@@ -80,7 +81,14 @@ async function main() {
     const temporalClient = lazyTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE);
     stops.push(() => temporalClient.connection.close());
     const api = await startApi(
-      { sql, temporal: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE, tokens, listInTemporalUi: true },
+      {
+        sql,
+        temporal: temporalClient,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        tokens,
+        keys: await loadOrCreateDevKeys(join(dataDir, 'keys.json')),
+        listInTemporalUi: true,
+      },
       config.PORT,
     );
     stops.push(api.close);

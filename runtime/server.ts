@@ -31,10 +31,15 @@ async function main() {
   const { loadConfig, loadTokens } = await import('./config.ts');
   const { createSql } = await import('../db/sql.ts');
   const { migrate } = await import('../db/migrate.ts');
+  const { keysFrom } = await import('./keys.ts');
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a stand-alone API');
   const tokens = loadTokens(config.PHASEGATE_AUTH_TOKENS);
   if (!tokens) throw new Error('PHASEGATE_AUTH_TOKENS is required: a JSON token map or a file holding one');
+  if (!config.PHASEGATE_SEAL_KEY || !config.PHASEGATE_RECEIPT_KEY) {
+    throw new Error('PHASEGATE_SEAL_KEY and PHASEGATE_RECEIPT_KEY are required');
+  }
+  const keys = keysFrom(config.PHASEGATE_SEAL_KEY, config.PHASEGATE_RECEIPT_KEY);
   const sql = createSql(config.DATABASE_URL);
   await migrate(sql);
   const api = await startApi(
@@ -43,6 +48,7 @@ async function main() {
       temporal: lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       tokens,
+      keys,
       listInTemporalUi: config.PHASEGATE_SEARCH_ATTRIBUTES === 'on',
     },
     config.PORT,

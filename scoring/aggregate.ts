@@ -1,4 +1,10 @@
-import type { AggregateSource, Criterion, CriterionNormalisation, JurorScore } from '../domain/scoring.ts';
+import type {
+  AggregateSource,
+  Criterion,
+  CriterionNormalisation,
+  JurorScore,
+  Scale,
+} from '../domain/scoring.ts';
 import { compareIds, isClearlyBelow } from './compare.ts';
 import type { Competition } from './competition.ts';
 import { stepOf } from './competition.ts';
@@ -52,44 +58,57 @@ export function aggregateScores(competition: Competition): ScoreSheet {
   const cellStart = new Int32Array(cellCount + 1);
   const jurorSlots = new Map<string, number>();
 
+  const topPositions = criteria.map((criterion) => stepOf(criterion.scale.max, criterion.scale)!);
+  const offerOf = rememberLast((offerId) => offerIndex.get(offerId));
+  const criterionOf = rememberLast((key) => criterionIndex.get(key));
+  const jurorSlotOf = rememberLast((jurorId) => {
+    let slot = jurorSlots.get(jurorId);
+    if (slot === undefined) {
+      slot = jurorSlots.size;
+      jurorSlots.set(jurorId, slot);
+    }
+    return slot;
+  });
+
   for (let i = 0; i < scoreCount; i++) {
-    const score = scores[i] as JurorScore;
-    const subject = { offerId: score.offerId, jurorId: score.jurorId, criterion: score.criterion };
-    const offer = offerIndex.get(score.offerId);
+    const score = scores[i]!;
+    const offer = offerOf(score.offerId);
     if (offer === undefined) {
       throw new ScoringError(
         'unknown-offer',
         `juror ${score.jurorId} scored offer ${score.offerId}, which is not in the competition`,
-        subject,
+        subjectOf(score),
       );
     }
-    const criterion = criterionIndex.get(score.criterion);
+    const criterion = criterionOf(score.criterion);
     if (criterion === undefined) {
       throw new ScoringError(
         'unknown-criterion',
         `juror ${score.jurorId} scored offer ${score.offerId} on criterion ${score.criterion}, which is not one of the criteria`,
-        subject,
+        subjectOf(score),
       );
     }
     if (excludedJurors[offer]?.has(score.jurorId)) {
       throw new ScoringError(
         'excluded-juror-scored',
         `juror ${score.jurorId} declared a conflict of interest for offer ${score.offerId} but has a score on criterion ${score.criterion}; it cannot be counted`,
-        subject,
+        subjectOf(score),
+      );
+    }
+    const { scale } = criteria[criterion]!;
+    const position = positionOf(score.score, scale, topPositions[criterion]!);
+    if (position < 0) {
+      throw scaleError(
+        position,
+        score.score,
+        criteria[criterion]!,
+        `juror ${score.jurorId}'s score`,
+        subjectOf(score),
       );
     }
     rawScore[i] = score.score;
-    scoreStep[i] = checkedStep(
-      score.score,
-      criteria[criterion] as Criterion,
-      `juror ${score.jurorId}'s score`,
-      subject,
-    );
-    let slot = jurorSlots.get(score.jurorId);
-    if (slot === undefined) {
-      slot = jurorSlots.size;
-      jurorSlots.set(score.jurorId, slot);
-    }
+    scoreStep[i] = position;
+    const slot = jurorSlotOf(score.jurorId);
     scoreJuror[i] = slot;
     const cell = offer * criterionCount + criterion;
     scoreCell[i] = cell;
@@ -142,7 +161,9 @@ export function aggregateScores(competition: Competition): ScoreSheet {
         subject,
       );
     }
-    checkedStep(row.score, criteria[criterion] as Criterion, 'the consensus score', subject);
+    const position = positionOf(row.score, criteria[criterion]!.scale, topPositions[criterion]!);
+    if (position < 0)
+      throw scaleError(position, row.score, criteria[criterion]!, 'the consensus score', subject);
     const cell = offer * criterionCount + criterion;
     if (consensusRow[cell] !== -1) {
       throw new ScoringError(
@@ -224,25 +245,49 @@ export function aggregateScores(competition: Competition): ScoreSheet {
   };
 }
 
-function checkedStep(score: number, criterion: Criterion, who: string, subject: ScoringErrorSubject): number {
-  const { scale, key } = criterion;
-  const on = `${who} for offer ${subject.offerId} on criterion ${key}`;
-  if (isClearlyBelow(score, scale.min) || isClearlyBelow(scale.max, score)) {
-    throw new ScoringError(
-      'off-scale',
-      `${on} is ${score}, outside the scale ${scale.min}-${scale.max}`,
-      subject,
-    );
-  }
+const OFF_SCALE = -1;
+const OFF_STEP = -2;
+
+/** The score's step position on the scale, or OFF_SCALE / OFF_STEP; allocation-free for the hot loop. */
+function positionOf(score: number, scale: Scale, topPosition: number): number {
   const position = stepOf(score, scale);
-  if (position === undefined) {
-    throw new ScoringError(
-      'off-step',
-      `${on} is ${score}, not on the scale's steps of ${scale.step} from ${scale.min}`,
-      subject,
-    );
-  }
-  return position;
+  if (position !== undefined && position >= 0 && position <= topPosition) return position;
+  return isClearlyBelow(score, scale.min) || isClearlyBelow(scale.max, score) ? OFF_SCALE : OFF_STEP;
+}
+
+/** Scores usually arrive grouped by offer and juror, so the last key answers most lookups without hashing. */
+function rememberLast<T>(lookup: (key: string) => T): (key: string) => T {
+  let lastKey: string | undefined;
+  let lastValue: T;
+  return (key) => {
+    if (key !== lastKey) {
+      lastValue = lookup(key);
+      lastKey = key;
+    }
+    return lastValue;
+  };
+}
+
+function scaleError(
+  position: number,
+  score: number,
+  criterion: Criterion,
+  who: string,
+  subject: ScoringErrorSubject,
+): ScoringError {
+  const { scale, key } = criterion;
+  const on = `${who} for offer ${subject.offerId} on criterion ${key} is ${score}`;
+  return position === OFF_SCALE
+    ? new ScoringError('off-scale', `${on}, outside the scale ${scale.min}-${scale.max}`, subject)
+    : new ScoringError(
+        'off-step',
+        `${on}, not on the scale's steps of ${scale.step} from ${scale.min}`,
+        subject,
+      );
+}
+
+function subjectOf(score: JurorScore): ScoringErrorSubject {
+  return { offerId: score.offerId, jurorId: score.jurorId, criterion: score.criterion };
 }
 
 /** Cells hold a handful of scores (one per juror), so insertion sort beats a general sort here. */

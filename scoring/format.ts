@@ -4,7 +4,7 @@
  * machine's locale data.
  */
 export function formatNumber(value: number): string {
-  return String(Number(value.toFixed(4)));
+  return String(Math.round(value * 10_000) / 10_000);
 }
 
 export function formatEuros(euros: number): string {

@@ -266,8 +266,9 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
           step = 'rank';
         } else {
           const award = await acts.finalAward({ ...ref, executionMonths: phase.executionMonths, at: now() });
-          if (award.blockedBy.length > 0) {
+          if (award.blockedBy.length > 0 || award.withdrawn.length > 0) {
             award.blockedBy.forEach((id) => openObjections.add(id));
+            award.withdrawn.filter((id) => !withdrawnWinners.includes(id)).forEach((id) => withdrawnWinners.push(id));
             continue;
           }
           step = 'award';

@@ -192,7 +192,9 @@ describe('the spread flag', () => {
           aggregation: { spreadThreshold: 3 },
           offers: [offer('a')],
           scores: scoresFrom({ a: { j1: { quality: low }, j2: { quality: high } } }),
-          consensus: withConsensus ? [{ offerId: 'a', criterion: 'quality', score: 5, reason: 'agreed' }] : [],
+          consensus: withConsensus
+            ? [{ offerId: 'a', criterion: 'quality', score: 5, reason: 'agreed' }]
+            : [],
         }),
       ),
       'a',

@@ -12,12 +12,20 @@ const twoOffers = (parts: Partial<RankInputDraft> = {}): RankInputDraft =>
 
 const withScore = (score: Partial<RankInputDraft['scores'][number]>) => {
   const input = twoOffers();
-  return { ...input, scores: [...input.scores, { offerId: 'a', jurorId: 'j2', criterion: 'quality', score: 5, reason: 'r', ...score }] };
+  return {
+    ...input,
+    scores: [
+      ...input.scores,
+      { offerId: 'a', jurorId: 'j2', criterion: 'quality', score: 5, reason: 'r', ...score },
+    ],
+  };
 };
 
 describe('refusing to rank', () => {
   it('input that does not match the schema is refused as invalid input', () => {
-    const error = scoringErrorOf(() => rank({ ...twoOffers(), offers: [{ offerId: 'a' }] } as unknown as RankInputDraft));
+    const error = scoringErrorOf(() =>
+      rank({ ...twoOffers(), offers: [{ offerId: 'a' }] } as unknown as RankInputDraft),
+    );
     expect(error.code).toBe('invalid-input');
     expect(error.message).toContain('offers[0].company');
   });
@@ -51,13 +59,18 @@ describe('refusing to rank', () => {
       rank(twoOffers({ consensus: [{ offerId: 'ghost', criterion: 'quality', score: 5, reason: 'r' }] })),
     );
     expect(consensus).toMatchObject({ code: 'unknown-offer', subject: { offerId: 'ghost' } });
-    const conflict = scoringErrorOf(() => rank(twoOffers({ exclusions: [{ jurorId: 'j1', offerId: 'ghost' }] })));
+    const conflict = scoringErrorOf(() =>
+      rank(twoOffers({ exclusions: [{ jurorId: 'j1', offerId: 'ghost' }] })),
+    );
     expect(conflict).toMatchObject({ code: 'unknown-offer', subject: { offerId: 'ghost', jurorId: 'j1' } });
   });
 
   it('a score on a criterion the competition does not have is refused', () => {
     const error = scoringErrorOf(() => rank(withScore({ criterion: 'charisma' })));
-    expect(error).toMatchObject({ code: 'unknown-criterion', subject: { criterion: 'charisma', offerId: 'a' } });
+    expect(error).toMatchObject({
+      code: 'unknown-criterion',
+      subject: { criterion: 'charisma', offerId: 'a' },
+    });
   });
 
   it('a tie-break on a criterion the competition does not have is refused', () => {
@@ -77,22 +90,35 @@ describe('refusing to rank', () => {
 
   it('a score between the steps of the scale is refused', () => {
     const error = scoringErrorOf(() => rank(withScore({ score: 6.5 })));
-    expect(error).toMatchObject({ code: 'off-step', subject: { offerId: 'a', jurorId: 'j2', criterion: 'quality' } });
+    expect(error).toMatchObject({
+      code: 'off-step',
+      subject: { offerId: 'a', jurorId: 'j2', criterion: 'quality' },
+    });
   });
 
   it('scores on half-point and tenth-point scales are on their steps despite binary rounding', () => {
-    const halves = twoOffers({ criteria: [criterion('quality', 100, { scale: { min: 0, max: 5, step: 0.5 } })] });
-    expect(() => rank({ ...halves, scores: scoresFrom({ a: { j1: { quality: 3.5 } }, b: { j1: { quality: 0.5 } } }) })).not.toThrow();
-    const tenths = twoOffers({ criteria: [criterion('quality', 100, { scale: { min: 0, max: 1, step: 0.1 } })] });
-    expect(() => rank({ ...tenths, scores: scoresFrom({ a: { j1: { quality: 0.3 } }, b: { j1: { quality: 0.7 } } }) })).not.toThrow();
-    expect(scoringErrorOf(() => rank({ ...tenths, scores: scoresFrom({ a: { j1: { quality: 0.35 } } }) })).code).toBe(
-      'off-step',
-    );
+    const halves = twoOffers({
+      criteria: [criterion('quality', 100, { scale: { min: 0, max: 5, step: 0.5 } })],
+    });
+    expect(() =>
+      rank({ ...halves, scores: scoresFrom({ a: { j1: { quality: 3.5 } }, b: { j1: { quality: 0.5 } } }) }),
+    ).not.toThrow();
+    const tenths = twoOffers({
+      criteria: [criterion('quality', 100, { scale: { min: 0, max: 1, step: 0.1 } })],
+    });
+    expect(() =>
+      rank({ ...tenths, scores: scoresFrom({ a: { j1: { quality: 0.3 } }, b: { j1: { quality: 0.7 } } }) }),
+    ).not.toThrow();
+    expect(
+      scoringErrorOf(() => rank({ ...tenths, scores: scoresFrom({ a: { j1: { quality: 0.35 } } }) })).code,
+    ).toBe('off-step');
   });
 
   it('a consensus score off the scale or between steps is refused', () => {
     const off = (score: number) =>
-      scoringErrorOf(() => rank(twoOffers({ consensus: [{ offerId: 'a', criterion: 'quality', score, reason: 'r' }] })));
+      scoringErrorOf(() =>
+        rank(twoOffers({ consensus: [{ offerId: 'a', criterion: 'quality', score, reason: 'r' }] })),
+      );
     expect(off(12).code).toBe('off-scale');
     expect(off(2.5).code).toBe('off-step');
   });
@@ -110,7 +136,12 @@ describe('refusing to rank', () => {
     expect(error.code).toBe('weights-do-not-add-up');
     expect(error.message).toContain('price 40');
     expect(() =>
-      rank(twoOffers({ criteria: [criterion('quality', 60)], price: { method: 'linear-to-budget', weight: 40, budget: 500 } })),
+      rank(
+        twoOffers({
+          criteria: [criterion('quality', 60)],
+          price: { method: 'linear-to-budget', weight: 40, budget: 500 },
+        }),
+      ),
     ).not.toThrow();
   });
 
@@ -130,7 +161,11 @@ describe('refusing to rank', () => {
     const input = twoOffers({ scores: scoresFrom({ a: { j1: { quality: 7 } }, b: { j2: { quality: 6 } } }) });
     expect(() => rank(input)).not.toThrow();
     const error = scoringErrorOf(() =>
-      rank({ ...input, scores: scoresFrom({ a: { j1: { quality: 7 } } }), exclusions: [{ jurorId: 'j1', offerId: 'b' }] }),
+      rank({
+        ...input,
+        scores: scoresFrom({ a: { j1: { quality: 7 } } }),
+        exclusions: [{ jurorId: 'j1', offerId: 'b' }],
+      }),
     );
     expect(error).toMatchObject({ code: 'missing-score', subject: { offerId: 'b' } });
   });
@@ -144,7 +179,13 @@ describe('refusing to rank', () => {
     ] as const) {
       const weight = 'weight' in price ? 60 : 100;
       const error = scoringErrorOf(() =>
-        rank(twoOffers({ price, criteria: [criterion('quality', weight)], offers: [offer('a', { price: 10 }), offer('b')] })),
+        rank(
+          twoOffers({
+            price,
+            criteria: [criterion('quality', weight)],
+            offers: [offer('a', { price: 10 }), offer('b')],
+          }),
+        ),
       );
       expect(error).toMatchObject({ code: 'missing-price', subject: { offerId: 'b' } });
     }
@@ -152,7 +193,12 @@ describe('refusing to rank', () => {
 
   it('a lower-price tie-break needs every offer to have a price', () => {
     const error = scoringErrorOf(() =>
-      rank(twoOffers({ offers: [offer('a'), offer('b')], tieBreak: { order: [{ by: 'lower-price' }], seed: 's' } })),
+      rank(
+        twoOffers({
+          offers: [offer('a'), offer('b')],
+          tieBreak: { order: [{ by: 'lower-price' }], seed: 's' },
+        }),
+      ),
     );
     expect(error.code).toBe('missing-price');
     expect(error.message).toContain('the tie-break order compares prices');
@@ -160,7 +206,10 @@ describe('refusing to rank', () => {
 
   it('a juror who scores the same offer twice on one criterion is refused', () => {
     const error = scoringErrorOf(() => rank(withScore({ jurorId: 'j1' })));
-    expect(error).toMatchObject({ code: 'duplicate-score', subject: { offerId: 'a', jurorId: 'j1', criterion: 'quality' } });
+    expect(error).toMatchObject({
+      code: 'duplicate-score',
+      subject: { offerId: 'a', jurorId: 'j1', criterion: 'quality' },
+    });
   });
 
   it('two consensus scores for one offer and criterion are refused', () => {
@@ -170,7 +219,11 @@ describe('refusing to rank', () => {
   });
 
   it('amounts that are not whole cents are refused', () => {
-    const error = scoringErrorOf(() => rank(twoOffers({ offers: [offer('a', { price: 1, requestedAmount: 10.005 }), offer('b', { price: 1 })] })));
+    const error = scoringErrorOf(() =>
+      rank(
+        twoOffers({ offers: [offer('a', { price: 1, requestedAmount: 10.005 }), offer('b', { price: 1 })] }),
+      ),
+    );
     expect(error.code).toBe('invalid-input');
     expect(error.message).toContain('offer a');
   });
@@ -180,7 +233,9 @@ describe('refusing to rank', () => {
       rank(twoOffers({ criteria: [criterion('quality', 100, { scale: { min: 0, max: 10, step: 3 } })] })),
     );
     expect(uneven).toMatchObject({ code: 'invalid-input', subject: { criterion: 'quality' } });
-    const unreachable = scoringErrorOf(() => rank(twoOffers({ criteria: [criterion('quality', 100, { minimum: 11 })] })));
+    const unreachable = scoringErrorOf(() =>
+      rank(twoOffers({ criteria: [criterion('quality', 100, { minimum: 11 })] })),
+    );
     expect(unreachable).toMatchObject({ code: 'invalid-input', subject: { criterion: 'quality' } });
   });
 

@@ -23,9 +23,13 @@ describe('the lot', () => {
 
   it('the same seed gives the same lot', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 8 }), (seed, ids) => {
-        expect(drawLot(seed, ids)).toEqual(drawLot(seed, ids));
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 8 }),
+        (seed, ids) => {
+          expect(drawLot(seed, ids)).toEqual(drawLot(seed, ids));
+        },
+      ),
     );
   });
 
@@ -45,9 +49,13 @@ describe('the lot', () => {
 
   it('the lot is an order of exactly the tied offers', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.uniqueArray(fc.string(), { maxLength: 10 }), (seed, ids) => {
-        expect([...drawLot(seed, ids)].sort()).toEqual([...ids].sort());
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.uniqueArray(fc.string(), { maxLength: 10 }),
+        (seed, ids) => {
+          expect([...drawLot(seed, ids)].sort()).toEqual([...ids].sort());
+        },
+      ),
     );
   });
 

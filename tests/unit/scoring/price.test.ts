@@ -36,7 +36,7 @@ describe('quality points', () => {
     expect(ranking.maximumQualityPoints).toBe(100);
   });
 
-  it("without a price method the quality points are the total and the price is not needed", () => {
+  it('without a price method the quality points are the total and the price is not needed', () => {
     const ranking = rank(
       competition({
         offers: [offer('a'), offer('b')],
@@ -73,7 +73,9 @@ describe('relative price', () => {
       { id: 'B', score: 8, price: 50 },
     ];
     const before = rank(priced({ method: 'relative', weight: 40 }, 60, two));
-    const after = rank(priced({ method: 'relative', weight: 40 }, 60, [...two, { id: 'C', score: 0, price: 25 }]));
+    const after = rank(
+      priced({ method: 'relative', weight: 40 }, 60, [...two, { id: 'C', score: 0, price: 25 }]),
+    );
     expect(orderOf(before)).toEqual(['B', 'A']);
     expect(offerIn(before, 'A').total).toBe(80);
     expect(offerIn(before, 'B').total).toBe(88);
@@ -140,7 +142,11 @@ describe('value for money (gunnen op waarde)', () => {
       ]),
     );
     expect(ranking.totalOrder).toBe('lowest-first');
-    expect(offerIn(ranking, 'A')).toMatchObject({ fictitiousPrice: -30_000, total: -30_000, qualityPoints: 80 });
+    expect(offerIn(ranking, 'A')).toMatchObject({
+      fictitiousPrice: -30_000,
+      total: -30_000,
+      qualityPoints: 80,
+    });
     expect(offerIn(ranking, 'B').fictitiousPrice).toBe(-20_000);
     expect(orderOf(ranking)).toEqual(['A', 'B']);
   });
@@ -151,22 +157,26 @@ describe('value for money (gunnen op waarde)', () => {
       price: fc.integer({ min: 1, max: 100 }).map((p) => p * 1000),
     });
     fc.assert(
-      fc.property(fc.array(arbitraryOffer, { minLength: 2, maxLength: 6 }), arbitraryOffer, (offers, extra) => {
-        const named = offers.map((o, i) => ({ id: `o${i}`, ...o }));
-        const method = { method: 'value-for-money', euroPerQualityPoint: 2000 } as const;
-        const before = rank(priced(method, 100, named));
-        const after = rank(priced(method, 100, [...named, { id: 'extra', ...extra }]));
-        const position = (order: string[], id: string) => order.indexOf(id);
-        for (const a of named) {
-          for (const b of named) {
-            // Tied offers are ordered by a lot over the tied set, which a newcomer can join.
-            if (offerIn(before, a.id).total === offerIn(before, b.id).total) continue;
-            const wasAhead = position(orderOf(before), a.id) < position(orderOf(before), b.id);
-            const isAhead = position(orderOf(after), a.id) < position(orderOf(after), b.id);
-            expect(isAhead).toBe(wasAhead);
+      fc.property(
+        fc.array(arbitraryOffer, { minLength: 2, maxLength: 6 }),
+        arbitraryOffer,
+        (offers, extra) => {
+          const named = offers.map((o, i) => ({ id: `o${i}`, ...o }));
+          const method = { method: 'value-for-money', euroPerQualityPoint: 2000 } as const;
+          const before = rank(priced(method, 100, named));
+          const after = rank(priced(method, 100, [...named, { id: 'extra', ...extra }]));
+          const position = (order: string[], id: string) => order.indexOf(id);
+          for (const a of named) {
+            for (const b of named) {
+              // Tied offers are ordered by a lot over the tied set, which a newcomer can join.
+              if (offerIn(before, a.id).total === offerIn(before, b.id).total) continue;
+              const wasAhead = position(orderOf(before), a.id) < position(orderOf(before), b.id);
+              const isAhead = position(orderOf(after), a.id) < position(orderOf(after), b.id);
+              expect(isAhead).toBe(wasAhead);
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });

@@ -10,7 +10,9 @@ function gate(gateRule: RankInputDraft['gate'], requests: [string, number][]): R
     gate: gateRule,
     offers: requests.map(([id, requestedAmount]) => offer(id, { requestedAmount })),
     scores: scoresFrom(
-      Object.fromEntries(requests.map(([id], i) => [id, { j1: { quality: id.startsWith('weak') ? 1 : 10 - i } }])),
+      Object.fromEntries(
+        requests.map(([id], i) => [id, { j1: { quality: id.startsWith('weak') ? 1 : 10 - i } }]),
+      ),
     ),
   });
 }
@@ -19,12 +21,15 @@ const codes = (input: RankInputDraft) => rank(input).offers.map((o) => [o.offerI
 
 describe('selection at the gate', () => {
   it('strict order stops at the first offer that does not fit the budget', () => {
-    const input = gate({ awardSlots: 5, phaseBudget: 100_000, maxPerOffer: 50_000, selectionMode: 'strict-order' }, [
-      ['first', 50_000],
-      ['second', 40_000],
-      ['too-big', 20_000],
-      ['would-fit', 10_000],
-    ]);
+    const input = gate(
+      { awardSlots: 5, phaseBudget: 100_000, maxPerOffer: 50_000, selectionMode: 'strict-order' },
+      [
+        ['first', 50_000],
+        ['second', 40_000],
+        ['too-big', 20_000],
+        ['would-fit', 10_000],
+      ],
+    );
     expect(codes(input)).toEqual([
       ['first', 'selected'],
       ['second', 'selected'],
@@ -32,18 +37,25 @@ describe('selection at the gate', () => {
       ['would-fit', 'stopped-by-strict-order'],
     ]);
     const ranking = rank(input);
-    expect(ranking.selection).toMatchObject({ selectedOfferIds: ['first', 'second'], budgetUsed: 90_000, budgetLeft: 10_000 });
+    expect(ranking.selection).toMatchObject({
+      selectedOfferIds: ['first', 'second'],
+      budgetUsed: 90_000,
+      budgetLeft: 10_000,
+    });
     expect(offerIn(ranking, 'would-fit').selection.message).toContain('stopped at offer too-big');
   });
 
   it('skip-to-fit passes over an offer that does not fit and selects the next that does', () => {
-    const input = gate({ awardSlots: 5, phaseBudget: 100_000, maxPerOffer: 50_000, selectionMode: 'skip-to-fit' }, [
-      ['first', 50_000],
-      ['second', 40_000],
-      ['too-big', 20_000],
-      ['fits', 10_000],
-      ['nothing-left', 5_000],
-    ]);
+    const input = gate(
+      { awardSlots: 5, phaseBudget: 100_000, maxPerOffer: 50_000, selectionMode: 'skip-to-fit' },
+      [
+        ['first', 50_000],
+        ['second', 40_000],
+        ['too-big', 20_000],
+        ['fits', 10_000],
+        ['nothing-left', 5_000],
+      ],
+    );
     expect(codes(input)).toEqual([
       ['first', 'selected'],
       ['second', 'selected'],
@@ -55,10 +67,13 @@ describe('selection at the gate', () => {
   });
 
   it('an offer asking more than the per-offer maximum is not selected', () => {
-    const skip = gate({ awardSlots: 5, phaseBudget: 500_000, maxPerOffer: 50_000, selectionMode: 'skip-to-fit' }, [
-      ['greedy', 50_000.01],
-      ['modest', 50_000],
-    ]);
+    const skip = gate(
+      { awardSlots: 5, phaseBudget: 500_000, maxPerOffer: 50_000, selectionMode: 'skip-to-fit' },
+      [
+        ['greedy', 50_000.01],
+        ['modest', 50_000],
+      ],
+    );
     expect(codes(skip)).toEqual([
       ['greedy', 'over-per-offer-maximum'],
       ['modest', 'selected'],
@@ -84,11 +99,14 @@ describe('selection at the gate', () => {
   });
 
   it('an ineligible offer is passed over without stopping strict-order selection', () => {
-    const input = gate({ awardSlots: 5, phaseBudget: 100_000, maxPerOffer: 50_000, selectionMode: 'strict-order' }, [
-      ['a', 50_000],
-      ['weak', 10_000],
-      ['b', 50_000],
-    ]);
+    const input = gate(
+      { awardSlots: 5, phaseBudget: 100_000, maxPerOffer: 50_000, selectionMode: 'strict-order' },
+      [
+        ['a', 50_000],
+        ['weak', 10_000],
+        ['b', 50_000],
+      ],
+    );
     expect(codes(input)).toEqual([
       ['a', 'selected'],
       ['b', 'selected'],

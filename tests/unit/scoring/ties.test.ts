@@ -80,11 +80,7 @@ describe('tie-breaks', () => {
       competition({
         criteria: innovationAndTeam,
         tieBreak: { order: [{ by: 'criterion', criterion: 'innovation' }, { by: 'lower-price' }], seed: 's' },
-        offers: [
-          offer('C', { price: 30_000 }),
-          offer('B', { price: 20_000 }),
-          offer('A', { price: 40_000 }),
-        ],
+        offers: [offer('C', { price: 30_000 }), offer('B', { price: 20_000 }), offer('A', { price: 40_000 })],
         scores: scoresFrom({
           A: { j1: { innovation: 8, team: 6 } },
           B: { j1: { innovation: 6, team: 8 } },
@@ -115,7 +111,10 @@ describe('tie-breaks', () => {
     expect(orderOf(ranking)).toEqual(draw);
     expect(ranking.tieGroups).toHaveLength(1);
     const [quality, lot] = ranking.tieGroups[0]!.steps;
-    expect(quality).toMatchObject({ by: 'quality', subgroups: [{ value: 70, offerIds: ['a', 'b', 'c', 'd'] }] });
+    expect(quality).toMatchObject({
+      by: 'quality',
+      subgroups: [{ value: 70, offerIds: ['a', 'b', 'c', 'd'] }],
+    });
     expect(lot).toEqual({
       by: 'lot',
       seed: 'phase-1-2025',
@@ -150,8 +149,24 @@ describe('tie-breaks', () => {
       }),
     );
     expect(ranking.tieGroups.map((g) => g.steps)).toEqual([
-      [{ by: 'lot', seed: 'two-lots', algorithm: LOT_ALGORITHM, offerIds: ['a', 'b'], draw: drawLot('two-lots', ['a', 'b']) }],
-      [{ by: 'lot', seed: 'two-lots', algorithm: LOT_ALGORITHM, offerIds: ['c', 'd'], draw: drawLot('two-lots', ['c', 'd']) }],
+      [
+        {
+          by: 'lot',
+          seed: 'two-lots',
+          algorithm: LOT_ALGORITHM,
+          offerIds: ['a', 'b'],
+          draw: drawLot('two-lots', ['a', 'b']),
+        },
+      ],
+      [
+        {
+          by: 'lot',
+          seed: 'two-lots',
+          algorithm: LOT_ALGORITHM,
+          offerIds: ['c', 'd'],
+          draw: drawLot('two-lots', ['c', 'd']),
+        },
+      ],
     ]);
   });
 

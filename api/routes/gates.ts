@@ -1,0 +1,201 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { MILESTONES } from '../../domain/schedule.ts';
+import { fileObjection, listObjections } from '../../db/objections.ts';
+import { latestRankingView } from '../../db/rankings.ts';
+import {
+  approveGateUpdate,
+  decideDeliverableUpdate,
+  decideObjectionUpdate,
+  extendDeadlineUpdate,
+  objectionFiledSignal,
+  phaseDiagnosticsQuery,
+} from '../../workflows/messages.ts';
+import type { AppDeps, AppEnv } from '../app.ts';
+import { requireRole } from '../auth.ts';
+import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { ProblemError, validationProblem } from '../problem.ts';
+import { nudgePhase, phaseHandle } from '../workflow-messages.ts';
+import { OfferParams, PhaseParams } from './params.ts';
+
+const Reason = z.string().trim().min(3).max(5000);
+const Loose = z.record(z.string(), z.unknown());
+
+export function gateRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/phases/{phase}/ranking',
+      tags: ['gate'],
+      summary: 'The gate’s ranking with the explanation of every number (officer); a company sees its own standing after the intended award',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: { 200: jsonResponse(Loose, 'Ranking'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer', 'company');
+      const { id, phase } = c.req.valid('param');
+      const view = await latestRankingView(deps.sql, { competitionId: id, phaseKey: phase, viewer: principal });
+      if (!view) throw new ProblemError('not-found', 'this phase has no ranking you may see yet');
+      return c.json(view, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/gate/approve',
+      tags: ['gate'],
+      summary: 'Approve the gate: send the intended award decision and start the standstill (officer)',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: { 200: jsonResponse(z.object({ standstillEndsAt: z.string() }), 'Intended award sent'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase } = c.req.valid('param');
+      return c.json(await phaseHandle(deps, id, phase).executeUpdate(approveGateUpdate, { args: [{ officerId: principal.id }] }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/deadlines',
+      tags: ['gate'],
+      summary: 'Extend a deadline: only forward, only before it passes; every company is told (officer)',
+      security: bearer,
+      request: {
+        params: PhaseParams,
+        body: jsonBody(z.object({ milestone: z.enum(MILESTONES), until: z.iso.datetime({ offset: true }), reason: Reason })),
+      },
+      responses: { 200: jsonResponse(z.object({ deadlines: z.record(z.string(), z.string()) }), 'Extended'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const until = new Date(body.until).toISOString();
+      return c.json(
+        await phaseHandle(deps, id, phase).executeUpdate(extendDeadlineUpdate, { args: [{ officerId: principal.id, ...body, until }] }),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/objections',
+      tags: ['objections'],
+      summary: 'Object to the intended award within the standstill (company that made an offer)',
+      security: bearer,
+      request: { params: PhaseParams, body: jsonBody(z.object({ reason: Reason })) },
+      responses: { 201: jsonResponse(z.object({ objectionId: z.string() }), 'Filed'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'company');
+      const { id, phase } = c.req.valid('param');
+      const filed = await fileObjection(deps.sql, { competitionId: id, phaseKey: phase, companyId: principal.id, reason: c.req.valid('json').reason });
+      await nudgePhase(deps, id, phase, objectionFiledSignal, { objectionId: filed.objectionId });
+      return c.json(filed, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/phases/{phase}/objections',
+      tags: ['objections'],
+      summary: 'Objections: all (officer) or your own (company)',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: { 200: jsonResponse(z.object({ objections: z.array(Loose) }), 'Objections'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer', 'company');
+      const { id, phase } = c.req.valid('param');
+      const objections = await listObjections(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        ...(principal.role === 'company' ? { companyId: principal.id } : {}),
+      });
+      return c.json({ objections: [...objections] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/objections/{objectionId}/decision',
+      tags: ['objections'],
+      summary: 'Decide an objection: upheld reopens evaluation or the gate; rejected lets the award stand (officer)',
+      security: bearer,
+      request: {
+        params: PhaseParams.extend({ objectionId: z.string().uuid() }),
+        body: jsonBody(z.object({ upheld: z.boolean(), reopen: z.enum(['evaluation', 'gate']).optional(), reason: Reason })),
+      },
+      responses: { 200: jsonResponse(z.object({ state: z.string() }), 'Decided'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase, objectionId } = c.req.valid('param');
+      return c.json(
+        await phaseHandle(deps, id, phase).executeUpdate(decideObjectionUpdate, {
+          args: [{ officerId: principal.id, objectionId, ...c.req.valid('json') }],
+        }),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/offers/{offerId}/deliverable-decision',
+      tags: ['gate'],
+      summary: 'Accept or reject a winner’s deliverable (officer); only accepted companies may enter the next phase',
+      security: bearer,
+      request: { params: OfferParams, body: jsonBody(z.object({ accepted: z.boolean(), note: z.string().max(5000).default('') })) },
+      responses: { 200: jsonResponse(z.object({ pending: z.number() }), 'Decided'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase, offerId } = c.req.valid('param');
+      return c.json(
+        await phaseHandle(deps, id, phase).executeUpdate(decideDeliverableUpdate, {
+          args: [{ officerId: principal.id, offerId, ...c.req.valid('json') }],
+        }),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/phases/{phase}/diagnostics',
+      tags: ['gate'],
+      summary: 'The phase workflow’s own view, for diagnostics (officer); status reads come from Postgres',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: { 200: jsonResponse(Loose, 'Workflow state'), ...problemResponses },
+    }),
+    async (c) => {
+      requireRole(c.get('principal'), 'officer');
+      const { id, phase } = c.req.valid('param');
+      return c.json({ ...(await phaseHandle(deps, id, phase).query(phaseDiagnosticsQuery)) }, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,160 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import {
+  declareConflict,
+  finishEvaluation,
+  jurorOwnScores,
+  offersForJuror,
+  recordConsensus,
+  submitScores,
+} from '../../db/jury.ts';
+import { consensusReachedSignal, jurorFinishedSignal } from '../../workflows/messages.ts';
+import type { AppDeps, AppEnv } from '../app.ts';
+import { requireRole } from '../auth.ts';
+import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { validationProblem } from '../problem.ts';
+import { nudgePhase } from '../workflow-messages.ts';
+import { OfferParams, PhaseParams } from './params.ts';
+
+const Reason = z.string().trim().min(3, 'every score needs a written reason').max(5000);
+export const ScoreLineSchema = z.object({ criterion: z.string().min(1), score: z.number(), reason: Reason });
+const ok = <T extends z.ZodRawShape>(shape: T, description: string) => jsonResponse(z.object(shape), description);
+
+export function juryRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/phases/{phase}/jury/offers',
+      tags: ['jury'],
+      summary: 'The offers to evaluate (juror); content only after declaring no conflict for it',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: { 200: ok({ offers: z.array(z.record(z.string(), z.unknown())) }, 'Offers'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'juror');
+      const { id, phase } = c.req.valid('param');
+      return c.json({ offers: await offersForJuror(deps.sql, deps.keys, { competitionId: id, phaseKey: phase, jurorId: principal.id }) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/offers/{offerId}/conflict-declaration',
+      tags: ['jury'],
+      summary: 'Declare, before seeing the offer, whether you have a conflict of interest (juror)',
+      security: bearer,
+      request: {
+        params: OfferParams,
+        body: jsonBody(z.object({ hasConflict: z.boolean(), statement: z.string().max(5000).default('') })),
+      },
+      responses: { 201: ok({ declared: z.literal(true) }, 'Declared'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'juror');
+      const { id, phase, offerId } = c.req.valid('param');
+      await declareConflict(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id, offerId, ...c.req.valid('json') });
+      return c.json({ declared: true as const }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/competitions/{id}/phases/{phase}/offers/{offerId}/scores',
+      tags: ['jury'],
+      summary: 'Score an offer on its criteria, each with a reason (juror)',
+      security: bearer,
+      request: { params: OfferParams, body: jsonBody(z.object({ scores: z.array(ScoreLineSchema).min(1).max(50) })) },
+      responses: { 200: ok({ round: z.number() }, 'Stored'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'juror');
+      const { id, phase, offerId } = c.req.valid('param');
+      return c.json(await submitScores(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id, offerId, scores: c.req.valid('json').scores }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/phases/{phase}/jury/my-scores',
+      tags: ['jury'],
+      summary: 'Your own scores; no juror sees another’s (juror)',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: { 200: ok({ scores: z.array(z.record(z.string(), z.unknown())) }, 'Your scores'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'juror');
+      const { id, phase } = c.req.valid('param');
+      return c.json({ scores: [...(await jurorOwnScores(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id }))] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/jury/finish',
+      tags: ['jury'],
+      summary: 'Say you have scored everything for this round (juror); when all have, the gate comes early',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: { 200: ok({ round: z.number() }, 'Recorded'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'juror');
+      const { id, phase } = c.req.valid('param');
+      const { round } = await finishEvaluation(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id });
+      await nudgePhase(deps, id, phase, jurorFinishedSignal, { jurorId: principal.id, round });
+      return c.json({ round }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/competitions/{id}/phases/{phase}/offers/{offerId}/consensus',
+      tags: ['jury'],
+      summary: 'Record the consensus score for one criterion, which replaces the jurors’ (officer as chair)',
+      security: bearer,
+      request: { params: OfferParams, body: jsonBody(ScoreLineSchema) },
+      responses: { 200: ok({ round: z.number() }, 'Recorded'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase, offerId } = c.req.valid('param');
+      return c.json(await recordConsensus(deps.sql, { competitionId: id, phaseKey: phase, chairId: principal.id, offerId, ...c.req.valid('json') }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/consensus/complete',
+      tags: ['jury'],
+      summary: 'Close the consensus meeting (officer as chair); the gate ranks again',
+      security: bearer,
+      request: { params: PhaseParams, body: jsonBody(z.object({ round: z.number().int().min(1) })) },
+      responses: { 200: ok({ signalled: z.boolean() }, 'Recorded'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase } = c.req.valid('param');
+      const signalled = await nudgePhase(deps, id, phase, consensusReachedSignal, { chairId: principal.id, round: c.req.valid('json').round });
+      return c.json({ signalled }, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,27 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { listNotifications } from '../../db/notifications.ts';
+import type { AppDeps, AppEnv } from '../app.ts';
+import { bearer, jsonResponse, problemResponses } from '../openapi.ts';
+import { validationProblem } from '../problem.ts';
+
+export function notificationRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/notifications',
+      tags: ['notifications'],
+      summary: 'What you were told: awards with your scores, deadlines, answers, reminders',
+      security: bearer,
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+      responses: { 200: jsonResponse(z.object({ notifications: z.array(z.record(z.string(), z.unknown())) }), 'Newest first'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      const recipients = ['public', `${principal.role}:${principal.id}`, ...(principal.role === 'officer' ? ['officers'] : [])];
+      return c.json({ notifications: [...(await listNotifications(deps.sql, recipients, c.req.valid('query').limit))] }, 200);
+    },
+  );
+  return app;
+}

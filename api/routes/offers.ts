@@ -1,0 +1,117 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { listCompanyOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
+import { winnerWithdrewSignal } from '../../workflows/messages.ts';
+import type { AppDeps, AppEnv } from '../app.ts';
+import { requireRole } from '../auth.ts';
+import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { validationProblem } from '../problem.ts';
+import { nudgePhase } from '../workflow-messages.ts';
+import { CompetitionParams, OfferParams, PhaseParams } from './params.ts';
+
+export const OfferSubmissionSchema = z.object({
+  /** The proposal itself (text, or a document encoded as base64); sealed until the opening. */
+  content: z.string().min(1).max(1_000_000),
+  price: z.number().nonnegative().optional(),
+  requestedAmount: z.number().nonnegative(),
+});
+
+const ReceiptSchema = z.object({
+  offerId: z.string(),
+  competitionId: z.string(),
+  phase: z.string(),
+  company: z.string(),
+  version: z.number(),
+  receivedAt: z.string(),
+  sha256: z.string(),
+  algorithm: z.literal('Ed25519'),
+  signature: z.string(),
+});
+const StoredOfferSchema = z.object({ offerId: z.string(), version: z.number(), receipt: ReceiptSchema });
+
+export function offerRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/offers',
+      tags: ['offers'],
+      summary: 'Send an offer, or a new version of yours (company)',
+      description:
+        'Accepted while the phase takes offers and before its submission deadline by the server clock. ' +
+        'The answer is a receipt signed by the server (Ed25519; public key at /receipts/public-key). ' +
+        'An `Idempotency-Key` header makes a retried send return the first receipt.',
+      security: bearer,
+      request: {
+        params: PhaseParams,
+        body: jsonBody(OfferSubmissionSchema),
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+      },
+      responses: {
+        201: jsonResponse(StoredOfferSchema, 'Received'),
+        200: jsonResponse(StoredOfferSchema, 'Already received under this idempotency key'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'company');
+      const { id, phase } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const stored = await submitOffer(deps.sql, deps.keys, {
+        competitionId: id,
+        phaseKey: phase,
+        companyId: principal.id,
+        content: body.content,
+        price: body.price,
+        requestedAmount: body.requestedAmount,
+        idempotencyKey: c.req.valid('header')['idempotency-key'],
+      });
+      const { created, ...answer } = stored;
+      return c.json(answer, created ? 201 : 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/offers/{offerId}/withdraw',
+      tags: ['offers'],
+      summary: 'Withdraw your offer (company): before the deadline, or as a winner during the standstill',
+      security: bearer,
+      request: { params: OfferParams },
+      responses: { 200: jsonResponse(z.object({ withdrawn: z.literal(true), heldIntendedAward: z.boolean() }), 'Withdrawn'), ...problemResponses },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'company');
+      const { id, phase, offerId } = c.req.valid('param');
+      const { heldIntendedAward } = await withdrawOffer(deps.sql, { competitionId: id, phaseKey: phase, companyId: principal.id, offerId });
+      if (heldIntendedAward) await nudgePhase(deps, id, phase, winnerWithdrewSignal, { offerId });
+      return c.json({ withdrawn: true as const, heldIntendedAward }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/my-offers',
+      tags: ['offers'],
+      summary: 'Your offers in this competition, every version, with receipts (company)',
+      security: bearer,
+      request: { params: CompetitionParams },
+      responses: {
+        200: jsonResponse(z.object({ offers: z.array(StoredOfferSchema.extend({ phase: z.string(), status: z.string() })) }), 'Your offers'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'company');
+      return c.json({ offers: [...(await listCompanyOffers(deps.sql, c.req.valid('param').id, principal.id))] }, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,170 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import { calendarProblems, previewSchedule, scheduleOrderProblems, SchedulePreviewSchema } from '../../domain/schedule-preview.ts';
+import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
+import { BUILT_IN_TEMPLATES } from '../../domain/templates/index.ts';
+import { findTemplate, insertTemplate, listTemplates } from '../../db/templates.ts';
+import type { AppDeps, AppEnv } from '../app.ts';
+import { requireRole } from '../auth.ts';
+import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { ProblemError, validationProblem, type Problem } from '../problem.ts';
+
+const TemplateIdParam = z.object({ id: z.string().min(1) });
+const TemplateSummary = z.object({ id: z.string(), name: z.string(), builtIn: z.boolean() });
+const PublishedAt = z.iso
+  .datetime({ offset: true })
+  .describe('When the first phase is published: an ISO 8601 date-time with its UTC offset or Z');
+const PreviewBody = z.object({ publishedAt: PublishedAt });
+const InlinePreviewBody = z.object({ template: ProcedureTemplateSchema, publishedAt: PublishedAt });
+
+/**
+ * Checked before the body, so a caller without the role learns nothing about what a valid
+ * template would be.
+ */
+const officerOnly = createMiddleware<AppEnv>(async (c, next) => {
+  requireRole(c.get('principal'), 'officer');
+  await next();
+});
+
+function refuseTemplate(errors: NonNullable<Problem['errors']>): never {
+  throw new ProblemError('invalid-template', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+}
+
+/** A template's body fails as `invalid-template`; anything else in the request as `validation-failed`. */
+function templateHook(templatePath: string[]) {
+  return (result: { success: true } | { success: false; error: z.ZodError }): undefined => {
+    if (result.success) return undefined;
+    const aboutTemplate = result.error.issues.some((issue) =>
+      templatePath.every((segment, i) => issue.path[i] === segment),
+    );
+    throw validationProblem(result.error, aboutTemplate ? 'invalid-template' : 'validation-failed');
+  };
+}
+
+export function templateRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (r) => {
+      if (!r.success) throw validationProblem(r.error);
+    },
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/templates',
+      tags: ['templates'],
+      summary: 'List the procedure templates: the built-in ones, then those officers posted',
+      security: bearer,
+      responses: {
+        200: jsonResponse(z.object({ templates: z.array(TemplateSummary) }), 'Templates'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => c.json({ templates: await listTemplates(deps.sql) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/templates/{id}',
+      tags: ['templates'],
+      summary: 'A procedure template in full, with every default filled in',
+      security: bearer,
+      request: { params: TemplateIdParam },
+      responses: { 200: jsonResponse(ProcedureTemplateSchema, 'The template'), ...problemResponses },
+    }),
+    async (c) => c.json(await templateOrNotFound(deps, c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/templates',
+      tags: ['templates'],
+      summary: 'Define a custom procedure template (officer)',
+      description:
+        'Refused as `invalid-template`, with each failing field in `errors`, when windows come out of ' +
+        'order (offsets in different units are resolved for publication on every day of 2027), weights ' +
+        'do not add up to 100, a threshold lies outside its scale, a gate admits the winners of a phase ' +
+        'that is not an earlier one, the standstill is shorter than the procedure type allows, or a ' +
+        'phase or criterion key repeats. An id already taken, by a built-in template or another, is a ' +
+        '`duplicate`.',
+      security: bearer,
+      middleware: [officerOnly] as const,
+      request: { body: jsonBody(ProcedureTemplateSchema, 'The procedure template') },
+      responses: { 201: jsonResponse(ProcedureTemplateSchema, 'Stored'), ...problemResponses },
+    }),
+    async (c) => {
+      const template = c.req.valid('json');
+      const problems = scheduleOrderProblems(template);
+      if (problems.length > 0) refuseTemplate(problems);
+      if (!(await insertTemplate(deps.sql, template, c.get('principal').id))) {
+        const holder = BUILT_IN_TEMPLATES[template.id] ? 'a built-in template' : 'another custom template';
+        throw new ProblemError('duplicate', `the template id "${template.id}" is taken by ${holder}`);
+      }
+      c.header('location', `/templates/${template.id}`);
+      return c.json(template, 201);
+    },
+    templateHook([]),
+  );
+
+  const previewResponses = {
+    200: jsonResponse(
+      SchedulePreviewSchema,
+      'Every milestone in UTC and local time, the standstill, the assumption made for later phases, and ' +
+        'the milestones that come out of order for this publication date',
+    ),
+    ...problemResponses,
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/templates/{id}/schedule-preview',
+      tags: ['templates'],
+      summary: 'The day plan of a stored template for a given publication date (officer)',
+      security: bearer,
+      middleware: [officerOnly] as const,
+      request: { params: TemplateIdParam, body: jsonBody(PreviewBody) },
+      responses: previewResponses,
+    }),
+    async (c) => {
+      const template = await templateOrNotFound(deps, c.req.valid('param').id);
+      return c.json(previewSchedule(template, new Date(c.req.valid('json').publishedAt)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/templates/schedule-preview',
+      tags: ['templates'],
+      summary: 'The day plan of a draft template, before it is posted (officer)',
+      description:
+        'The template is checked as by POST /templates, except that the order of its milestones is ' +
+        'reported for the requested publication date only, in `problems`, so a draft that is out of ' +
+        'order on some date can be previewed on exactly that date.',
+      security: bearer,
+      middleware: [officerOnly] as const,
+      request: { body: jsonBody(InlinePreviewBody) },
+      responses: previewResponses,
+    }),
+    async (c) => {
+      const { template, publishedAt } = c.req.valid('json');
+      const problems = calendarProblems(template.calendar);
+      if (problems.length > 0) refuseTemplate(problems.map((p) => ({ ...p, path: `template.${p.path}` })));
+      return c.json(previewSchedule(template, new Date(publishedAt)), 200);
+    },
+    templateHook(['template']),
+  );
+
+  return app;
+}
+
+/** Built-in templates are written with defaults left out; parsing shows the full procedure. */
+async function templateOrNotFound(deps: AppDeps, id: string): Promise<ProcedureTemplate> {
+  const template = await findTemplate(deps.sql, id);
+  if (!template) throw new ProblemError('not-found', `no template "${id}"`);
+  return ProcedureTemplateSchema.parse(template);
+}

@@ -1,0 +1,125 @@
+import { cpus, platform, release } from 'node:os';
+import type { JurorScore, RankInput, RankInputDraft } from '../domain/scoring.ts';
+import { RankInputSchema } from '../domain/scoring.ts';
+import { rank, rankParsed } from '../scoring/index.ts';
+
+const OFFERS = 10_000;
+const JURORS = 5;
+const CRITERIA = 6;
+const WARM_UP = 5;
+const REPETITIONS = 15;
+
+/** A fixed-seed linear congruential generator: the same competition on every run and machine. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function competition(): RankInputDraft {
+  const random = generator(20_250_401);
+  const criteria = Array.from({ length: CRITERIA }, (_, c) => ({
+    key: `criterion-${c}`,
+    name: `Criterion ${c}`,
+    weight: 15,
+    scale: { min: 0, max: 10, step: 1 },
+    minimum: 3,
+  }));
+  const offers = Array.from({ length: OFFERS }, (_, o) => ({
+    offerId: `offer-${String(o).padStart(5, '0')}`,
+    company: `Company ${o} B.V.`,
+    price: 20_000 + Math.floor(random() * 30_000),
+    requestedAmount: 10_000 + Math.floor(random() * 40) * 1000,
+  }));
+  const scores: JurorScore[] = [];
+  for (const offer of offers) {
+    const strength = random() * 6;
+    for (let j = 0; j < JURORS; j++) {
+      for (const criterion of criteria) {
+        const score = Math.min(10, Math.floor(strength + random() * 5));
+        scores.push({
+          offerId: offer.offerId,
+          jurorId: `juror-${j}`,
+          criterion: criterion.key,
+          score,
+          reason: `juror ${j} on ${offer.offerId}: ${score}`,
+        });
+      }
+    }
+  }
+  return {
+    criteria,
+    price: { method: 'relative', weight: 10 },
+    aggregation: { method: 'mean', spreadThreshold: 3 },
+    gate: { awardSlots: 50, phaseBudget: 2_000_000, maxPerOffer: 45_000, overallMinimum: 50, selectionMode: 'skip-to-fit' },
+    tieBreak: { order: [{ by: 'criterion', criterion: 'criterion-0' }, { by: 'lower-price' }], seed: 'bench' },
+    offers,
+    scores,
+  };
+}
+
+/** Keeps the optimiser from discarding work whose result is otherwise unused. */
+let sink = 0;
+
+function medianMilliseconds(run: () => void): number {
+  for (let i = 0; i < WARM_UP; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < REPETITIONS; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1]!;
+}
+
+const draft = competition();
+const parsed: RankInput = RankInputSchema.parse(draft);
+const scores = parsed.scores;
+
+const barePass = medianMilliseconds(() => {
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) sum += scores[i]!.score;
+  sink += sum;
+});
+
+// A fairer floor than the bare sum: what any ranking must do at least, i.e. look up each score's
+// offer by id, add it to that offer's weighted total, and sort the offers.
+const groupedPass = medianMilliseconds(() => {
+  const index = new Map<string, number>();
+  parsed.offers.forEach((offer, i) => index.set(offer.offerId, i));
+  const totals = new Float64Array(parsed.offers.length);
+  for (const score of scores) totals[index.get(score.offerId)!]! += score.score * 15;
+  const order = Array.from(totals.keys()).sort((a, b) => totals[b]! - totals[a]!);
+  sink += order[0]!;
+});
+
+const ranked = medianMilliseconds(() => {
+  sink += rankParsed(parsed).selection.budgetUsed;
+});
+
+const rankedWithValidation = medianMilliseconds(() => {
+  sink += rank(draft).selection.budgetUsed;
+});
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const lines = [
+  `## Ranking (issue 4)`,
+  ``,
+  `${OFFERS.toLocaleString('en')} offers x ${JURORS} jurors x ${CRITERIA} criteria = ${scores.length.toLocaleString('en')} scores;`,
+  `relative price, mean aggregation, spread flag, two tie-break steps, skip-to-fit selection.`,
+  `Median of ${REPETITIONS} runs after ${WARM_UP} warm-up runs, \`npx tsx bench/ranking.bench.ts\`.`,
+  ``,
+  `| measurement | median ms | ratio to bare pass |`,
+  `|---|---:|---:|`,
+  `| (a) bare pass: sum of all scores in one tight loop | ${barePass.toFixed(2)} | 1.0 |`,
+  `| (a') grouped pass: scores summed per offer by id, offers sorted | ${groupedPass.toFixed(2)} | ${(groupedPass / barePass).toFixed(1)} |`,
+  `| (b) \`rankParsed()\`: ranking and full explanation, no schema pass | ${ranked.toFixed(2)} | ${(ranked / barePass).toFixed(1)} |`,
+  `| (c) \`rank()\`: as (b) plus zod validation of the input | ${rankedWithValidation.toFixed(2)} | ${(rankedWithValidation / barePass).toFixed(1)} |`,
+  ``,
+  `Machine: ${cpu}, ${cpus().length} cores, ${platform()} ${release()}; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}.`,
+];
+console.log(lines.join('\n'));
+if (Number.isNaN(sink)) console.log('unreachable: keeps the measured work alive');

@@ -1,0 +1,155 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createSql } from '../../db/sql.ts';
+import { generateKeys } from '../../runtime/keys.ts';
+import { startApi, type RunningApi } from '../../runtime/server.ts';
+import { createWorker } from '../../runtime/worker.ts';
+import { freshDatabase, tokenOf, tokens, workflowBundle } from './support.ts';
+
+const launch = {
+  title: 'Zero-emission road works',
+  buyer: 'Rijkswaterstaat',
+  procedure: 'sbir',
+  jurors: { feasibility: ['juror-1', 'juror-2'] },
+};
+
+describe('the first slice, over real HTTP, on the Temporal dev server and Postgres', () => {
+  let api: RunningApi;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let stopWorker: () => Promise<void>;
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    const taskQueue = `foundation-${Date.now()}`;
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const worker = await createWorker({ connection, namespace: 'default', taskQueue, sql: db.sql, workflowBundle: await workflowBundle() });
+    const running = worker.run();
+    stopWorker = async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    };
+    client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+    api = await startApi({ sql: db.sql, temporal: client, taskQueue, tokens, keys: generateKeys(), listInTemporalUi: false }, 0, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await stopWorker?.();
+    await client?.connection.close();
+    await db?.drop();
+  });
+
+  const post = (path: string, body: unknown, as = 'officer-1') =>
+    fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf(as)}`, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const get = (path: string, as = 'officer-1') => fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${tokenOf(as)}` } });
+
+  it('answers /healthz and /readyz when Temporal and Postgres are up', async () => {
+    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', postgres: 'ok', temporal: 'ok' });
+  });
+
+  it('an officer launches a competition and its first phase opens through the workflow', async () => {
+    const response = await post('/competitions', launch);
+    expect(response.status).toBe(201);
+    const created = await response.json();
+    expect(response.headers.get('location')).toBe(`/competitions/${created.id}`);
+
+    let status: any;
+    for (let i = 0; i < 100; i++) {
+      status = await (await get(`/competitions/${created.id}`)).json();
+      if (status.phases[0].state === 'questions-open') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status.status).toBe('running');
+    expect(status.phases.map((p: any) => [p.key, p.state])).toEqual([
+      ['feasibility', 'questions-open'],
+      ['development', 'pending'],
+      ['commercialisation', 'pending'],
+    ]);
+    // SBIR default: questions close 21 days after publication, at 12:00 Amsterdam time.
+    const published = Date.parse(status.phases[0].timeline.publishedAt);
+    const questionsClose = Date.parse(status.phases[0].timeline.questionsCloseAt);
+    expect(Math.round((questionsClose - published) / 86_400_000)).toBeGreaterThanOrEqual(20);
+    expect(status.phases[0].counts.jurors).toBe(2);
+    const description = await client.workflow.getHandle(`competition-${created.id}`).describe();
+    expect(description.status.name).toBe('RUNNING');
+  });
+
+  it('a retried launch with the same idempotency key returns the same competition', async () => {
+    const send = () =>
+      fetch(`${api.url}/competitions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokenOf('officer-1')}`, 'content-type': 'application/json', 'idempotency-key': 'launch-once-12345' },
+        body: JSON.stringify(launch),
+      });
+    const [first, second] = [await send(), await send()];
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect((await second.json()).id).toBe((await first.json()).id);
+  });
+
+  it('a bad launch body gets a 400 problem+json that names the field', async () => {
+    const response = await post('/competitions', { ...launch, title: 'x' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await response.json();
+    expect(problem.type).toBe('urn:phasegate:problem:validation-failed');
+    expect(problem.errors.map((e: any) => e.path)).toEqual(['title']);
+  });
+
+  it('a body that is not JSON gets a 400 problem, not a 500', async () => {
+    const response = await post('/competitions', '{"title": ');
+    expect(response.status).toBe(400);
+    expect((await response.json()).type).toBe('urn:phasegate:problem:validation-failed');
+  });
+
+  it('an override that breaks the template is refused naming the template field', async () => {
+    const response = await post('/competitions', { ...launch, overrides: { phases: { feasibility: { standstillDays: -1 } } } });
+    expect(response.status).toBe(400);
+    const problem = await response.json();
+    expect(problem.type).toBe('urn:phasegate:problem:invalid-template');
+    expect(problem.errors[0].path).toBe('template.phases.0.standstillDays');
+  });
+
+  it('a company may not launch a competition', async () => {
+    const response = await post('/competitions', launch, 'company-01');
+    expect(response.status).toBe(403);
+  });
+
+  it('a request without a known token is refused with 401', async () => {
+    const response = await fetch(`${api.url}/competitions`);
+    expect(response.status).toBe(401);
+    expect((await response.json()).type).toBe('urn:phasegate:problem:unauthenticated');
+  });
+
+  it('with Postgres down, /readyz and the API answer 503 problem+json, not 500', async () => {
+    const deadSql = createSql('postgres://nobody:none@127.0.0.1:1/none', { max: 1 });
+    const downApi = await startApi(
+      { sql: deadSql, temporal: client, taskQueue: 'unused', tokens, keys: generateKeys(), listInTemporalUi: false },
+      0,
+      '127.0.0.1',
+    );
+    try {
+      const ready = await fetch(`${downApi.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).type).toBe('urn:phasegate:problem:dependency-unavailable');
+      const status = await fetch(`${downApi.url}/competitions/00000000-0000-4000-8000-000000000000`, {
+        headers: { authorization: `Bearer ${tokenOf('officer-1')}` },
+      });
+      expect(status.status).toBe(503);
+    } finally {
+      await downApi.close();
+      await deadSql.end({ timeout: 1 });
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../runtime/postgres.ts';
+import { startTemporalDevServer } from '../../runtime/temporal.ts';
+import { ensureTemporalTools } from '../../runtime/tools.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    temporalTestServer: string;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The same real components as `npm start`: a Temporal dev server and an embedded Postgres on free
+ * ports, unless TEMPORAL_ADDRESS / DATABASE_URL point at running ones.
+ */
+export default async function setup(project: TestProject) {
+  const tools = await ensureTemporalTools();
+  const stops: (() => Promise<unknown>)[] = [];
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = `/tmp/phasegate-test-pg-${randomBytes(4).toString('hex')}`;
+    const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+    stops.push(async () => {
+      await postgres.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    databaseUrl = postgres.url;
+  }
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const temporal = await startTemporalDevServer({ cli: tools.cli, port: await freePort(), namespace: 'default' });
+    stops.push(temporal.stop);
+    temporalAddress = temporal.address;
+  }
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('temporalAddress', temporalAddress);
+  project.provide('temporalTestServer', tools.testServer);
+
+  return async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+}
