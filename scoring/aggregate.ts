@@ -1,5 +1,7 @@
 import type {
   AggregateSource,
+  Aggregation,
+  ConsensusScore,
   Criterion,
   CriterionNormalisation,
   JurorScore,
@@ -12,6 +14,7 @@ import type { ScoringErrorSubject } from './errors.ts';
 import { ScoringError } from './errors.ts';
 
 const SOURCES: readonly AggregateSource[] = ['mean', 'median', 'consensus'];
+const MEDIAN = 1;
 const CONSENSUS = 2;
 
 /**
@@ -39,28 +42,61 @@ export function sourceOf(sheet: ScoreSheet, cell: number): AggregateSource {
   return SOURCES[sheet.sourceCode[cell]!]!;
 }
 
+/** Per score (by its index in input.scores): where it sits, as numbers the later passes can index by. */
+interface ScoreIndex {
+  readonly raw: Float64Array;
+  /** Position on the criterion's scale: 0 at the minimum, 1 a step above, ... */
+  readonly position: Int32Array;
+  readonly cell: Int32Array;
+  /** Jurors numbered in id order. */
+  readonly juror: Int32Array;
+  readonly jurorIds: readonly string[];
+}
+
 /**
  * A juror who did not score an offer is not an error as long as someone scored it on that criterion
  * (a consensus score counts): juries split large fields between them. An offer and criterion nobody
  * scored is an error, because quality points computed without it would be silently wrong.
+ *
+ * Each pass is its own function with one hot loop, so the engine optimises each once and keeps it.
  */
 export function aggregateScores(competition: Competition): ScoreSheet {
-  const { input, criteria, criterionIndex, offerIndex, excludedJurors } = competition;
-  const { scores, consensus, aggregation } = input;
+  const { input, criteria } = competition;
   const criterionCount = criteria.length;
   const cellCount = competition.offers.length * criterionCount;
-  const scoreCount = scores.length;
-
-  const rawScore = new Float64Array(scoreCount);
-  const scoreStep = new Int32Array(scoreCount);
-  const scoreCell = new Int32Array(scoreCount);
-  const scoreJuror = new Int32Array(scoreCount);
-  const cellStart = new Int32Array(cellCount + 1);
-  const jurorSlots = new Map<string, number>();
-
   const topPositions = criteria.map((criterion) => stepOf(criterion.scale.max, criterion.scale)!);
-  const offerOf = rememberLast((offerId) => offerIndex.get(offerId));
-  const criterionOf = rememberLast((key) => criterionIndex.get(key));
+
+  let __t = performance.now(); const __l: number[] = []; const __lap = () => { const n = performance.now(); __l.push(Math.round((n - __t) * 10) / 10); __t = n; };
+  const scores = indexScores(competition, topPositions); __lap();
+  const { cellStart, cellScores } = groupByCell(input.scores, scores, cellCount);
+  __lap(); const consensusRow = placeConsensus(competition, topPositions); __lap();
+  checkEveryCellScored(competition, cellStart, consensusRow);
+  const normalising = input.aggregation.normaliseJurors ? normaliseJurors(criteria, scores) : undefined;
+  const cells = aggregateCells(
+    criteria,
+    input.aggregation,
+    input.consensus,
+    scores.position,
+    normalising?.normalised ?? scores.raw,
+    cellStart,
+    cellScores,
+    consensusRow,
+  );
+  __lap(); console.log('laps', __l.join(' '));
+  return { criterionCount, ...cells, consensusRow, cellStart, cellScores, ...normalising };
+}
+
+function indexScores(competition: Competition, topPositions: readonly number[]): ScoreIndex {
+  const { criteria, excludedJurors } = competition;
+  const { scores } = competition.input;
+  const criterionCount = criteria.length;
+  const raw = new Float64Array(scores.length);
+  const position = new Int32Array(scores.length);
+  const cell = new Int32Array(scores.length);
+  const juror = new Int32Array(scores.length);
+  const jurorSlots = new Map<string, number>();
+  const offerOf = rememberLast((offerId) => competition.offerIndex.get(offerId));
+  const criterionOf = rememberLast((key) => competition.criterionIndex.get(key));
   const jurorSlotOf = rememberLast((jurorId) => {
     let slot = jurorSlots.get(jurorId);
     if (slot === undefined) {
@@ -70,7 +106,7 @@ export function aggregateScores(competition: Competition): ScoreSheet {
     return slot;
   });
 
-  for (let i = 0; i < scoreCount; i++) {
+  for (let i = 0; i < scores.length; i++) {
     const score = scores[i]!;
     const offer = offerOf(score.offerId);
     if (offer === undefined) {
@@ -95,55 +131,68 @@ export function aggregateScores(competition: Competition): ScoreSheet {
         subjectOf(score),
       );
     }
-    const { scale } = criteria[criterion]!;
-    const position = positionOf(score.score, scale, topPositions[criterion]!);
-    if (position < 0) {
+    const onScale = positionOf(score.score, criteria[criterion]!.scale, topPositions[criterion]!);
+    if (onScale < 0) {
       throw scaleError(
-        position,
+        onScale,
         score.score,
         criteria[criterion]!,
         `juror ${score.jurorId}'s score`,
         subjectOf(score),
       );
     }
-    rawScore[i] = score.score;
-    scoreStep[i] = position;
-    const slot = jurorSlotOf(score.jurorId);
-    scoreJuror[i] = slot;
-    const cell = offer * criterionCount + criterion;
-    scoreCell[i] = cell;
-    cellStart[cell + 1]!++;
+    raw[i] = score.score;
+    position[i] = onScale;
+    cell[i] = offer * criterionCount + criterion;
+    juror[i] = jurorSlotOf(score.jurorId);
   }
 
   // Jurors are numbered in id order, not arrival order, so that sums over them (and so every
   // aggregate, to the last bit) come out the same however the scores were listed.
   const slotIds = [...jurorSlots.keys()];
   const slotsById = slotIds.map((_, slot) => slot).sort((a, b) => compareIds(slotIds[a]!, slotIds[b]!));
-  const jurorIds = slotsById.map((slot) => slotIds[slot] as string);
   const jurorOfSlot = new Int32Array(slotIds.length);
-  slotsById.forEach((slot, juror) => (jurorOfSlot[slot] = juror));
-  for (let i = 0; i < scoreCount; i++) scoreJuror[i] = jurorOfSlot[scoreJuror[i] as number] as number;
+  slotsById.forEach((slot, byId) => (jurorOfSlot[slot] = byId));
+  for (let i = 0; i < juror.length; i++) juror[i] = jurorOfSlot[juror[i]!]!;
+  return { raw, position, cell, juror, jurorIds: slotsById.map((slot) => slotIds[slot]!) };
+}
 
+/** A counting sort of score indices by cell, then by juror within each cell. */
+function groupByCell(
+  scores: readonly JurorScore[],
+  index: ScoreIndex,
+  cellCount: number,
+): { cellStart: Int32Array; cellScores: Int32Array } {
+  const cellStart = new Int32Array(cellCount + 1);
+  for (let i = 0; i < index.cell.length; i++) cellStart[index.cell[i]! + 1]!++;
   for (let cell = 0; cell < cellCount; cell++) cellStart[cell + 1]! += cellStart[cell]!;
-  const cellScores = new Int32Array(scoreCount);
+  const cellScores = new Int32Array(index.cell.length);
   const nextInCell = cellStart.slice(0, cellCount);
-  for (let i = 0; i < scoreCount; i++) cellScores[nextInCell[scoreCell[i]!]!++] = i;
+  for (let i = 0; i < index.cell.length; i++) cellScores[nextInCell[index.cell[i]!]!++] = i;
+
   for (let cell = 0; cell < cellCount; cell++) {
-    orderCellByJuror(cellScores, cellStart[cell]!, cellStart[cell + 1]!, scoreJuror);
-    for (let at = cellStart[cell]! + 1; at < cellStart[cell + 1]!; at++) {
-      if (scoreJuror[cellScores[at]!] === scoreJuror[cellScores[at - 1]!]) {
-        const score = scores[cellScores[at]!] as JurorScore;
+    const start = cellStart[cell]!;
+    const end = cellStart[cell + 1]!;
+    orderCellByJuror(cellScores, start, end, index.juror);
+    for (let at = start + 1; at < end; at++) {
+      if (index.juror[cellScores[at]!] === index.juror[cellScores[at - 1]!]) {
+        const score = scores[cellScores[at]!]!;
         throw new ScoringError(
           'duplicate-score',
           `juror ${score.jurorId} scored offer ${score.offerId} on criterion ${score.criterion} more than once`,
-          { offerId: score.offerId, jurorId: score.jurorId, criterion: score.criterion },
+          subjectOf(score),
         );
       }
     }
   }
+  return { cellStart, cellScores };
+}
 
-  const consensusRow = new Int32Array(cellCount).fill(-1);
-  consensus.forEach((row, index) => {
+/** Per cell, the index of its consensus row in input.consensus, or -1. */
+function placeConsensus(competition: Competition, topPositions: readonly number[]): Int32Array {
+  const { criteria, offerIndex, criterionIndex } = competition;
+  const consensusRow = new Int32Array(competition.offers.length * criteria.length).fill(-1);
+  competition.input.consensus.forEach((row, index) => {
     const subject = { offerId: row.offerId, criterion: row.criterion };
     const offer = offerIndex.get(row.offerId);
     if (offer === undefined) {
@@ -161,10 +210,10 @@ export function aggregateScores(competition: Competition): ScoreSheet {
         subject,
       );
     }
-    const position = positionOf(row.score, criteria[criterion]!.scale, topPositions[criterion]!);
-    if (position < 0)
-      throw scaleError(position, row.score, criteria[criterion]!, 'the consensus score', subject);
-    const cell = offer * criterionCount + criterion;
+    const onScale = positionOf(row.score, criteria[criterion]!.scale, topPositions[criterion]!);
+    if (onScale < 0)
+      throw scaleError(onScale, row.score, criteria[criterion]!, 'the consensus score', subject);
+    const cell = offer * criteria.length + criterion;
     if (consensusRow[cell] !== -1) {
       throw new ScoringError(
         'duplicate-score',
@@ -174,11 +223,19 @@ export function aggregateScores(competition: Competition): ScoreSheet {
     }
     consensusRow[cell] = index;
   });
+  return consensusRow;
+}
 
-  for (let cell = 0; cell < cellCount; cell++) {
+function checkEveryCellScored(
+  competition: Competition,
+  cellStart: Int32Array,
+  consensusRow: Int32Array,
+): void {
+  const criterionCount = competition.criteria.length;
+  for (let cell = 0; cell < consensusRow.length; cell++) {
     if (cellStart[cell] === cellStart[cell + 1] && consensusRow[cell] === -1) {
       const offerId = competition.offers[Math.floor(cell / criterionCount)]!.offerId;
-      const criterion = criteria[cell % criterionCount]!.key;
+      const criterion = competition.criteria[cell % criterionCount]!.key;
       throw new ScoringError(
         'missing-score',
         `offer ${offerId} has no score on criterion ${criterion}: no juror scored it and there is no consensus score`,
@@ -186,32 +243,40 @@ export function aggregateScores(competition: Competition): ScoreSheet {
       );
     }
   }
+}
 
-  const normalising = aggregation.normaliseJurors
-    ? normaliseJurors(criteria, jurorIds, rawScore, scoreStep, scoreCell, scoreJuror)
-    : undefined;
-  const counted = normalising?.normalised ?? rawScore;
-
+function aggregateCells(
+  criteria: readonly Criterion[],
+  aggregation: Aggregation,
+  consensus: readonly ConsensusScore[],
+  position: Int32Array,
+  counted: Float64Array,
+  cellStart: Int32Array,
+  cellScores: Int32Array,
+  consensusRow: Int32Array,
+): Pick<ScoreSheet, 'aggregate' | 'sourceCode' | 'spread' | 'needsConsensus'> {
+  const cellCount = consensusRow.length;
+  const criterionCount = criteria.length;
+  const steps = Float64Array.from(criteria, (criterion) => criterion.scale.step);
   const aggregate = new Float64Array(cellCount);
   const sourceCode = new Uint8Array(cellCount);
   const spread = new Float64Array(cellCount);
   const needsConsensus = new Uint8Array(cellCount);
-  const methodCode = aggregation.method === 'median' ? 1 : 0;
-  const threshold = aggregation.spreadThreshold;
+  const method = aggregation.method === 'median' ? MEDIAN : 0;
+  const threshold = aggregation.spreadThreshold ?? Infinity;
   const medianBuffer: number[] = [];
 
   for (let cell = 0; cell < cellCount; cell++) {
     const start = cellStart[cell]!;
     const end = cellStart[cell + 1]!;
-    const step = criteria[cell % criterionCount]!.scale.step;
     let lowest = Infinity;
     let highest = -Infinity;
     for (let at = start; at < end; at++) {
-      const position = scoreStep[cellScores[at]!]!;
-      if (position < lowest) lowest = position;
-      if (position > highest) highest = position;
+      const onScale = position[cellScores[at]!]!;
+      if (onScale < lowest) lowest = onScale;
+      if (onScale > highest) highest = onScale;
     }
-    spread[cell] = end > start ? (highest - lowest) * step : NaN;
+    spread[cell] = end > start ? (highest - lowest) * steps[cell % criterionCount]! : NaN;
 
     const row = consensusRow[cell]!;
     if (row !== -1) {
@@ -219,30 +284,19 @@ export function aggregateScores(competition: Competition): ScoreSheet {
       sourceCode[cell] = CONSENSUS;
       continue;
     }
-    sourceCode[cell] = methodCode;
-    if (methodCode === 0) {
-      let sum = 0;
-      for (let at = start; at < end; at++) sum += counted[cellScores[at]!]!;
-      aggregate[cell] = sum / (end - start);
-    } else {
+    sourceCode[cell] = method;
+    if (method === MEDIAN) {
       medianBuffer.length = 0;
       for (let at = start; at < end; at++) medianBuffer.push(counted[cellScores[at]!]!);
       aggregate[cell] = medianOf(medianBuffer);
+    } else {
+      let sum = 0;
+      for (let at = start; at < end; at++) sum += counted[cellScores[at]!]!;
+      aggregate[cell] = sum / (end - start);
     }
-    if (threshold !== undefined && isClearlyBelow(threshold, spread[cell]!)) needsConsensus[cell] = 1;
+    if (isClearlyBelow(threshold, spread[cell]!)) needsConsensus[cell] = 1;
   }
-
-  return {
-    criterionCount,
-    aggregate,
-    sourceCode,
-    spread,
-    needsConsensus,
-    consensusRow,
-    cellStart,
-    cellScores,
-    ...normalising,
-  };
+  return { aggregate, sourceCode, spread, needsConsensus };
 }
 
 const OFF_SCALE = -1;
@@ -326,12 +380,9 @@ function medianOf(values: number[]): number {
  */
 function normaliseJurors(
   criteria: readonly Criterion[],
-  jurorIds: readonly string[],
-  rawScore: Float64Array,
-  scoreStep: Int32Array,
-  scoreCell: Int32Array,
-  scoreJuror: Int32Array,
+  scores: ScoreIndex,
 ): { normalised: Float64Array; normalisation: CriterionNormalisation[] } {
+  const { jurorIds, raw: rawScore, position: scoreStep, cell: scoreCell, juror: scoreJuror } = scores;
   const criterionCount = criteria.length;
   const groups = jurorIds.length * criterionCount;
   const count = new Int32Array(groups);
