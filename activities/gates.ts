@@ -17,7 +17,9 @@ export interface StoredRanking {
 }
 
 async function loadTemplate(tx: TransactionSql, ref: PhaseRef) {
-  const [row] = await tx<{ template: ProcedureTemplate }[]>`select template from competitions where id = ${ref.competitionId}`;
+  const [row] = await tx<
+    { template: ProcedureTemplate }[]
+  >`select template from competitions where id = ${ref.competitionId}`;
   const template = row!.template;
   const phase = template.phases.find((p) => p.key === ref.phaseKey);
   if (!phase) throw ApplicationFailure.nonRetryable(`no phase ${ref.phaseKey} in the template`, 'not-found');
@@ -25,7 +27,9 @@ async function loadTemplate(tx: TransactionSql, ref: PhaseRef) {
 }
 
 export async function latestRanking(tx: TransactionSql | Sql, ref: PhaseRef, round: number) {
-  const [row] = await tx<{ revision: number; seed: string; ranking: { ranking: Ranking; unscored: string[] } }[]>`
+  const [row] = await tx<
+    { revision: number; seed: string; ranking: { ranking: Ranking; unscored: string[] } }[]
+  >`
     select revision, seed, ranking from gate_rankings
     where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and round = ${round}
     order by revision desc limit 1`;
@@ -38,11 +42,15 @@ export async function latestRanking(tx: TransactionSql | Sql, ref: PhaseRef, rou
  */
 async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): Promise<StoredRanking> {
   const { phase } = await loadTemplate(tx, ref);
-  const offers = await tx<{ id: string; company_id: string; price: number | null; requested_amount: number }[]>`
+  const offers = await tx<
+    { id: string; company_id: string; price: number | null; requested_amount: number }[]
+  >`
     select id, company_id, price, requested_amount from offers
     where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'
     order by id`;
-  const scores = await tx<{ offer_id: string; juror_id: string; criterion: string; score: number; reason: string }[]>`
+  const scores = await tx<
+    { offer_id: string; juror_id: string; criterion: string; score: number; reason: string }[]
+  >`
     select s.offer_id, s.juror_id, s.criterion, s.score, s.reason from scores s join offers o on o.id = s.offer_id
     where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and o.status = 'active'
       and s.round = ${round}`;
@@ -82,7 +90,13 @@ async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): P
       })),
     scores: scores
       .filter((s) => rankable.has(s.offer_id))
-      .map((s) => ({ offerId: s.offer_id, jurorId: s.juror_id, criterion: s.criterion, score: s.score, reason: s.reason })),
+      .map((s) => ({
+        offerId: s.offer_id,
+        jurorId: s.juror_id,
+        criterion: s.criterion,
+        score: s.score,
+        reason: s.reason,
+      })),
     consensus: consensus
       .filter((c) => rankable.has(c.offer_id))
       .map((c) => ({ offerId: c.offer_id, criterion: c.criterion, score: c.score, reason: c.reason })),
@@ -245,7 +259,12 @@ export function createGateActivities({ sql }: { sql: Sql }) {
           competitionId: input.competitionId,
           actor: 'system',
           action: 'award.moved-up',
-          data: { phase: input.phaseKey, withdrawn: input.offerId, movedUp: movedUp.map((o) => o.offerId), revision },
+          data: {
+            phase: input.phaseKey,
+            withdrawn: input.offerId,
+            movedUp: movedUp.map((o) => o.offerId),
+            revision,
+          },
         });
         await notify(
           tx,
@@ -254,7 +273,12 @@ export function createGateActivities({ sql }: { sql: Sql }) {
             phaseKey: input.phaseKey,
             recipient: `company:${o.company}`,
             kind: 'intended-award',
-            body: { phase: input.phaseKey, selected: true, movedUp: true, yourStanding: standingOf(ranking, o.offerId) },
+            body: {
+              phase: input.phaseKey,
+              selected: true,
+              movedUp: true,
+              yourStanding: standingOf(ranking, o.offerId),
+            },
             dedupeKey: `moved-up:${input.competitionId}:${input.phaseKey}:${input.offerId}`,
           })),
         );
@@ -262,20 +286,23 @@ export function createGateActivities({ sql }: { sql: Sql }) {
       });
     },
 
-    async decideObjection(input: PhaseRef & {
-      officerId: string;
-      objectionId: string;
-      upheld: boolean;
-      reopen?: 'evaluation' | 'gate';
-      reason: string;
-      at: string;
-    }): Promise<void> {
+    async decideObjection(
+      input: PhaseRef & {
+        officerId: string;
+        objectionId: string;
+        upheld: boolean;
+        reopen?: 'evaluation' | 'gate';
+        reason: string;
+        at: string;
+      },
+    ): Promise<void> {
       await sql.begin(async (tx) => {
         await lockPhase(tx, input);
         const [objection] = await tx<{ company_id: string; decision: string | null }[]>`
           select company_id, decision from objections
           where id = ${input.objectionId} and competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
-        if (!objection) throw ApplicationFailure.nonRetryable(`objection ${input.objectionId} not found`, 'not-found');
+        if (!objection)
+          throw ApplicationFailure.nonRetryable(`objection ${input.objectionId} not found`, 'not-found');
         if (objection.decision) return;
         const decision = input.upheld ? 'upheld' : 'rejected';
         await tx`
@@ -291,7 +318,12 @@ export function createGateActivities({ sql }: { sql: Sql }) {
           competitionId: input.competitionId,
           actor: input.officerId,
           action: 'objection.decided',
-          data: { phase: input.phaseKey, objection: input.objectionId, decision, reopen: input.reopen ?? null },
+          data: {
+            phase: input.phaseKey,
+            objection: input.objectionId,
+            decision,
+            reopen: input.reopen ?? null,
+          },
         });
         await notify(tx, [
           {
@@ -299,7 +331,12 @@ export function createGateActivities({ sql }: { sql: Sql }) {
             phaseKey: input.phaseKey,
             recipient: input.upheld ? 'public' : `company:${objection.company_id}`,
             kind: 'objection-decided',
-            body: { objection: input.objectionId, decision, reopen: input.reopen ?? null, reason: input.reason },
+            body: {
+              objection: input.objectionId,
+              decision,
+              reopen: input.reopen ?? null,
+              reason: input.reason,
+            },
             dedupeKey: `objection:${input.objectionId}`,
           },
         ]);
@@ -343,7 +380,10 @@ export function createGateActivities({ sql }: { sql: Sql }) {
           competitionId: input.competitionId,
           actor: 'system',
           action: 'award.final',
-          data: { phase: input.phaseKey, awards: finals.map((f) => ({ offer: f.offer_id, amount: f.amount })) },
+          data: {
+            phase: input.phaseKey,
+            awards: finals.map((f) => ({ offer: f.offer_id, amount: f.amount })),
+          },
         });
         await notify(
           tx,
@@ -352,7 +392,11 @@ export function createGateActivities({ sql }: { sql: Sql }) {
             phaseKey: input.phaseKey,
             recipient: `company:${f.company_id}`,
             kind: 'final-award',
-            body: { phase: input.phaseKey, amount: f.amount, deliverablesDueAt: input.executionMonths ? deliverablesDueAt : null },
+            body: {
+              phase: input.phaseKey,
+              amount: f.amount,
+              deliverablesDueAt: input.executionMonths ? deliverablesDueAt : null,
+            },
             dedupeKey: `final:${input.competitionId}:${input.phaseKey}`,
           })),
         );
@@ -367,20 +411,25 @@ export function createGateActivities({ sql }: { sql: Sql }) {
       return { pending: row?.pending ?? 0 };
     },
 
-    async decideDeliverable(input: PhaseRef & {
-      officerId: string;
-      offerId: string;
-      accepted: boolean;
-      note: string;
-      at: string;
-    }) {
+    async decideDeliverable(
+      input: PhaseRef & {
+        officerId: string;
+        offerId: string;
+        accepted: boolean;
+        note: string;
+        at: string;
+      },
+    ) {
       return sql.begin(async (tx) => {
         await lockPhase(tx, input);
         const [award] = await tx<{ company_id: string; deliverable_status: string }[]>`
           select company_id, deliverable_status from awards where competition_id = ${input.competitionId}
             and phase_key = ${input.phaseKey} and offer_id = ${input.offerId} and status = 'final'`;
         if (!award) {
-          throw ApplicationFailure.nonRetryable(`offer ${input.offerId} has no final award in this phase`, 'not-found');
+          throw ApplicationFailure.nonRetryable(
+            `offer ${input.offerId} has no final award in this phase`,
+            'not-found',
+          );
         }
         if (award.deliverable_status === 'pending') {
           const status = input.accepted ? 'accepted' : 'rejected';

@@ -16,4 +16,5 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type CompetitionActivities = ReturnType<typeof createCompetitionActivities>;
-export type PhaseActivities = ReturnType<typeof createPhaseActivities> & ReturnType<typeof createGateActivities>;
+export type PhaseActivities = ReturnType<typeof createPhaseActivities> &
+  ReturnType<typeof createGateActivities>;

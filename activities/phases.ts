@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { resolveSchedule } from '../domain/calendar.ts';
+import { localTime, resolveSchedule } from '../domain/calendar.ts';
+import { planPitchSlots, resolvePitchWindows } from '../domain/pitches.ts';
 import type { PhaseState } from '../domain/competition.ts';
 import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/schedule.ts';
-import type { Admission } from '../domain/template.ts';
+import type { Admission, ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import { notify } from './notifications.ts';
@@ -25,7 +26,10 @@ export async function lockPhase(tx: TransactionSql, ref: PhaseRef) {
   const [phase] = await tx`
     select * from phases where competition_id = ${ref.competitionId} and key = ${ref.phaseKey} for update`;
   if (!phase) {
-    throw ApplicationFailure.nonRetryable(`phase ${ref.phaseKey} of ${ref.competitionId} does not exist`, 'not-found');
+    throw ApplicationFailure.nonRetryable(
+      `phase ${ref.phaseKey} of ${ref.competitionId} does not exist`,
+      'not-found',
+    );
   }
   return phase;
 }
@@ -33,17 +37,22 @@ export async function lockPhase(tx: TransactionSql, ref: PhaseRef) {
 export function createPhaseActivities({ sql }: { sql: Sql }) {
   return {
     /** Publishes the phase: resolves its deadlines from the publication instant and admits companies. */
-    async openPhase(input: PhaseRef & {
-      admission: Admission;
-      schedule: PhaseSchedule;
-      calendar: Calendar;
-      publishedAt: string;
-    }): Promise<Deadlines> {
+    async openPhase(
+      input: PhaseRef & {
+        admission: Admission;
+        schedule: PhaseSchedule;
+        calendar: Calendar;
+        publishedAt: string;
+      },
+    ): Promise<Deadlines> {
       return sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
         if (phase.state !== 'pending') {
           return Object.fromEntries(
-            Object.entries(MILESTONE_COLUMNS).map(([m, column]) => [m, (phase[column] as Date).toISOString()]),
+            Object.entries(MILESTONE_COLUMNS).map(([m, column]) => [
+              m,
+              (phase[column] as Date).toISOString(),
+            ]),
           ) as Deadlines;
         }
         const deadlines = resolveSchedule(input.schedule, new Date(input.publishedAt), input.calendar);
@@ -122,7 +131,10 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
             phaseKey: input.phaseKey,
             recipient: 'public',
             kind: 'answers-published',
-            body: { phase: input.phaseKey, answers: all.map((q) => ({ question: q.question, answer: q.answer })) },
+            body: {
+              phase: input.phaseKey,
+              answers: all.map((q) => ({ question: q.question, answer: q.answer })),
+            },
             dedupeKey: `answers:${input.competitionId}:${input.phaseKey}:${input.at}`,
           },
         ]);
@@ -171,6 +183,91 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
       });
     },
 
+    /** Gives every offer a pitch slot in the jury's availability and tells each company its slot. */
+    async schedulePitches(
+      input: PhaseRef & { round: number },
+    ): Promise<{ scheduled: number; unassigned: number }> {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        const [competition] = await tx<{ template: ProcedureTemplate }[]>`
+          select template from competitions where id = ${input.competitionId}`;
+        const { calendar } = competition!.template;
+        const plan = competition!.template.phases.find((p) => p.key === input.phaseKey)?.pitches;
+        if (!plan) return { scheduled: 0, unassigned: 0 };
+        const offers = await tx<{ id: string; company_id: string }[]>`
+          select o.id, o.company_id from offers o
+          where o.competition_id = ${input.competitionId} and o.phase_key = ${input.phaseKey} and o.status = 'active'
+            and not exists (select 1 from pitch_slots s where s.offer_id = o.id)
+          order by o.submitted_at, o.id`;
+        const [last] = await tx<{ ends_at: Date | null }[]>`
+          select max(ends_at) as ends_at from pitch_slots
+          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
+        // Slots already given keep their time; new ones follow the last of them.
+        const windows = resolvePitchWindows(plan, phase.published_at as Date, calendar)
+          .map((w) => ({
+            start:
+              last?.ends_at && last.ends_at > w.start
+                ? new Date(last.ends_at.getTime() + plan.changeoverMinutes * 60_000)
+                : w.start,
+            end: w.end,
+          }))
+          .filter((w) => w.start < w.end);
+        const { slots, unassigned } = planPitchSlots(
+          offers.map((o) => ({ offerId: o.id, company: o.company_id })),
+          windows,
+          plan,
+        );
+        if (slots.length) {
+          await tx`
+            insert into pitch_slots ${tx(
+              slots.map((s) => ({
+                offer_id: s.offerId,
+                competition_id: input.competitionId,
+                phase_key: input.phaseKey,
+                round: input.round,
+                starts_at: s.startsAt,
+                ends_at: s.endsAt,
+              })),
+            )} on conflict do nothing`;
+        }
+        await appendAudit(tx, {
+          competitionId: input.competitionId,
+          actor: 'system',
+          action: 'pitches.scheduled',
+          data: { phase: input.phaseKey, scheduled: slots.length, unassigned },
+        });
+        await notify(tx, [
+          ...slots.map((s) => ({
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: `company:${s.company}`,
+            kind: 'pitch-invitation',
+            body: {
+              phase: input.phaseKey,
+              offer: s.offerId,
+              startsAt: localTime(s.startsAt, calendar.timeZone),
+              endsAt: localTime(s.endsAt, calendar.timeZone),
+              minutes: plan.slotMinutes,
+            },
+            dedupeKey: `pitch:${s.offerId}`,
+          })),
+          ...(unassigned.length
+            ? [
+                {
+                  competitionId: input.competitionId,
+                  phaseKey: input.phaseKey,
+                  recipient: 'officers',
+                  kind: 'pitch-slots-short',
+                  body: { phase: input.phaseKey, unassigned },
+                  dedupeKey: `pitch-short:${input.competitionId}:${input.phaseKey}:${input.round}:${unassigned.join(',')}`,
+                },
+              ]
+            : []),
+        ]);
+        return { scheduled: slots.length, unassigned: unassigned.length };
+      });
+    },
+
     async remindJurors(input: PhaseRef & { round: number }): Promise<{ reminded: number }> {
       return sql.begin(async (tx) => {
         const late = await tx<{ juror_id: string }[]>`
@@ -195,12 +292,14 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
       });
     },
 
-    async extendDeadline(input: PhaseRef & {
-      officerId: string;
-      milestone: Milestone;
-      until: string;
-      reason: string;
-    }): Promise<void> {
+    async extendDeadline(
+      input: PhaseRef & {
+        officerId: string;
+        milestone: Milestone;
+        until: string;
+        reason: string;
+      },
+    ): Promise<void> {
       await sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
         const column = MILESTONE_COLUMNS[input.milestone];
@@ -213,7 +312,13 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
           competitionId: input.competitionId,
           actor: input.officerId,
           action: 'deadline.extended',
-          data: { phase: input.phaseKey, milestone: input.milestone, from: before.toISOString(), to: input.until, reason: input.reason },
+          data: {
+            phase: input.phaseKey,
+            milestone: input.milestone,
+            from: before.toISOString(),
+            to: input.until,
+            reason: input.reason,
+          },
         });
         await notify(tx, [
           {
@@ -221,7 +326,12 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
             phaseKey: input.phaseKey,
             recipient: 'public',
             kind: 'deadline-extended',
-            body: { phase: input.phaseKey, milestone: input.milestone, until: input.until, reason: input.reason },
+            body: {
+              phase: input.phaseKey,
+              milestone: input.milestone,
+              until: input.until,
+              reason: input.reason,
+            },
             dedupeKey: `extended:${input.competitionId}:${input.phaseKey}:${input.milestone}:${input.until}`,
           },
         ]);
@@ -229,11 +339,13 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
     },
 
     /** Ends the phase and names the companies that may enter the next one. */
-    async closePhase(input: PhaseRef & {
-      outcome: 'completed' | 'no-award' | 'cancelled';
-      reason: string | null;
-      at: string;
-    }): Promise<{ qualified: string[] }> {
+    async closePhase(
+      input: PhaseRef & {
+        outcome: 'completed' | 'no-award' | 'cancelled';
+        reason: string | null;
+        at: string;
+      },
+    ): Promise<{ qualified: string[] }> {
       return sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
         if (phase.state !== input.outcome) {

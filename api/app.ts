@@ -16,6 +16,7 @@ import { templateRoutes } from './routes/templates.ts';
 import { juryRoutes } from './routes/jury.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { offerRoutes } from './routes/offers.ts';
+import { pitchRoutes } from './routes/pitches.ts';
 import { questionRoutes } from './routes/questions.ts';
 import { receiptRoutes } from './routes/receipts.ts';
 
@@ -38,7 +39,15 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.use('*', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new ProblemError('payload-too-large', 'the body may be at most 2 MiB'); } }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 2 * 1024 * 1024,
+      onError: () => {
+        throw new ProblemError('payload-too-large', 'the body may be at most 2 MiB');
+      },
+    }),
+  );
   app.route('/', healthRoutes(deps));
   app.route('/', receiptRoutes(deps));
   for (const prefix of ['/competitions', '/templates', '/me']) {
@@ -51,6 +60,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', questionRoutes(deps));
   app.route('/', juryRoutes(deps));
   app.route('/', gateRoutes(deps));
+  app.route('/', pitchRoutes(deps));
   app.route('/', notificationRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -1,8 +1,23 @@
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ProblemType } from './problem.ts';
 
-const POSTGRES_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+const POSTGRES_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P03',
+]);
 
 /**
  * Maps failures of the services behind the API to problems a client can act on: an unreachable
@@ -23,7 +38,11 @@ export function classifyFailure(error: unknown): { type: ProblemType; detail: st
   if (error instanceof WorkflowNotFoundError) {
     return { type: 'refused', detail: 'the competition no longer runs' };
   }
-  if (error instanceof ServiceError || isGrpcServiceError(error) || (error as Error)?.name === 'TransportError') {
+  if (
+    error instanceof ServiceError ||
+    isGrpcServiceError(error) ||
+    (error as Error)?.name === 'TransportError'
+  ) {
     return { type: 'dependency-unavailable', detail: 'Temporal is unavailable; try again shortly' };
   }
   return undefined;

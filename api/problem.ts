@@ -15,13 +15,15 @@ export const PROBLEM_TYPES = {
   'not-admitted': { status: 403, title: 'The company is not admitted to this phase' },
   'not-assigned': { status: 403, title: 'The juror is not assigned to this phase' },
   'conflict-of-interest': { status: 403, title: 'The juror declared a conflict of interest for this offer' },
-  'conflict-not-declared': { status: 409, title: 'Declare conflicts of interest before seeing or scoring offers' },
+  'conflict-not-declared': {
+    status: 409,
+    title: 'Declare conflicts of interest before seeing or scoring offers',
+  },
   'invalid-score': { status: 422, title: 'The score does not fit the criterion' },
-  'sealed': { status: 403, title: 'The offer is sealed until its opening' },
-  'refused': { status: 409, title: 'The competition refused this action' },
-  'duplicate': { status: 409, title: 'This already exists' },
+  'pitch-not-held': { status: 409, title: 'The jury scores this offer after its pitch' },
+  refused: { status: 409, title: 'The competition refused this action' },
+  duplicate: { status: 409, title: 'This already exists' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
-  'unsupported-media-type': { status: 415, title: 'Send application/json' },
   'dependency-unavailable': { status: 503, title: 'A service Phasegate depends on is unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
@@ -57,13 +59,24 @@ export function fieldErrors(error: z.ZodError, prefix: (string | number)[] = [])
   }));
 }
 
-export function validationProblem(error: z.ZodError, type: ProblemType = 'validation-failed', prefix: (string | number)[] = []) {
+export function validationProblem(
+  error: z.ZodError,
+  type: ProblemType = 'validation-failed',
+  prefix: (string | number)[] = [],
+) {
   const errors = fieldErrors(error, prefix);
   return new ProblemError(type, errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 
 export function renderProblem(c: Context, type: ProblemType, detail: string, errors?: Problem['errors']) {
   const { status, title } = PROBLEM_TYPES[type];
-  const body: Problem = { type: problemTypeUri(type), title, status, detail, instance: c.req.path, ...(errors ? { errors } : {}) };
+  const body: Problem = {
+    type: problemTypeUri(type),
+    title,
+    status,
+    detail,
+    instance: c.req.path,
+    ...(errors ? { errors } : {}),
+  };
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
 }

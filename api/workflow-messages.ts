@@ -18,7 +18,9 @@ export async function nudgePhase<Args extends unknown[]>(
     await deps.temporal.workflow.getHandle(phaseWorkflowId(competitionId, phaseKey)).signal(signal, ...args);
     return true;
   } catch (error) {
-    console.warn(`could not signal ${signal.name} to ${phaseWorkflowId(competitionId, phaseKey)}: ${String(error)}`);
+    console.warn(
+      `could not signal ${signal.name} to ${phaseWorkflowId(competitionId, phaseKey)}: ${String(error)}`,
+    );
     return false;
   }
 }

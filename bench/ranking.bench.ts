@@ -53,8 +53,17 @@ function competition(): RankInputDraft {
     criteria,
     price: { method: 'relative', weight: 10 },
     aggregation: { method: 'mean', spreadThreshold: 3 },
-    gate: { awardSlots: 50, phaseBudget: 2_000_000, maxPerOffer: 45_000, overallMinimum: 50, selectionMode: 'skip-to-fit' },
-    tieBreak: { order: [{ by: 'criterion', criterion: 'criterion-0' }, { by: 'lower-price' }], seed: 'bench' },
+    gate: {
+      awardSlots: 50,
+      phaseBudget: 2_000_000,
+      maxPerOffer: 45_000,
+      overallMinimum: 50,
+      selectionMode: 'skip-to-fit',
+    },
+    tieBreak: {
+      order: [{ by: 'criterion', criterion: 'criterion-0' }, { by: 'lower-price' }],
+      seed: 'bench',
+    },
     offers,
     scores,
   };

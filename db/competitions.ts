@@ -18,7 +18,10 @@ export interface NewCompetition {
  * Stores a competition with its phases and juror assignments. Returns the id of the competition
  * already stored under the same idempotency key, so a retried launch never makes a second one.
  */
-export async function insertCompetition(sql: Sql, c: NewCompetition): Promise<{ id: string; created: boolean }> {
+export async function insertCompetition(
+  sql: Sql,
+  c: NewCompetition,
+): Promise<{ id: string; created: boolean }> {
   return sql.begin(async (tx) => {
     const [inserted] = await tx<{ id: string }[]>`
       insert into competitions (id, title, buyer, challenge, procedure, template, created_by, idempotency_key,
@@ -34,10 +37,19 @@ export async function insertCompetition(sql: Sql, c: NewCompetition): Promise<{ 
     }
     await tx`
       insert into phases ${tx(
-        c.template.phases.map((p, position) => ({ competition_id: c.id, key: p.key, position, name: p.name })),
+        c.template.phases.map((p, position) => ({
+          competition_id: c.id,
+          key: p.key,
+          position,
+          name: p.name,
+        })),
       )}`;
     const assignments = Object.entries(c.jurors).flatMap(([phaseKey, jurors]) =>
-      [...new Set(jurors)].map((jurorId) => ({ competition_id: c.id, phase_key: phaseKey, juror_id: jurorId })),
+      [...new Set(jurors)].map((jurorId) => ({
+        competition_id: c.id,
+        phase_key: phaseKey,
+        juror_id: jurorId,
+      })),
     );
     if (assignments.length) await tx`insert into phase_jurors ${tx(assignments)}`;
     await appendAudit(tx, {
@@ -142,4 +154,3 @@ export async function listCompetitions(sql: Sql, limit: number, status?: Competi
     where ${status ? sql`status = ${status}` : sql`true`}
     order by created_at desc limit ${limit}`;
 }
-

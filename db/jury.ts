@@ -24,7 +24,14 @@ async function declaration(tx: TransactionSql, offerId: string, jurorId: string)
 /** A juror's word on one offer, given before seeing it; it cannot be changed afterwards. */
 export async function declareConflict(
   sql: Sql,
-  d: { competitionId: string; phaseKey: string; jurorId: string; offerId: string; hasConflict: boolean; statement: string },
+  d: {
+    competitionId: string;
+    phaseKey: string;
+    jurorId: string;
+    offerId: string;
+    hasConflict: boolean;
+    statement: string;
+  },
 ) {
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, d.competitionId, d.phaseKey, EVALUATING);
@@ -34,7 +41,8 @@ export async function declareConflict(
       insert into conflict_declarations (offer_id, juror_id, has_conflict, statement)
       values (${d.offerId}, ${d.jurorId}, ${d.hasConflict}, ${d.statement})
       on conflict do nothing returning offer_id`;
-    if (inserted.length === 0) throw new Refusal('duplicate', 'a declaration for this offer was already made');
+    if (inserted.length === 0)
+      throw new Refusal('duplicate', 'a declaration for this offer was already made');
     await appendAudit(tx, {
       competitionId: d.competitionId,
       actor: d.jurorId,
@@ -45,12 +53,23 @@ export async function declareConflict(
 }
 
 /** The offers a juror evaluates: content only for those declared free of conflict. */
-export async function offersForJuror(sql: Sql, keys: Keys, q: { competitionId: string; phaseKey: string; jurorId: string }) {
+export async function offersForJuror(
+  sql: Sql,
+  keys: Keys,
+  q: { competitionId: string; phaseKey: string; jurorId: string },
+) {
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, q.competitionId, q.phaseKey, ['evaluation', 'consensus']);
     await assertJurorAssigned(tx, phase, q.jurorId);
     const rows = await tx<
-      { id: string; company_id: string; price: number | null; requested_amount: number; sealed_content: Buffer; has_conflict: boolean | null }[]
+      {
+        id: string;
+        company_id: string;
+        price: number | null;
+        requested_amount: number;
+        sealed_content: Buffer;
+        has_conflict: boolean | null;
+      }[]
     >`
       select o.id, o.company_id, o.price, o.requested_amount, o.sealed_content, d.has_conflict
       from offers o left join conflict_declarations d on d.offer_id = o.id and d.juror_id = ${q.jurorId}
@@ -94,8 +113,21 @@ export async function submitScores(
     await assertJurorAssigned(tx, phase, s.jurorId);
     await activeOffer(tx, phase, s.offerId);
     const declared = await declaration(tx, s.offerId, s.jurorId);
-    if (!declared) throw new Refusal('conflict-not-declared', 'declare whether you have a conflict of interest first');
-    if (declared.has_conflict) throw new Refusal('conflict-of-interest', 'you declared a conflict of interest for this offer');
+    if (!declared)
+      throw new Refusal('conflict-not-declared', 'declare whether you have a conflict of interest first');
+    if (declared.has_conflict)
+      throw new Refusal('conflict-of-interest', 'you declared a conflict of interest for this offer');
+    if (phase.template.pitches) {
+      const [slot] = await tx<{ ends_at: Date; held_at: Date | null }[]>`
+        select ends_at, held_at from pitch_slots where offer_id = ${s.offerId}`;
+      if (!slot) throw new Refusal('pitch-not-held', 'this offer has no pitch slot yet');
+      if (!slot.held_at && slot.ends_at.getTime() > phase.now.getTime()) {
+        throw new Refusal(
+          'pitch-not-held',
+          `the jury scores after the pitch, which ends at ${slot.ends_at.toISOString()}`,
+        );
+      }
+    }
     const [finished] = await tx`
       select 1 from juror_completions where competition_id = ${s.competitionId} and phase_key = ${s.phaseKey}
         and juror_id = ${s.jurorId} and round = ${phase.round}`;
@@ -106,7 +138,10 @@ export async function submitScores(
       if (!criterion) throw new Refusal('invalid-score', `unknown criterion "${line.criterion}"`);
       const { min, max, step } = criterion.scale;
       if (line.score < min || line.score > max || !onStep(line.score, min, step)) {
-        throw new Refusal('invalid-score', `${line.criterion}: ${line.score} is not on the scale ${min}–${max} in steps of ${step}`);
+        throw new Refusal(
+          'invalid-score',
+          `${line.criterion}: ${line.score} is not on the scale ${min}–${max} in steps of ${step}`,
+        );
       }
     }
     for (const line of s.scores) {
@@ -120,14 +155,22 @@ export async function submitScores(
       competitionId: s.competitionId,
       actor: s.jurorId,
       action: 'scores.submitted',
-      data: { phase: s.phaseKey, offer: s.offerId, round: phase.round, criteria: s.scores.map((l) => l.criterion) },
+      data: {
+        phase: s.phaseKey,
+        offer: s.offerId,
+        round: phase.round,
+        criteria: s.scores.map((l) => l.criterion),
+      },
     });
     return { round: phase.round };
   });
 }
 
 /** A juror sees only their own scores until the jury's work is done. */
-export async function jurorOwnScores(sql: Sql, q: { competitionId: string; phaseKey: string; jurorId: string }) {
+export async function jurorOwnScores(
+  sql: Sql,
+  q: { competitionId: string; phaseKey: string; jurorId: string },
+) {
   return sql<{ offerId: string; criterion: string; round: number; score: number; reason: string }[]>`
     select s.offer_id as "offerId", s.criterion, s.round, s.score, s.reason
     from scores s join offers o on o.id = s.offer_id
@@ -135,7 +178,10 @@ export async function jurorOwnScores(sql: Sql, q: { competitionId: string; phase
     order by s.round, o.id, s.criterion`;
 }
 
-export async function finishEvaluation(sql: Sql, f: { competitionId: string; phaseKey: string; jurorId: string }) {
+export async function finishEvaluation(
+  sql: Sql,
+  f: { competitionId: string; phaseKey: string; jurorId: string },
+) {
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, f.competitionId, f.phaseKey, EVALUATING);
     await assertJurorAssigned(tx, phase, f.jurorId);
@@ -164,7 +210,10 @@ export async function recordConsensus(
     if (!criterion) throw new Refusal('invalid-score', `unknown criterion "${c.criterion}"`);
     const { min, max, step } = criterion.scale;
     if (c.score < min || c.score > max || !onStep(c.score, min, step)) {
-      throw new Refusal('invalid-score', `${c.criterion}: ${c.score} is not on the scale ${min}–${max} in steps of ${step}`);
+      throw new Refusal(
+        'invalid-score',
+        `${c.criterion}: ${c.score} is not on the scale ${min}–${max} in steps of ${step}`,
+      );
     }
     await tx`
       insert into consensus_scores (offer_id, criterion, round, score, reason, chair_id)

@@ -5,7 +5,10 @@ import { Refusal } from './refusal.ts';
 import type { Sql } from './sql.ts';
 
 /** A bidder objects to the intended award within the standstill. */
-export async function fileObjection(sql: Sql, o: { competitionId: string; phaseKey: string; companyId: string; reason: string }) {
+export async function fileObjection(
+  sql: Sql,
+  o: { competitionId: string; phaseKey: string; companyId: string; reason: string },
+) {
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, o.competitionId, o.phaseKey, ['standstill']);
     beforeDeadline(phase, 'standstill_ends_at', 'the standstill');
@@ -17,12 +20,20 @@ export async function fileObjection(sql: Sql, o: { competitionId: string; phaseK
     await tx`
       insert into objections (id, competition_id, phase_key, company_id, reason)
       values (${id}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${o.reason})`;
-    await appendAudit(tx, { competitionId: o.competitionId, actor: o.companyId, action: 'objection.filed', data: { phase: o.phaseKey, objection: id } });
+    await appendAudit(tx, {
+      competitionId: o.competitionId,
+      actor: o.companyId,
+      action: 'objection.filed',
+      data: { phase: o.phaseKey, objection: id },
+    });
     return { objectionId: id };
   });
 }
 
-export async function listObjections(sql: Sql, q: { competitionId: string; phaseKey: string; companyId?: string }) {
+export async function listObjections(
+  sql: Sql,
+  q: { competitionId: string; phaseKey: string; companyId?: string },
+) {
   return sql`
     select id, company_id as "companyId", reason, filed_at as "filedAt", decision, reopen,
            decision_reason as "decisionReason", decided_at as "decidedAt"

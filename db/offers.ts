@@ -52,7 +52,10 @@ export async function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Pro
     }
     const { gate, price } = phase.template;
     if (o.requestedAmount > gate.maxPerOffer) {
-      throw new Refusal('phase-closed', `the requested amount exceeds the maximum of ${gate.maxPerOffer} per offer`);
+      throw new Refusal(
+        'phase-closed',
+        `the requested amount exceeds the maximum of ${gate.maxPerOffer} per offer`,
+      );
     }
     if (price.method !== 'none' && o.price === undefined) {
       throw new Refusal('phase-closed', `this phase scores price (${price.method}): the offer needs a price`);
@@ -110,7 +113,8 @@ export async function withdrawOffer(
       select status from offers where id = ${w.offerId} and competition_id = ${w.competitionId}
         and phase_key = ${w.phaseKey} and company_id = ${w.companyId}
       for update`;
-    if (!offer) throw new Refusal('not-found', `company ${w.companyId} has no offer ${w.offerId} in this phase`);
+    if (!offer)
+      throw new Refusal('not-found', `company ${w.companyId} has no offer ${w.offerId} in this phase`);
     if (offer.status !== 'active') throw new Refusal('phase-closed', `the offer is ${offer.status}`);
     let heldIntendedAward = false;
     if (phase.state === 'standstill') {

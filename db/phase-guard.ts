@@ -38,7 +38,15 @@ export async function guardPhase(
     throw new Refusal('phase-closed', `the phase is ${row.state}; this needs ${allowed.join(' or ')}`);
   }
   const template = (row.template as ProcedureTemplate).phases.find((p) => p.key === phaseKey)!;
-  return { competitionId, key: phaseKey, state: row.state, round: row.evaluation_round, template, now: row.db_now, row };
+  return {
+    competitionId,
+    key: phaseKey,
+    state: row.state,
+    round: row.evaluation_round,
+    template,
+    now: row.db_now,
+    row,
+  };
 }
 
 /** Refuses once the deadline has passed by the database clock, whatever state the phase shows. */
@@ -53,5 +61,6 @@ export async function assertJurorAssigned(tx: TransactionSql, phase: GuardedPhas
   const [assigned] = await tx`
     select 1 from phase_jurors where competition_id = ${phase.competitionId} and phase_key = ${phase.key}
       and juror_id = ${jurorId}`;
-  if (!assigned) throw new Refusal('not-assigned', `juror ${jurorId} is not on the jury of phase ${phase.key}`);
+  if (!assigned)
+    throw new Refusal('not-assigned', `juror ${jurorId} is not on the jury of phase ${phase.key}`);
 }

@@ -4,7 +4,10 @@ import { beforeDeadline, guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import type { Sql } from './sql.ts';
 
-export async function askQuestion(sql: Sql, q: { competitionId: string; phaseKey: string; companyId: string; question: string }) {
+export async function askQuestion(
+  sql: Sql,
+  q: { competitionId: string; phaseKey: string; companyId: string; question: string },
+) {
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, q.competitionId, q.phaseKey, ['questions-open']);
     beforeDeadline(phase, 'questions_close_at', 'the question period');
@@ -12,7 +15,12 @@ export async function askQuestion(sql: Sql, q: { competitionId: string; phaseKey
     await tx`
       insert into questions (id, competition_id, phase_key, company_id, question)
       values (${id}, ${q.competitionId}, ${q.phaseKey}, ${q.companyId}, ${q.question})`;
-    await appendAudit(tx, { competitionId: q.competitionId, actor: q.companyId, action: 'question.asked', data: { phase: q.phaseKey, question: id } });
+    await appendAudit(tx, {
+      competitionId: q.competitionId,
+      actor: q.companyId,
+      action: 'question.asked',
+      data: { phase: q.phaseKey, question: id },
+    });
     return { questionId: id };
   });
 }
@@ -29,13 +37,22 @@ export async function answerQuestion(
       where id = ${a.questionId} and competition_id = ${a.competitionId} and phase_key = ${a.phaseKey}
         and published_at is null
       returning id`;
-    if (updated.length === 0) throw new Refusal('not-found', `no unpublished question ${a.questionId} in this phase`);
-    await appendAudit(tx, { competitionId: a.competitionId, actor: a.officerId, action: 'question.answered', data: { phase: a.phaseKey, question: a.questionId } });
+    if (updated.length === 0)
+      throw new Refusal('not-found', `no unpublished question ${a.questionId} in this phase`);
+    await appendAudit(tx, {
+      competitionId: a.competitionId,
+      actor: a.officerId,
+      action: 'question.answered',
+      data: { phase: a.phaseKey, question: a.questionId },
+    });
   });
 }
 
 /** Officers see every question with its asker; everyone else sees the published answers only. */
-export async function listQuestions(sql: Sql, q: { competitionId: string; phaseKey: string; asOfficer: boolean }) {
+export async function listQuestions(
+  sql: Sql,
+  q: { competitionId: string; phaseKey: string; asOfficer: boolean },
+) {
   if (q.asOfficer) {
     return sql`
       select id, company_id as "companyId", question, answer, asked_at as "askedAt", published_at as "publishedAt"

@@ -12,7 +12,7 @@ export type RefusalCode =
   | 'conflict-not-declared'
   | 'invalid-score'
   | 'duplicate'
-  | 'sealed'
+  | 'pitch-not-held'
   | 'forbidden';
 
 export class Refusal extends Error {

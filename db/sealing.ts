@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 
 export interface Keys {
   /** 32 bytes: AES-256-GCM key that seals offer content at rest. */
@@ -48,7 +56,11 @@ const canonical = (r: ReceiptBody) =>
   [r.offerId, r.competitionId, r.phase, r.company, r.version, r.receivedAt, r.sha256].join('\n');
 
 export function signReceipt(keys: Keys, body: ReceiptBody): Receipt {
-  return { ...body, algorithm: 'Ed25519', signature: sign(null, Buffer.from(canonical(body)), keys.receiptPrivate).toString('base64') };
+  return {
+    ...body,
+    algorithm: 'Ed25519',
+    signature: sign(null, Buffer.from(canonical(body)), keys.receiptPrivate).toString('base64'),
+  };
 }
 
 export function verifyReceipt(publicKey: KeyObject, receipt: Receipt): boolean {

@@ -5,12 +5,18 @@ import type { Sql } from './sql.ts';
 export async function findTemplate(sql: Sql, id: string): Promise<ProcedureTemplateInput | undefined> {
   const builtIn = BUILT_IN_TEMPLATES[id];
   if (builtIn) return builtIn;
-  const [row] = await sql<{ template: ProcedureTemplate }[]>`select template from procedure_templates where id = ${id}`;
+  const [row] = await sql<
+    { template: ProcedureTemplate }[]
+  >`select template from procedure_templates where id = ${id}`;
   return row?.template;
 }
 
 /** Stores an officer's template; a built-in id or an id already taken is refused by the caller. */
-export async function insertTemplate(sql: Sql, template: ProcedureTemplate, createdBy: string): Promise<boolean> {
+export async function insertTemplate(
+  sql: Sql,
+  template: ProcedureTemplate,
+  createdBy: string,
+): Promise<boolean> {
   if (BUILT_IN_TEMPLATES[template.id]) return false;
   const rows = await sql`
     insert into procedure_templates (id, template, created_by)

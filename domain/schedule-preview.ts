@@ -16,7 +16,7 @@ import {
   resolveOffset,
   resolveSchedule,
 } from './calendar.ts';
-import { MILESTONES, type Calendar, type Deadlines, type Milestone, type PhaseSchedule } from './schedule.ts';
+import { MILESTONES, type Calendar, type Milestone, type Offset, type PhaseSchedule } from './schedule.ts';
 import type { ProcedureTemplate } from './template.ts';
 
 export const LocalInstantSchema = z.object({
@@ -53,21 +53,17 @@ export const SchedulePreviewSchema = z.object({
 });
 export type SchedulePreview = z.infer<typeof SchedulePreviewSchema>;
 
+/** Each milestone with the one before it, in plan order. */
+const CONSECUTIVE = MILESTONES.slice(1).map((later, m) => ({ earlier: MILESTONES[m]!, later }));
+
 /**
  * Each later milestone must come strictly after the one before it, except that submissions may
- * close at the moment the answers are published (the same rule the template schema applies to
- * offsets of one unit).
+ * close at the moment the answers are published (the rule the template schema applies to offsets of
+ * one unit).
  */
-function outOfOrder(deadlines: Deadlines): { earlier: Milestone; later: Milestone }[] {
-  const found: { earlier: Milestone; later: Milestone }[] = [];
-  for (let m = 1; m < MILESTONES.length; m++) {
-    const earlier = MILESTONES[m - 1]!;
-    const later = MILESTONES[m]!;
-    const gap = Date.parse(deadlines[later]) - Date.parse(deadlines[earlier]);
-    const mayCoincide = earlier === 'answersDue' && later === 'submissionsClose';
-    if (mayCoincide ? gap < 0 : gap <= 0) found.push({ earlier, later });
-  }
-  return found;
+function inOrder(earlier: Milestone, later: Milestone, earlierAt: string, laterAt: string): boolean {
+  const gap = Date.parse(laterAt) - Date.parse(earlierAt);
+  return earlier === 'answersDue' && later === 'submissionsClose' ? gap >= 0 : gap > 0;
 }
 
 const readable = (instant: string, timeZone: string): string => {
@@ -75,7 +71,8 @@ const readable = (instant: string, timeZone: string): string => {
   return `${weekday} ${local}`;
 };
 
-const milestonePath = (phaseIndex: number, milestone: Milestone) => `phases.${phaseIndex}.schedule.${milestone}`;
+const milestonePath = (phaseIndex: number, milestone: Milestone) =>
+  `phases.${phaseIndex}.schedule.${milestone}`;
 
 export const MULTI_PHASE_ASSUMPTION =
   'Each later phase is assumed to be published on the calendar day after the previous phase ends, at ' +
@@ -98,7 +95,8 @@ export function previewSchedule(template: ProcedureTemplate, publishedAt: Date):
 
   const phases = template.phases.map((phase, index): PhasePreview => {
     const deadlines = resolveSchedule(phase.schedule, phasePublishedAt, calendar);
-    for (const { earlier, later } of outOfOrder(deadlines)) {
+    for (const { earlier, later } of CONSECUTIVE) {
+      if (inOrder(earlier, later, deadlines[earlier], deadlines[later])) continue;
       problems.push({
         path: milestonePath(index, later),
         message:
@@ -106,7 +104,11 @@ export function previewSchedule(template: ProcedureTemplate, publishedAt: Date):
           `(${readable(deadlines[earlier], timeZone)})`,
       });
     }
-    const standstillEndsAt = calendarDaysAfter(new Date(deadlines.intendedAwardDue), phase.standstillDays, calendar);
+    const standstillEndsAt = calendarDaysAfter(
+      new Date(deadlines.intendedAwardDue),
+      phase.standstillDays,
+      calendar,
+    );
     const executionEndsAt =
       phase.executionMonths > 0
         ? resolveOffset(standstillEndsAt, { unit: 'months', amount: phase.executionMonths }, calendar)
@@ -115,7 +117,10 @@ export function previewSchedule(template: ProcedureTemplate, publishedAt: Date):
       key: phase.key,
       name: phase.name,
       publishedAt: localTime(phasePublishedAt, timeZone),
-      milestones: MILESTONES.map((milestone) => ({ milestone, ...localTime(deadlines[milestone], timeZone) })),
+      milestones: MILESTONES.map((milestone) => ({
+        milestone,
+        ...localTime(deadlines[milestone], timeZone),
+      })),
       standstillDays: phase.standstillDays,
       standstillEndsAt: localTime(standstillEndsAt, timeZone),
       executionMonths: phase.executionMonths,
@@ -134,8 +139,27 @@ export function previewSchedule(template: ProcedureTemplate, publishedAt: Date):
   };
 }
 
-/** The time zone and holiday country must be known before any date can be resolved in them. */
-export function calendarProblems(calendar: Calendar): TemplateProblem[] {
+/**
+ * How far a template may reach for its dates to be resolvable. Working days are counted one day at
+ * a time (and the order check does so for every day of a year), so an absurd offset would keep the
+ * server busy rather than fail; and dates past year 9999 cannot be written. No procedure comes near:
+ * a year from publication to the intended award (SBIR takes 12 weeks), a year of standstill, ten
+ * years of execution.
+ */
+export const RESOLVABLE_HORIZON = {
+  'calendar-days': 366,
+  'working-days': 261,
+  months: 12,
+  standstillDays: 366,
+  executionMonths: 120,
+} as const;
+
+/**
+ * What must hold before any date of the template can be resolved: a known time zone and holiday
+ * country, and offsets within RESOLVABLE_HORIZON.
+ */
+export function resolvabilityProblems(template: ProcedureTemplate): TemplateProblem[] {
+  const { calendar } = template;
   const problems: TemplateProblem[] = [];
   try {
     localTime(new Date(0), calendar.timeZone);
@@ -147,43 +171,95 @@ export function calendarProblems(calendar: Calendar): TemplateProblem[] {
   } catch (error) {
     problems.push({ path: 'calendar.holidays', message: (error as Error).message });
   }
+  const beyond = (path: string, amount: number, limit: number, unit: string) => {
+    if (amount > limit) problems.push({ path, message: `${amount} ${unit} is beyond the limit of ${limit}` });
+  };
+  template.phases.forEach((phase, index) => {
+    for (const milestone of MILESTONES) {
+      const { unit, amount } = phase.schedule[milestone];
+      beyond(`${milestonePath(index, milestone)}.amount`, amount, RESOLVABLE_HORIZON[unit], unit);
+    }
+    const { standstillDays, executionMonths } = RESOLVABLE_HORIZON;
+    beyond(`phases.${index}.standstillDays`, phase.standstillDays, standstillDays, 'calendar days');
+    beyond(`phases.${index}.executionMonths`, phase.executionMonths, executionMonths, 'months');
+  });
   return problems;
 }
 
+/** Which publication dates the order check resolves a plan for. */
+export interface OrderCheckWindow {
+  firstDay: string;
+  days: number;
+}
+
 /**
- * The publication year of the order check: a year, not a sample, so every weekday meets every
- * holiday and every month length once; and not a leap year, because a short February is where "1
- * month" falls before "30 calendar days".
+ * A whole year, not a sample, so every weekday meets every holiday and every month length once; and
+ * not a leap year, because a short February is where "1 month" falls before "30 calendar days".
  */
-export const ORDER_CHECK_FIRST_DAY = '2027-01-01';
-export const ORDER_CHECK_DAYS = 365;
+export const ORDER_CHECK_YEAR: OrderCheckWindow = { firstDay: '2027-01-01', days: 365 };
+
+/**
+ * Whether the order of two consecutive offsets can depend on the publication date or hour, and so
+ * needs resolving on real dates. Offsets of one unit with different amounts land on different local
+ * dates in the order of their amounts whatever the calendar, which the schema has checked — except
+ * working days 0 and 1, which are the same day for a publication on a weekend or holiday. Equal
+ * amounts land on the same date, where the time of day decides: it may be the publication's own
+ * (no `at`) or moved by a daylight-saving gap.
+ */
+function dependsOnCalendar(earlier: Offset, later: Offset): boolean {
+  if (earlier.unit !== later.unit || earlier.amount === later.amount) return true;
+  return (
+    earlier.unit === 'working-days' &&
+    Math.min(earlier.amount, later.amount) === 0 &&
+    Math.max(earlier.amount, later.amount) === 1
+  );
+}
 
 /**
  * Offsets without an `at` keep the publication's time of day, so their order against an offset with
  * one can hinge on the hour of publication; the order then flips at most once in a day, so the first
- * and last minute of the day between them cover every hour. With an `at` on every offset the hour
+ * and last minute of the day between them cover every hour. With an `at` on both offsets the hour
  * does not matter and one time a day is enough.
  */
-function publicationTimes(schedule: PhaseSchedule): readonly string[] {
-  return MILESTONES.every((milestone) => schedule[milestone].at !== undefined) ? ['12:00'] : ['00:00', '23:59'];
+function publicationTimes(offsets: Offset[]): readonly string[] {
+  return offsets.every((offset) => offset.at !== undefined) ? ['12:00'] : ['00:00', '23:59'];
 }
 
-/** For each milestone found out of order: on how many days of the check year, and the first case. */
-function orderFailures(schedule: PhaseSchedule, calendar: Calendar): Map<Milestone, { days: number; example: string }> {
+/** For each milestone found out of order: on how many days of the window, and the first case. */
+function orderFailures(
+  schedule: PhaseSchedule,
+  calendar: Calendar,
+  window: OrderCheckWindow,
+): Map<Milestone, { days: number; example: string }> {
   const failures = new Map<Milestone, { days: number; example: string }>();
-  for (let day = 0; day < ORDER_CHECK_DAYS; day++) {
-    const date = addCalendarDays(ORDER_CHECK_FIRST_DAY, day);
+  const pairs = CONSECUTIVE.filter(({ earlier, later }) =>
+    dependsOnCalendar(schedule[earlier], schedule[later]),
+  );
+  if (pairs.length === 0) return failures;
+  const times = publicationTimes(pairs.flatMap(({ earlier, later }) => [schedule[earlier], schedule[later]]));
+  for (let day = 0; day < window.days; day++) {
+    const date = addCalendarDays(window.firstDay, day);
     const failingToday = new Set<Milestone>();
-    for (const time of publicationTimes(schedule)) {
+    for (const time of times) {
       const publishedAt = atLocalTime(date, time, calendar.timeZone);
-      const deadlines = resolveSchedule(schedule, publishedAt, calendar);
-      for (const { earlier, later } of outOfOrder(deadlines)) {
+      // Only the milestones of the pairs are resolved: working days are counted one by one.
+      const resolved = new Map<Milestone, string>();
+      const due = (milestone: Milestone): string => {
+        let at = resolved.get(milestone);
+        if (at === undefined) {
+          at = resolveOffset(publishedAt, schedule[milestone], calendar).toISOString();
+          resolved.set(milestone, at);
+        }
+        return at;
+      };
+      for (const { earlier, later } of pairs) {
+        if (inOrder(earlier, later, due(earlier), due(later))) continue;
         failingToday.add(later);
         if (!failures.has(later)) {
           const example =
             `published ${readable(publishedAt.toISOString(), calendar.timeZone)}, ${later} falls on ` +
-            `${readable(deadlines[later], calendar.timeZone)} and ${earlier} on ` +
-            `${readable(deadlines[earlier], calendar.timeZone)}`;
+            `${readable(due(later), calendar.timeZone)} and ${earlier} on ` +
+            `${readable(due(earlier), calendar.timeZone)}`;
           failures.set(later, { days: 0, example });
         }
       }
@@ -195,29 +271,32 @@ function orderFailures(schedule: PhaseSchedule, calendar: Calendar): Map<Milesto
 
 /**
  * The milestones of any phase that come out of order when the phase is published on some day of the
- * check year (each phase on its own: when a later phase is published depends on how the earlier one
- * runs, so any date is possible). Mixed units are the main catch, and with them two things the
- * schema's exact comparison of one unit cannot see: working days 0 and 1 are both Monday for a
- * Saturday publication, and an offset without `at` moves with the hour of publication. Unknown
- * calendars are reported instead of checked.
+ * window, the year ORDER_CHECK_YEAR unless told (each phase on its own: when a later phase is
+ * published depends on how the earlier one runs, so any date is possible). Expects a template the
+ * schema accepted, whose offsets of one unit it has compared; mixed units are the main catch here,
+ * with the cases of one unit only a calendar shows (see dependsOnCalendar). A template whose dates
+ * cannot be resolved (see resolvabilityProblems) is reported instead of checked.
  */
-export function scheduleOrderProblems(template: ProcedureTemplate): TemplateProblem[] {
-  const calendar = calendarProblems(template.calendar);
-  if (calendar.length > 0) return calendar;
+export function scheduleOrderProblems(
+  template: ProcedureTemplate,
+  window: OrderCheckWindow = ORDER_CHECK_YEAR,
+): TemplateProblem[] {
+  const unresolvable = resolvabilityProblems(template);
+  if (unresolvable.length > 0) return unresolvable;
   // Phases often share a day plan (SBIR's three do): each distinct plan is checked once.
   const byPlan = new Map<string, ReturnType<typeof orderFailures>>();
   return template.phases.flatMap((phase, index) => {
     const plan = JSON.stringify(phase.schedule);
     let failures = byPlan.get(plan);
     if (failures === undefined) {
-      failures = orderFailures(phase.schedule, template.calendar);
+      failures = orderFailures(phase.schedule, template.calendar, window);
       byPlan.set(plan, failures);
     }
     return [...failures].map(([later, { days, example }]) => ({
       path: milestonePath(index, later),
       message:
         `must come after ${MILESTONES[MILESTONES.indexOf(later) - 1]} whatever the publication date, but ` +
-        `does not on ${days} of the ${ORDER_CHECK_DAYS} publication days checked from ${ORDER_CHECK_FIRST_DAY}; ` +
+        `does not on ${days} of the ${window.days} publication days checked from ${window.firstDay}; ` +
         `e.g. ${example}`,
     }));
   });

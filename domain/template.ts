@@ -28,6 +28,41 @@ export const AdmissionSchema = z.discriminatedUnion('kind', [
 ]);
 export type Admission = z.infer<typeof AdmissionSchema>;
 
+const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM');
+
+/**
+ * Pitches and interviews with the jury (Startup in Residence practice: about 10 minutes of pitch and
+ * up to 40 of interview). The jury is available on the listed working days after publication; the
+ * engine gives every offer a slot in that time when the evaluation opens.
+ */
+export const PitchPlanSchema = z
+  .object({
+    slotMinutes: z.number().int().min(5).max(240),
+    changeoverMinutes: z.number().int().min(0).max(120).default(10),
+    availability: z
+      .array(
+        z
+          .object({
+            /** Working days after publication (publication day = 0). */
+            workingDay: z.number().int().min(0).max(260),
+            from: LocalTimeSchema,
+            until: LocalTimeSchema,
+          })
+          .refine((w) => w.until > w.from, { message: 'until must be later than from', path: ['until'] }),
+      )
+      .min(1),
+  })
+  .refine((p) => p.availability.every((w) => minutesBetween(w.from, w.until) >= p.slotMinutes), {
+    message: 'every availability window must hold at least one slot',
+    path: ['availability'],
+  });
+export type PitchPlan = z.infer<typeof PitchPlanSchema>;
+
+function minutesBetween(from: string, until: string): number {
+  const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+  return toMinutes(until) - toMinutes(from);
+}
+
 export const PhaseTemplateSchema = z.object({
   key: KeySchema,
   name: z.string().min(1),
@@ -45,6 +80,8 @@ export const PhaseTemplateSchema = z.object({
   tieBreakOrder: z.array(TieBreakStepSchema).default([]),
   /** Price travels in a second envelope that opens only after quality scoring. */
   sealedPrice: z.boolean().default(false),
+  /** When set, jurors score an offer only after its pitch. */
+  pitches: PitchPlanSchema.optional(),
 });
 export type PhaseTemplate = z.infer<typeof PhaseTemplateSchema>;
 
@@ -69,7 +106,8 @@ export const ProcedureTemplateSchema = z
     const seen = new Set<string>();
     template.phases.forEach((phase, index) => {
       const at = (...path: (string | number)[]) => ['phases', index, ...path];
-      if (seen.has(phase.key)) ctx.addIssue({ code: 'custom', path: at('key'), message: 'phase keys must be unique' });
+      if (seen.has(phase.key))
+        ctx.addIssue({ code: 'custom', path: at('key'), message: 'phase keys must be unique' });
 
       if (phase.admission.kind === 'winners-of' && !seen.has(phase.admission.phase)) {
         ctx.addIssue({
@@ -81,7 +119,9 @@ export const ProcedureTemplateSchema = z
       seen.add(phase.key);
 
       const priceWeight =
-        phase.price.method === 'relative' || phase.price.method === 'linear-to-budget' ? phase.price.weight : 0;
+        phase.price.method === 'relative' || phase.price.method === 'linear-to-budget'
+          ? phase.price.weight
+          : 0;
       const totalWeight = phase.criteria.reduce((sum, c) => sum + c.weight, priceWeight);
       if (Math.abs(totalWeight - 100) > WEIGHT_TOLERANCE) {
         ctx.addIssue({
@@ -94,7 +134,11 @@ export const ProcedureTemplateSchema = z
       const criterionKeys = new Set<string>();
       phase.criteria.forEach((criterion, c) => {
         if (criterionKeys.has(criterion.key)) {
-          ctx.addIssue({ code: 'custom', path: at('criteria', c, 'key'), message: 'criterion keys must be unique' });
+          ctx.addIssue({
+            code: 'custom',
+            path: at('criteria', c, 'key'),
+            message: 'criterion keys must be unique',
+          });
         }
         criterionKeys.add(criterion.key);
         const { min, max } = criterion.scale;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { RankInputDraft } from '../scoring/index.ts';
 import { rank, rankInputJsonSchema, ScoringError } from '../scoring/index.ts';
 
 const USAGE = `usage:
@@ -33,7 +34,8 @@ export async function main(args: readonly string[]): Promise<number> {
 
 async function rankCommand(file: string | undefined): Promise<number> {
   const fromStdin = file === undefined || file === '-';
-  if (fromStdin && process.stdin.isTTY) return usageError('give an input file, or pipe the input to stdin');
+  // Without any argument at a terminal the user most likely forgot the file; an explicit - may be typed.
+  if (file === undefined && process.stdin.isTTY) return usageError('give an input file, or pipe the input');
   const source = fromStdin ? 'stdin' : file;
 
   let text: string;
@@ -49,7 +51,7 @@ async function rankCommand(file: string | undefined): Promise<number> {
     return fail(`${source} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    process.stdout.write(`${JSON.stringify(rank(input as Parameters<typeof rank>[0]), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(rank(input as RankInputDraft), null, 2)}\n`);
     return 0;
   } catch (error) {
     // rank() reports schema failures as ScoringError 'invalid-input'; anything else is a bug and

@@ -4,14 +4,19 @@ import { dirname } from 'node:path';
 import type { Keys } from '../db/sealing.ts';
 
 function sealKeyFrom(text: string): Buffer {
-  const key = /^[0-9a-f]{64}$/i.test(text.trim()) ? Buffer.from(text.trim(), 'hex') : Buffer.from(text.trim(), 'base64');
+  const key = /^[0-9a-f]{64}$/i.test(text.trim())
+    ? Buffer.from(text.trim(), 'hex')
+    : Buffer.from(text.trim(), 'base64');
   if (key.length !== 32) throw new Error('PHASEGATE_SEAL_KEY must be 32 bytes, as 64 hex digits or base64');
   return key;
 }
 
 export function keysFrom(sealKey: string, receiptKeyPem: string): Keys {
-  const receiptPrivate = createPrivateKey(receiptKeyPem.includes('BEGIN') ? receiptKeyPem : Buffer.from(receiptKeyPem, 'base64').toString());
-  if (receiptPrivate.asymmetricKeyType !== 'ed25519') throw new Error('PHASEGATE_RECEIPT_KEY must be an Ed25519 private key');
+  const receiptPrivate = createPrivateKey(
+    receiptKeyPem.includes('BEGIN') ? receiptKeyPem : Buffer.from(receiptKeyPem, 'base64').toString(),
+  );
+  if (receiptPrivate.asymmetricKeyType !== 'ed25519')
+    throw new Error('PHASEGATE_RECEIPT_KEY must be an Ed25519 private key');
   return { seal: sealKeyFrom(sealKey), receiptPrivate, receiptPublic: createPublicKey(receiptPrivate) };
 }
 

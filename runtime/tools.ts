@@ -35,7 +35,16 @@ async function pipInstall(packages: string[]): Promise<void> {
     try {
       await run(
         python,
-        ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', pythonTarget, ...packages],
+        [
+          '-m',
+          'pip',
+          'install',
+          '--quiet',
+          '--disable-pip-version-check',
+          '--target',
+          pythonTarget,
+          ...packages,
+        ],
         { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
       );
       return;

@@ -66,10 +66,9 @@ export function aggregateScores(competition: Competition): ScoreSheet {
   const cellCount = competition.offers.length * criterionCount;
   const topPositions = criteria.map((criterion) => stepOf(criterion.scale.max, criterion.scale)!);
 
-  let __t = performance.now(); const __l: number[] = []; const __lap = () => { const n = performance.now(); __l.push(Math.round((n - __t) * 10) / 10); __t = n; };
-  const scores = indexScores(competition, topPositions); __lap();
+  const scores = indexScores(competition, topPositions);
   const { cellStart, cellScores } = groupByCell(input.scores, scores, cellCount);
-  __lap(); const consensusRow = placeConsensus(competition, topPositions); __lap();
+  const consensusRow = placeConsensus(competition, topPositions);
   checkEveryCellScored(competition, cellStart, consensusRow);
   const normalising = input.aggregation.normaliseJurors ? normaliseJurors(criteria, scores) : undefined;
   const cells = aggregateCells(
@@ -82,7 +81,6 @@ export function aggregateScores(competition: Competition): ScoreSheet {
     cellScores,
     consensusRow,
   );
-  __lap(); console.log('laps', __l.join(' '));
   return { criterionCount, ...cells, consensusRow, cellStart, cellScores, ...normalising };
 }
 
@@ -96,7 +94,6 @@ function indexScores(competition: Competition, topPositions: readonly number[]):
   const juror = new Int32Array(scores.length);
   const jurorSlots = new Map<string, number>();
   const offerOf = rememberLast((offerId) => competition.offerIndex.get(offerId));
-  const criterionOf = rememberLast((key) => competition.criterionIndex.get(key));
   const jurorSlotOf = rememberLast((jurorId) => {
     let slot = jurorSlots.get(jurorId);
     if (slot === undefined) {
@@ -116,7 +113,7 @@ function indexScores(competition: Competition, topPositions: readonly number[]):
         subjectOf(score),
       );
     }
-    const criterion = criterionOf(score.criterion);
+    const criterion = competition.criterionIndex.get(score.criterion);
     if (criterion === undefined) {
       throw new ScoringError(
         'unknown-criterion',
@@ -309,7 +306,10 @@ function positionOf(score: number, scale: Scale, topPosition: number): number {
   return isClearlyBelow(score, scale.min) || isClearlyBelow(scale.max, score) ? OFF_SCALE : OFF_STEP;
 }
 
-/** Scores usually arrive grouped by offer and juror, so the last key answers most lookups without hashing. */
+/**
+ * Scores usually arrive grouped by offer and juror, so the last key answers most lookups without
+ * hashing. (Criteria alternate score by score; they are looked up directly.)
+ */
 function rememberLast<T>(lookup: (key: string) => T): (key: string) => T {
   let lastKey: string | undefined;
   let lastValue: T;

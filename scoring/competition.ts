@@ -1,5 +1,4 @@
 import type { Criterion, OfferForRanking, RankInput, Scale } from '../domain/scoring.ts';
-import { isSameValue } from './compare.ts';
 import { ScoringError } from './errors.ts';
 import { checkPrices, checkWeights } from './price.ts';
 
@@ -124,9 +123,10 @@ function checkScale(criterion: Criterion): void {
   }
 }
 
+/** Amounts such as 0.1 are not exact in binary; a thousandth of a cent absorbs that, and nothing more. */
 function toCents(euros: number, what: string): number {
   const cents = Math.round(euros * 100);
-  if (!isSameValue(euros * 100, cents)) {
+  if (Math.abs(euros * 100 - cents) > 1e-3) {
     throw new ScoringError('invalid-input', `${what} (${euros}) is not a whole number of cents`);
   }
   return cents;

@@ -29,8 +29,8 @@ export function drawLot(seed: string, offerIds: readonly string[]): string[] {
   const draw = sorted;
   for (let i = draw.length - 1; i > 0; i--) {
     const j = uniformBelow(next, i + 1);
-    const picked = draw[j] as string;
-    draw[j] = draw[i] as string;
+    const picked = draw[j]!;
+    draw[j] = draw[i]!;
     draw[i] = picked;
   }
   return draw;

@@ -78,7 +78,7 @@ export function valueOffers(
 ): Valuation {
   const count = offers.length;
   const priceIneligibility = new Array<Ineligibility | undefined>(count).fill(undefined);
-  const priceOf = (index: number): number => (offers[index] as OfferForRanking).price as number;
+  const priceOf = (index: number): number => offers[index]!.price!;
 
   switch (price.method) {
     case 'none':
@@ -116,7 +116,7 @@ export function valueOffers(
       const total = new Float64Array(count);
       for (let i = 0; i < count; i++) {
         pricePoints[i] = (price.weight * lowestPrice) / priceOf(i);
-        total[i] = (qualityPoints[i] as number) + (pricePoints[i] as number);
+        total[i] = qualityPoints[i]! + pricePoints[i]!;
       }
       return {
         totalOrder: 'highest-first',
@@ -153,7 +153,7 @@ export function valueOffers(
         } else {
           pricePoints[i] = (price.weight * (price.budget - offered)) / (price.budget - lowestPrice);
         }
-        total[i] = (qualityPoints[i] as number) + (pricePoints[i] as number);
+        total[i] = qualityPoints[i]! + pricePoints[i]!;
       }
       return {
         totalOrder: 'highest-first',
@@ -168,7 +168,7 @@ export function valueOffers(
     case 'value-for-money': {
       const fictitiousPrice = new Float64Array(count);
       for (let i = 0; i < count; i++) {
-        fictitiousPrice[i] = priceOf(i) - (qualityPoints[i] as number) * price.euroPerQualityPoint;
+        fictitiousPrice[i] = priceOf(i) - qualityPoints[i]! * price.euroPerQualityPoint;
       }
       return {
         totalOrder: 'lowest-first',
@@ -181,7 +181,7 @@ export function valueOffers(
 
     case 'quality-price-ratio': {
       const qualityPriceRatio = new Float64Array(count);
-      for (let i = 0; i < count; i++) qualityPriceRatio[i] = (qualityPoints[i] as number) / priceOf(i);
+      for (let i = 0; i < count; i++) qualityPriceRatio[i] = qualityPoints[i]! / priceOf(i);
       return {
         totalOrder: 'highest-first',
         totalMeaning: 'quality points per euro of price',

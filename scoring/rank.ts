@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type {
   CriterionResult,
-  JurorScore,
   JurorScoreExplanation,
   RankedOffer,
   RankInput,
@@ -181,7 +180,7 @@ function explainCriterion(
   const jurorScores: JurorScoreExplanation[] = [];
   for (let at = sheet.cellStart[cell]!; at < sheet.cellStart[cell + 1]!; at++) {
     const scoreIndex = sheet.cellScores[at]!;
-    const score = scores[scoreIndex] as JurorScore;
+    const score = scores[scoreIndex]!;
     const explanation: JurorScoreExplanation = {
       jurorId: score.jurorId,
       raw: score.score,

@@ -23,7 +23,9 @@ const acts = proxyActivities<CompetitionActivities>({
  * A competition runs its phases one after the other, each as a child workflow. A phase that
  * admits the winners of an earlier one starts only when that one has qualified somebody.
  */
-export async function competitionWorkflow(plan: CompetitionPlan): Promise<{ status: string; outcome: string }> {
+export async function competitionWorkflow(
+  plan: CompetitionPlan,
+): Promise<{ status: string; outcome: string }> {
   const { competitionId, template } = plan;
   let currentPhase: string | undefined;
   const completedPhases: string[] = [];
@@ -82,8 +84,10 @@ export async function competitionWorkflow(plan: CompetitionPlan): Promise<{ stat
       await child.signal(cancelPhaseSignal, { reason: cancelled.reason });
       await done;
     }
-    if (result!.outcome === 'cancelled' || cancelled) return end('cancelled', cancelled?.reason ?? 'cancelled');
-    if (result!.outcome === 'no-award') return end('no-award', `${phase.name}: ${result!.reason ?? 'no award'}`);
+    if (result!.outcome === 'cancelled' || cancelled)
+      return end('cancelled', cancelled?.reason ?? 'cancelled');
+    if (result!.outcome === 'no-award')
+      return end('no-award', `${phase.name}: ${result!.reason ?? 'no award'}`);
     completedPhases.push(phase.key);
     const isLast = phase === template.phases[template.phases.length - 1];
     if (!isLast && result!.qualified.length === 0) {

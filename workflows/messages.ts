@@ -36,9 +36,15 @@ export const approveGateUpdate = defineUpdate<{ standstillEndsAt: string }, [App
 export const extendDeadlineUpdate = defineUpdate<{ deadlines: Record<Milestone, string> }, [ExtendDeadline]>(
   'extendDeadline',
 );
-export const decideObjectionUpdate = defineUpdate<{ state: PhaseState }, [DecideObjection]>('decideObjection');
-export const decideDeliverableUpdate = defineUpdate<{ pending: number }, [DecideDeliverable]>('decideDeliverable');
-export const cancelCompetitionUpdate = defineUpdate<{ cancelled: true }, [CancelCompetition]>('cancelCompetition');
+export const decideObjectionUpdate = defineUpdate<{ state: PhaseState }, [DecideObjection]>(
+  'decideObjection',
+);
+export const decideDeliverableUpdate = defineUpdate<{ pending: number }, [DecideDeliverable]>(
+  'decideDeliverable',
+);
+export const cancelCompetitionUpdate = defineUpdate<{ cancelled: true }, [CancelCompetition]>(
+  'cancelCompetition',
+);
 
 /** Signals carry no offer or score data: that lives in Postgres. They say "look again". */
 export const jurorFinishedSignal = defineSignal<[{ jurorId: string; round: number }]>('jurorFinished');

@@ -45,7 +45,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 class PhaseCancelled extends Error {}
 
-const refuse = (message: string) => ApplicationFailure.create({ type: 'refused', message, nonRetryable: true });
+const refuse = (message: string) =>
+  ApplicationFailure.create({ type: 'refused', message, nonRetryable: true });
 
 /**
  * One phase of a competition, from publication to its last deliverable. It owns time and
@@ -142,9 +143,12 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     },
     {
       validator: ({ objectionId, upheld, reopen: target, reason }) => {
-        if (state !== 'standstill') throw refuse(`objections are decided in the standstill; the phase is ${state}`);
-        if (!openObjections.has(objectionId)) throw refuse(`objection ${objectionId} is not open in this phase`);
-        if (upheld && !target) throw refuse('an upheld objection must say whether to reopen evaluation or the gate');
+        if (state !== 'standstill')
+          throw refuse(`objections are decided in the standstill; the phase is ${state}`);
+        if (!openObjections.has(objectionId))
+          throw refuse(`objection ${objectionId} is not open in this phase`);
+        if (upheld && !target)
+          throw refuse('an upheld objection must say whether to reopen evaluation or the gate');
         if (!reason.trim()) throw refuse('a decision on an objection needs a reason');
       },
     },
@@ -159,7 +163,8 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     },
     {
       validator: (_decision) => {
-        if (state !== 'execution') throw refuse(`deliverables are decided during execution; the phase is ${state}`);
+        if (state !== 'execution')
+          throw refuse(`deliverables are decided during execution; the phase is ${state}`);
       },
     },
   );
@@ -214,14 +219,21 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     let step: 'evaluate' | 'rank' | 'approve' | 'standstill' | 'award' = 'evaluate';
     for (;;) {
       if (step === 'evaluate') {
-        const opened = await acts.openEvaluation({ ...ref, round, evaluationCloseAt: deadlines.evaluationClose! });
+        const opened = await acts.openEvaluation({
+          ...ref,
+          round,
+          evaluationCloseAt: deadlines.evaluationClose!,
+        });
         state = 'evaluation';
         if (opened.offers === 0) return await finish('no-award', 'no offers were received');
+        if (phase.pitches) await acts.schedulePitches({ ...ref, round });
         jurorsAssigned = opened.jurors;
         jurorsFinished.clear();
         const everyoneScored = () => jurorsAssigned > 0 && jurorsFinished.size >= jurorsAssigned;
         const remindAt = () =>
-          new Date(Date.parse(deadlines.evaluationClose!) - phase.reminderDaysBeforeEvaluationClose * DAY_MS).toISOString();
+          new Date(
+            Date.parse(deadlines.evaluationClose!) - phase.reminderDaysBeforeEvaluationClose * DAY_MS,
+          ).toISOString();
         if ((await waitUntil(remindAt, everyoneScored)) === 'deadline') {
           await acts.remindJurors({ ...ref, round });
         }
@@ -234,10 +246,16 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
           consensusReached = false;
           const consensusDue = () =>
             new Date(
-              Math.max(Date.parse(deadlines.intendedAwardDue!), Date.now() + phase.reminderDaysBeforeEvaluationClose * DAY_MS),
+              Math.max(
+                Date.parse(deadlines.intendedAwardDue!),
+                Date.now() + phase.reminderDaysBeforeEvaluationClose * DAY_MS,
+              ),
             ).toISOString();
           const due = consensusDue();
-          await waitUntil(() => due, () => consensusReached);
+          await waitUntil(
+            () => due,
+            () => consensusReached,
+          );
           ranking = await acts.rankGate({ ...ref, round });
         }
         if (ranking.selected === 0) return await finish('no-award', 'no offer met the thresholds');
@@ -268,7 +286,9 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
           const award = await acts.finalAward({ ...ref, executionMonths: phase.executionMonths, at: now() });
           if (award.blockedBy.length > 0 || award.withdrawn.length > 0) {
             award.blockedBy.forEach((id) => openObjections.add(id));
-            award.withdrawn.filter((id) => !withdrawnWinners.includes(id)).forEach((id) => withdrawnWinners.push(id));
+            award.withdrawn
+              .filter((id) => !withdrawnWinners.includes(id))
+              .forEach((id) => withdrawnWinners.push(id));
             continue;
           }
           step = 'award';

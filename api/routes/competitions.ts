@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import {
@@ -28,29 +29,47 @@ const CompetitionStatusView = z.looseObject({
 });
 const CancelBody = z.object({ reason: z.string().trim().min(3).max(2000) });
 
-async function resolveTemplate(deps: AppDeps, body: z.infer<typeof LaunchCompetitionSchema>): Promise<ProcedureTemplate> {
+async function resolveTemplate(
+  deps: AppDeps,
+  body: z.infer<typeof LaunchCompetitionSchema>,
+): Promise<ProcedureTemplate> {
   const base = await findTemplate(deps.sql, body.procedure);
-  if (!base) throw new ProblemError('validation-failed', `procedure: no template "${body.procedure}"`, [
-    { path: 'procedure', message: `no template "${body.procedure}"` },
-  ]);
+  if (!base)
+    throw new ProblemError('validation-failed', `procedure: no template "${body.procedure}"`, [
+      { path: 'procedure', message: `no template "${body.procedure}"` },
+    ]);
   const { template, unknownPhases } = applyOverrides(base, body.overrides.phases);
   if (unknownPhases.length) {
-    const errors = unknownPhases.map((k) => ({ path: `overrides.phases.${k}`, message: `the template has no phase "${k}"` }));
-    throw new ProblemError('validation-failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+    const errors = unknownPhases.map((k) => ({
+      path: `overrides.phases.${k}`,
+      message: `the template has no phase "${k}"`,
+    }));
+    throw new ProblemError(
+      'validation-failed',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    );
   }
   const parsed = ProcedureTemplateSchema.safeParse(template);
   if (!parsed.success) throw validationProblem(parsed.error, 'invalid-template', ['template']);
   const phaseKeys = new Set(parsed.data.phases.map((p) => p.key));
   const strayJurors = Object.keys(body.jurors).filter((k) => !phaseKeys.has(k));
   if (strayJurors.length) {
-    const errors = strayJurors.map((k) => ({ path: `jurors.${k}`, message: `the competition has no phase "${k}"` }));
-    throw new ProblemError('validation-failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+    const errors = strayJurors.map((k) => ({
+      path: `jurors.${k}`,
+      message: `the competition has no phase "${k}"`,
+    }));
+    throw new ProblemError(
+      'validation-failed',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    );
   }
   return parsed.data;
 }
 
 export function competitionRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+  const app = createRouter();
 
   app.openapi(
     createRoute({
@@ -123,7 +142,16 @@ export function competitionRoutes(deps: AppDeps) {
       },
       responses: {
         200: jsonResponse(
-          z.object({ competitions: z.array(z.object({ id: z.string(), title: z.string(), status: z.enum(COMPETITION_STATUSES), currentPhase: z.string().nullable() })) }),
+          z.object({
+            competitions: z.array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                status: z.enum(COMPETITION_STATUSES),
+                currentPhase: z.string().nullable(),
+              }),
+            ),
+          }),
           'Competitions',
         ),
         ...problemResponses,
@@ -143,7 +171,10 @@ export function competitionRoutes(deps: AppDeps) {
       summary: 'Status of a competition: phases, timeline with every deadline, counts, outcomes',
       security: bearer,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(CompetitionStatusView, 'Status, read from Postgres'), ...problemResponses },
+      responses: {
+        200: jsonResponse(CompetitionStatusView, 'Status, read from Postgres'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const status = await getCompetitionStatus(deps.sql, c.req.valid('param').id);
@@ -160,16 +191,22 @@ export function competitionRoutes(deps: AppDeps) {
       summary: 'Cancel a competition with a reason (officer)',
       security: bearer,
       request: { params: IdParam, body: jsonBody(CancelBody) },
-      responses: { 200: jsonResponse(z.object({ cancelled: z.literal(true) }), 'Cancelled'), ...problemResponses },
+      responses: {
+        200: jsonResponse(z.object({ cancelled: z.literal(true) }), 'Cancelled'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id } = c.req.valid('param');
-      if (!(await getCompetitionStatus(deps.sql, id))) throw new ProblemError('not-found', `no competition ${id}`);
+      if (!(await getCompetitionStatus(deps.sql, id)))
+        throw new ProblemError('not-found', `no competition ${id}`);
       const result = await deps.temporal.workflow
         .getHandle(competitionWorkflowId(id))
-        .executeUpdate(cancelCompetitionUpdate, { args: [{ officerId: principal.id, reason: c.req.valid('json').reason }] });
+        .executeUpdate(cancelCompetitionUpdate, {
+          args: [{ officerId: principal.id, reason: c.req.valid('json').reason }],
+        });
       return c.json(result, 200);
     },
   );
@@ -184,7 +221,12 @@ export function competitionRoutes(deps: AppDeps) {
       request: { params: IdParam },
       responses: {
         200: jsonResponse(
-          z.object({ valid: z.boolean(), entries: z.number(), brokenAt: z.number().optional(), headHash: z.string().optional() }),
+          z.object({
+            valid: z.boolean(),
+            entries: z.number(),
+            brokenAt: z.number().optional(),
+            headHash: z.string().optional(),
+          }),
           'Verification result',
         ),
         ...problemResponses,
@@ -192,7 +234,8 @@ export function competitionRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await getCompetitionStatus(deps.sql, id))) throw new ProblemError('not-found', `no competition ${id}`);
+      if (!(await getCompetitionStatus(deps.sql, id)))
+        throw new ProblemError('not-found', `no competition ${id}`);
       return c.json(await verifyAudit(deps.sql, id), 200);
     },
   );

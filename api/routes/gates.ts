@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { MILESTONES } from '../../domain/schedule.ts';
 import { fileObjection, listObjections } from '../../db/objections.ts';
@@ -14,7 +15,7 @@ import {
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { ProblemError, validationProblem } from '../problem.ts';
+import { ProblemError } from '../problem.ts';
 import { nudgePhase, phaseHandle } from '../workflow-messages.ts';
 import { OfferParams, PhaseParams } from './params.ts';
 
@@ -22,14 +23,15 @@ const Reason = z.string().trim().min(3).max(5000);
 const Loose = z.record(z.string(), z.unknown());
 
 export function gateRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+  const app = createRouter();
 
   app.openapi(
     createRoute({
       method: 'get',
       path: '/competitions/{id}/phases/{phase}/ranking',
       tags: ['gate'],
-      summary: 'The gate’s ranking with the explanation of every number (officer); a company sees its own standing after the intended award',
+      summary:
+        'The gate’s ranking with the explanation of every number (officer); a company sees its own standing after the intended award',
       security: bearer,
       request: { params: PhaseParams },
       responses: { 200: jsonResponse(Loose, 'Ranking'), ...problemResponses },
@@ -38,7 +40,11 @@ export function gateRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer', 'company');
       const { id, phase } = c.req.valid('param');
-      const view = await latestRankingView(deps.sql, { competitionId: id, phaseKey: phase, viewer: principal });
+      const view = await latestRankingView(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        viewer: principal,
+      });
       if (!view) throw new ProblemError('not-found', 'this phase has no ranking you may see yet');
       return c.json(view, 200);
     },
@@ -52,13 +58,21 @@ export function gateRoutes(deps: AppDeps) {
       summary: 'Approve the gate: send the intended award decision and start the standstill (officer)',
       security: bearer,
       request: { params: PhaseParams },
-      responses: { 200: jsonResponse(z.object({ standstillEndsAt: z.string() }), 'Intended award sent'), ...problemResponses },
+      responses: {
+        200: jsonResponse(z.object({ standstillEndsAt: z.string() }), 'Intended award sent'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
-      return c.json(await phaseHandle(deps, id, phase).executeUpdate(approveGateUpdate, { args: [{ officerId: principal.id }] }), 200);
+      return c.json(
+        await phaseHandle(deps, id, phase).executeUpdate(approveGateUpdate, {
+          args: [{ officerId: principal.id }],
+        }),
+        200,
+      );
     },
   );
 
@@ -71,9 +85,18 @@ export function gateRoutes(deps: AppDeps) {
       security: bearer,
       request: {
         params: PhaseParams,
-        body: jsonBody(z.object({ milestone: z.enum(MILESTONES), until: z.iso.datetime({ offset: true }), reason: Reason })),
+        body: jsonBody(
+          z.object({
+            milestone: z.enum(MILESTONES),
+            until: z.iso.datetime({ offset: true }),
+            reason: Reason,
+          }),
+        ),
       },
-      responses: { 200: jsonResponse(z.object({ deadlines: z.record(z.string(), z.string()) }), 'Extended'), ...problemResponses },
+      responses: {
+        200: jsonResponse(z.object({ deadlines: z.record(z.string(), z.string()) }), 'Extended'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -82,7 +105,9 @@ export function gateRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const until = new Date(body.until).toISOString();
       return c.json(
-        await phaseHandle(deps, id, phase).executeUpdate(extendDeadlineUpdate, { args: [{ officerId: principal.id, ...body, until }] }),
+        await phaseHandle(deps, id, phase).executeUpdate(extendDeadlineUpdate, {
+          args: [{ officerId: principal.id, ...body, until }],
+        }),
         200,
       );
     },
@@ -102,7 +127,12 @@ export function gateRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'company');
       const { id, phase } = c.req.valid('param');
-      const filed = await fileObjection(deps.sql, { competitionId: id, phaseKey: phase, companyId: principal.id, reason: c.req.valid('json').reason });
+      const filed = await fileObjection(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        companyId: principal.id,
+        reason: c.req.valid('json').reason,
+      });
       await nudgePhase(deps, id, phase, objectionFiledSignal, { objectionId: filed.objectionId });
       return c.json(filed, 201);
     },
@@ -116,7 +146,10 @@ export function gateRoutes(deps: AppDeps) {
       summary: 'Objections: all (officer) or your own (company)',
       security: bearer,
       request: { params: PhaseParams },
-      responses: { 200: jsonResponse(z.object({ objections: z.array(Loose) }), 'Objections'), ...problemResponses },
+      responses: {
+        200: jsonResponse(z.object({ objections: z.array(Loose) }), 'Objections'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -136,11 +169,18 @@ export function gateRoutes(deps: AppDeps) {
       method: 'post',
       path: '/competitions/{id}/phases/{phase}/objections/{objectionId}/decision',
       tags: ['objections'],
-      summary: 'Decide an objection: upheld reopens evaluation or the gate; rejected lets the award stand (officer)',
+      summary:
+        'Decide an objection: upheld reopens evaluation or the gate; rejected lets the award stand (officer)',
       security: bearer,
       request: {
         params: PhaseParams.extend({ objectionId: z.string().uuid() }),
-        body: jsonBody(z.object({ upheld: z.boolean(), reopen: z.enum(['evaluation', 'gate']).optional(), reason: Reason })),
+        body: jsonBody(
+          z.object({
+            upheld: z.boolean(),
+            reopen: z.enum(['evaluation', 'gate']).optional(),
+            reason: Reason,
+          }),
+        ),
       },
       responses: { 200: jsonResponse(z.object({ state: z.string() }), 'Decided'), ...problemResponses },
     }),
@@ -162,9 +202,13 @@ export function gateRoutes(deps: AppDeps) {
       method: 'post',
       path: '/competitions/{id}/phases/{phase}/offers/{offerId}/deliverable-decision',
       tags: ['gate'],
-      summary: 'Accept or reject a winner’s deliverable (officer); only accepted companies may enter the next phase',
+      summary:
+        'Accept or reject a winner’s deliverable (officer); only accepted companies may enter the next phase',
       security: bearer,
-      request: { params: OfferParams, body: jsonBody(z.object({ accepted: z.boolean(), note: z.string().max(5000).default('') })) },
+      request: {
+        params: OfferParams,
+        body: jsonBody(z.object({ accepted: z.boolean(), note: z.string().max(5000).default('') })),
+      },
       responses: { 200: jsonResponse(z.object({ pending: z.number() }), 'Decided'), ...problemResponses },
     }),
     async (c) => {

@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import type { AppDeps } from '../app.ts';
 import { renderProblem } from '../problem.ts';
@@ -22,7 +23,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 export function healthRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono();
+  const app = createRouter();
   app.openapi(
     createRoute({
       method: 'get',

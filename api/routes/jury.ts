@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import {
   declareConflict,
@@ -12,16 +13,16 @@ import { consensusReachedSignal, jurorFinishedSignal } from '../../workflows/mes
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { validationProblem } from '../problem.ts';
 import { nudgePhase } from '../workflow-messages.ts';
 import { OfferParams, PhaseParams } from './params.ts';
 
 const Reason = z.string().trim().min(3, 'every score needs a written reason').max(5000);
 export const ScoreLineSchema = z.object({ criterion: z.string().min(1), score: z.number(), reason: Reason });
-const ok = <T extends z.ZodRawShape>(shape: T, description: string) => jsonResponse(z.object(shape), description);
+const ok = <T extends z.ZodRawShape>(shape: T, description: string) =>
+  jsonResponse(z.object(shape), description);
 
 export function juryRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+  const app = createRouter();
 
   app.openapi(
     createRoute({
@@ -31,13 +32,25 @@ export function juryRoutes(deps: AppDeps) {
       summary: 'The offers to evaluate (juror); content only after declaring no conflict for it',
       security: bearer,
       request: { params: PhaseParams },
-      responses: { 200: ok({ offers: z.array(z.record(z.string(), z.unknown())) }, 'Offers'), ...problemResponses },
+      responses: {
+        200: ok({ offers: z.array(z.record(z.string(), z.unknown())) }, 'Offers'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'juror');
       const { id, phase } = c.req.valid('param');
-      return c.json({ offers: await offersForJuror(deps.sql, deps.keys, { competitionId: id, phaseKey: phase, jurorId: principal.id }) }, 200);
+      return c.json(
+        {
+          offers: await offersForJuror(deps.sql, deps.keys, {
+            competitionId: id,
+            phaseKey: phase,
+            jurorId: principal.id,
+          }),
+        },
+        200,
+      );
     },
   );
 
@@ -58,7 +71,13 @@ export function juryRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'juror');
       const { id, phase, offerId } = c.req.valid('param');
-      await declareConflict(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id, offerId, ...c.req.valid('json') });
+      await declareConflict(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        jurorId: principal.id,
+        offerId,
+        ...c.req.valid('json'),
+      });
       return c.json({ declared: true as const }, 201);
     },
   );
@@ -70,14 +89,26 @@ export function juryRoutes(deps: AppDeps) {
       tags: ['jury'],
       summary: 'Score an offer on its criteria, each with a reason (juror)',
       security: bearer,
-      request: { params: OfferParams, body: jsonBody(z.object({ scores: z.array(ScoreLineSchema).min(1).max(50) })) },
+      request: {
+        params: OfferParams,
+        body: jsonBody(z.object({ scores: z.array(ScoreLineSchema).min(1).max(50) })),
+      },
       responses: { 200: ok({ round: z.number() }, 'Stored'), ...problemResponses },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'juror');
       const { id, phase, offerId } = c.req.valid('param');
-      return c.json(await submitScores(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id, offerId, scores: c.req.valid('json').scores }), 200);
+      return c.json(
+        await submitScores(deps.sql, {
+          competitionId: id,
+          phaseKey: phase,
+          jurorId: principal.id,
+          offerId,
+          scores: c.req.valid('json').scores,
+        }),
+        200,
+      );
     },
   );
 
@@ -89,13 +120,27 @@ export function juryRoutes(deps: AppDeps) {
       summary: 'Your own scores; no juror sees another’s (juror)',
       security: bearer,
       request: { params: PhaseParams },
-      responses: { 200: ok({ scores: z.array(z.record(z.string(), z.unknown())) }, 'Your scores'), ...problemResponses },
+      responses: {
+        200: ok({ scores: z.array(z.record(z.string(), z.unknown())) }, 'Your scores'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'juror');
       const { id, phase } = c.req.valid('param');
-      return c.json({ scores: [...(await jurorOwnScores(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id }))] }, 200);
+      return c.json(
+        {
+          scores: [
+            ...(await jurorOwnScores(deps.sql, {
+              competitionId: id,
+              phaseKey: phase,
+              jurorId: principal.id,
+            })),
+          ],
+        },
+        200,
+      );
     },
   );
 
@@ -113,7 +158,11 @@ export function juryRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'juror');
       const { id, phase } = c.req.valid('param');
-      const { round } = await finishEvaluation(deps.sql, { competitionId: id, phaseKey: phase, jurorId: principal.id });
+      const { round } = await finishEvaluation(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        jurorId: principal.id,
+      });
       await nudgePhase(deps, id, phase, jurorFinishedSignal, { jurorId: principal.id, round });
       return c.json({ round }, 200);
     },
@@ -133,7 +182,16 @@ export function juryRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase, offerId } = c.req.valid('param');
-      return c.json(await recordConsensus(deps.sql, { competitionId: id, phaseKey: phase, chairId: principal.id, offerId, ...c.req.valid('json') }), 200);
+      return c.json(
+        await recordConsensus(deps.sql, {
+          competitionId: id,
+          phaseKey: phase,
+          chairId: principal.id,
+          offerId,
+          ...c.req.valid('json'),
+        }),
+        200,
+      );
     },
   );
 
@@ -151,7 +209,10 @@ export function juryRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
-      const signalled = await nudgePhase(deps, id, phase, consensusReachedSignal, { chairId: principal.id, round: c.req.valid('json').round });
+      const signalled = await nudgePhase(deps, id, phase, consensusReachedSignal, {
+        chairId: principal.id,
+        round: c.req.valid('json').round,
+      });
       return c.json({ signalled }, 200);
     },
   );

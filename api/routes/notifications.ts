@@ -1,12 +1,12 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { listNotifications } from '../../db/notifications.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { bearer, jsonResponse, problemResponses } from '../openapi.ts';
-import { validationProblem } from '../problem.ts';
 
 export function notificationRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+  const app = createRouter();
   app.openapi(
     createRoute({
       method: 'get',
@@ -15,12 +15,25 @@ export function notificationRoutes(deps: AppDeps) {
       summary: 'What you were told: awards with your scores, deadlines, answers, reminders',
       security: bearer,
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-      responses: { 200: jsonResponse(z.object({ notifications: z.array(z.record(z.string(), z.unknown())) }), 'Newest first'), ...problemResponses },
+      responses: {
+        200: jsonResponse(
+          z.object({ notifications: z.array(z.record(z.string(), z.unknown())) }),
+          'Newest first',
+        ),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
-      const recipients = ['public', `${principal.role}:${principal.id}`, ...(principal.role === 'officer' ? ['officers'] : [])];
-      return c.json({ notifications: [...(await listNotifications(deps.sql, recipients, c.req.valid('query').limit))] }, 200);
+      const recipients = [
+        'public',
+        `${principal.role}:${principal.id}`,
+        ...(principal.role === 'officer' ? ['officers'] : []),
+      ];
+      return c.json(
+        { notifications: [...(await listNotifications(deps.sql, recipients, c.req.valid('query').limit))] },
+        200,
+      );
     },
   );
   return app;

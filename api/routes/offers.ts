@@ -1,11 +1,11 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { listCompanyOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
 import { winnerWithdrewSignal } from '../../workflows/messages.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { validationProblem } from '../problem.ts';
 import { nudgePhase } from '../workflow-messages.ts';
 import { CompetitionParams, OfferParams, PhaseParams } from './params.ts';
 
@@ -30,7 +30,7 @@ const ReceiptSchema = z.object({
 const StoredOfferSchema = z.object({ offerId: z.string(), version: z.number(), receipt: ReceiptSchema });
 
 export function offerRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+  const app = createRouter();
 
   app.openapi(
     createRoute({
@@ -81,13 +81,24 @@ export function offerRoutes(deps: AppDeps) {
       summary: 'Withdraw your offer (company): before the deadline, or as a winner during the standstill',
       security: bearer,
       request: { params: OfferParams },
-      responses: { 200: jsonResponse(z.object({ withdrawn: z.literal(true), heldIntendedAward: z.boolean() }), 'Withdrawn'), ...problemResponses },
+      responses: {
+        200: jsonResponse(
+          z.object({ withdrawn: z.literal(true), heldIntendedAward: z.boolean() }),
+          'Withdrawn',
+        ),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'company');
       const { id, phase, offerId } = c.req.valid('param');
-      const { heldIntendedAward } = await withdrawOffer(deps.sql, { competitionId: id, phaseKey: phase, companyId: principal.id, offerId });
+      const { heldIntendedAward } = await withdrawOffer(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        companyId: principal.id,
+        offerId,
+      });
       if (heldIntendedAward) await nudgePhase(deps, id, phase, winnerWithdrewSignal, { offerId });
       return c.json({ withdrawn: true as const, heldIntendedAward }, 200);
     },
@@ -102,14 +113,20 @@ export function offerRoutes(deps: AppDeps) {
       security: bearer,
       request: { params: CompetitionParams },
       responses: {
-        200: jsonResponse(z.object({ offers: z.array(StoredOfferSchema.extend({ phase: z.string(), status: z.string() })) }), 'Your offers'),
+        200: jsonResponse(
+          z.object({ offers: z.array(StoredOfferSchema.extend({ phase: z.string(), status: z.string() })) }),
+          'Your offers',
+        ),
         ...problemResponses,
       },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'company');
-      return c.json({ offers: [...(await listCompanyOffers(deps.sql, c.req.valid('param').id, principal.id))] }, 200);
+      return c.json(
+        { offers: [...(await listCompanyOffers(deps.sql, c.req.valid('param').id, principal.id))] },
+        200,
+      );
     },
   );
 

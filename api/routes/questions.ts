@@ -1,16 +1,16 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { answerQuestion, askQuestion, listQuestions } from '../../db/questions.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { validationProblem } from '../problem.ts';
 import { PhaseParams } from './params.ts';
 
 const Text = z.string().trim().min(3).max(10_000);
 
 export function questionRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: (r) => { if (!r.success) throw validationProblem(r.error); } });
+  const app = createRouter();
 
   app.openapi(
     createRoute({
@@ -26,7 +26,15 @@ export function questionRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'company');
       const { id, phase } = c.req.valid('param');
-      return c.json(await askQuestion(deps.sql, { competitionId: id, phaseKey: phase, companyId: principal.id, question: c.req.valid('json').question }), 201);
+      return c.json(
+        await askQuestion(deps.sql, {
+          competitionId: id,
+          phaseKey: phase,
+          companyId: principal.id,
+          question: c.req.valid('json').question,
+        }),
+        201,
+      );
     },
   );
 
@@ -37,14 +45,26 @@ export function questionRoutes(deps: AppDeps) {
       tags: ['questions'],
       summary: 'Answer a question (officer); all answers are published together, anonymously',
       security: bearer,
-      request: { params: PhaseParams.extend({ questionId: z.string().uuid() }), body: jsonBody(z.object({ answer: Text })) },
-      responses: { 200: jsonResponse(z.object({ answered: z.literal(true) }), 'Answered'), ...problemResponses },
+      request: {
+        params: PhaseParams.extend({ questionId: z.string().uuid() }),
+        body: jsonBody(z.object({ answer: Text })),
+      },
+      responses: {
+        200: jsonResponse(z.object({ answered: z.literal(true) }), 'Answered'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase, questionId } = c.req.valid('param');
-      await answerQuestion(deps.sql, { competitionId: id, phaseKey: phase, officerId: principal.id, questionId, answer: c.req.valid('json').answer });
+      await answerQuestion(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        officerId: principal.id,
+        questionId,
+        answer: c.req.valid('json').answer,
+      });
       return c.json({ answered: true as const }, 200);
     },
   );
@@ -57,11 +77,18 @@ export function questionRoutes(deps: AppDeps) {
       summary: 'The published answers (everyone) or every question with its asker (officer)',
       security: bearer,
       request: { params: PhaseParams },
-      responses: { 200: jsonResponse(z.object({ questions: z.array(z.record(z.string(), z.unknown())) }), 'Questions'), ...problemResponses },
+      responses: {
+        200: jsonResponse(z.object({ questions: z.array(z.record(z.string(), z.unknown())) }), 'Questions'),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const { id, phase } = c.req.valid('param');
-      const questions = await listQuestions(deps.sql, { competitionId: id, phaseKey: phase, asOfficer: c.get('principal').role === 'officer' });
+      const questions = await listQuestions(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        asOfficer: c.get('principal').role === 'officer',
+      });
       return c.json({ questions: [...questions] }, 200);
     },
   );

@@ -1,20 +1,32 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { jsonResponse } from '../openapi.ts';
 
 export function receiptRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
   app.openapi(
     createRoute({
       method: 'get',
       path: '/receipts/public-key',
       tags: ['offers'],
       summary: 'The Ed25519 public key that checks every submission receipt',
-      responses: { 200: jsonResponse(z.object({ algorithm: z.literal('Ed25519'), publicKeyPem: z.string() }), 'Public key') },
+      responses: {
+        200: jsonResponse(
+          z.object({ algorithm: z.literal('Ed25519'), publicKeyPem: z.string() }),
+          'Public key',
+        ),
+      },
     }),
     (c) =>
-      c.json({ algorithm: 'Ed25519' as const, publicKeyPem: deps.keys.receiptPublic.export({ type: 'spki', format: 'pem' }).toString() }, 200),
+      c.json(
+        {
+          algorithm: 'Ed25519' as const,
+          publicKeyPem: deps.keys.receiptPublic.export({ type: 'spki', format: 'pem' }).toString(),
+        },
+        200,
+      ),
   );
   return app;
 }

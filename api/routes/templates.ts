@@ -1,7 +1,12 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
-import { calendarProblems, previewSchedule, scheduleOrderProblems, SchedulePreviewSchema } from '../../domain/schedule-preview.ts';
+import {
+  previewSchedule,
+  resolvabilityProblems,
+  scheduleOrderProblems,
+  SchedulePreviewSchema,
+} from '../../domain/schedule-preview.ts';
 import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
 import { BUILT_IN_TEMPLATES } from '../../domain/templates/index.ts';
 import { findTemplate, insertTemplate, listTemplates } from '../../db/templates.ts';
@@ -14,6 +19,10 @@ const TemplateIdParam = z.object({ id: z.string().min(1) });
 const TemplateSummary = z.object({ id: z.string(), name: z.string(), builtIn: z.boolean() });
 const PublishedAt = z.iso
   .datetime({ offset: true })
+  // Later phases and their execution reach years ahead; the calendar stops at year 9999.
+  .refine((value) => new Date(value).getUTCFullYear() >= 2000 && new Date(value).getUTCFullYear() < 2200, {
+    message: 'a publication date from 2000 to 2199',
+  })
   .describe('When the first phase is published: an ISO 8601 date-time with its UTC offset or Z');
 const PreviewBody = z.object({ publishedAt: PublishedAt });
 const InlinePreviewBody = z.object({ template: ProcedureTemplateSchema, publishedAt: PublishedAt });
@@ -88,8 +97,8 @@ export function templateRoutes(deps: AppDeps) {
         'order (offsets in different units are resolved for publication on every day of 2027), weights ' +
         'do not add up to 100, a threshold lies outside its scale, a gate admits the winners of a phase ' +
         'that is not an earlier one, the standstill is shorter than the procedure type allows, or a ' +
-        'phase or criterion key repeats. An id already taken, by a built-in template or another, is a ' +
-        '`duplicate`.',
+        'phase or criterion key repeats, or the calendar is unknown or a window reaches further than ' +
+        'dates can be resolved. An id already taken, by a built-in template or another, is a `duplicate`.',
       security: bearer,
       middleware: [officerOnly] as const,
       request: { body: jsonBody(ProcedureTemplateSchema, 'The procedure template') },
@@ -152,7 +161,7 @@ export function templateRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { template, publishedAt } = c.req.valid('json');
-      const problems = calendarProblems(template.calendar);
+      const problems = resolvabilityProblems(template);
       if (problems.length > 0) refuseTemplate(problems.map((p) => ({ ...p, path: `template.${p.path}` })));
       return c.json(previewSchedule(template, new Date(publishedAt)), 200);
     },

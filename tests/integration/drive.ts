@@ -1,6 +1,67 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
 import type { PhaseState } from '../../domain/competition.ts';
-import type { Harness } from './support.ts';
+import type { Milestone } from '../../domain/schedule.ts';
+import { tokens, type Harness } from './support.ts';
+
+export type ApiResponse = { status: number; body: any };
+
+/** Asserts an RFC 9457 problem answer: its HTTP status and its stable problem type. */
+export function expectProblem(response: ApiResponse, status: number, type: string) {
+  expect(response.status, JSON.stringify(response.body)).toBe(status);
+  expect(response.body.type).toBe(`urn:phasegate:problem:${type}`);
+  return response.body as { type: string; title: string; status: number; detail: string };
+}
+
+/** Polls `read` (in real time) until `done` holds; the test server's clock stands still meanwhile. */
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/** Runs `task` over `items`, `width` at a time, in order of start. */
+export async function inBatches<T, R>(items: readonly T[], width: number, task: (item: T) => Promise<R>) {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await task(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Registers bearer tokens for more companies than support.ts knows (company-001 … company-NNN). */
+export function enrolCompanies(count: number): string[] {
+  const ids = Array.from({ length: count }, (_, i) => `company-${String(i + 1).padStart(3, '0')}`);
+  for (const id of ids) tokens[`token-for-${id}-0000000000`] = { id, role: 'company' };
+  return ids;
+}
+
+/** The body of a launch: the SBIR template, with overrides laid over it per phase. */
+export interface Launch {
+  title?: string;
+  /** Per phase: fields that replace the template's, or null to drop the phase. */
+  phases?: Record<string, Record<string, unknown> | null>;
+  jurors?: Record<string, readonly string[]>;
+}
+
+/** History event types (temporal.api.enums.v1.EventType) that `settled` looks at. */
+const EVENT = { workflowTaskCompleted: 7, activityTaskScheduled: 10 } as const;
 
 /** Steps a competition through its life the way its users would: over the API, as each role. */
 export class CompetitionRun {
@@ -16,6 +77,17 @@ export class CompetitionRun {
     const first = response.body.phases[0].key;
     await run.waitForPhase(first, 'questions-open');
     return run;
+  }
+
+  /** Launches an SBIR competition with the given overrides (one phase: drop the others with null). */
+  static async sbir(h: Harness, launch: Launch = {}): Promise<CompetitionRun> {
+    return CompetitionRun.launch(h, {
+      title: launch.title ?? 'Quiet road surfaces',
+      buyer: 'Gemeente Utrecht',
+      procedure: 'sbir',
+      overrides: { phases: launch.phases ?? {} },
+      jurors: launch.jurors ?? {},
+    });
   }
 
   async status() {
@@ -58,7 +130,11 @@ export class CompetitionRun {
     if (target > now) await this.h.env.sleep(target - now);
   }
 
-  async offer(company: string, phase: string, offer: { requestedAmount: number; price?: number; content?: string }) {
+  async offer(
+    company: string,
+    phase: string,
+    offer: { requestedAmount: number; price?: number; content?: string },
+  ) {
     return this.h.call(company, 'POST', `/competitions/${this.id}/phases/${phase}/offers`, {
       content: offer.content ?? `Offer of ${company} for ${phase}`,
       ...offer,
@@ -68,19 +144,33 @@ export class CompetitionRun {
   async jurorOffers(juror: string, phase: string) {
     const response = await this.h.call(juror, 'GET', `/competitions/${this.id}/phases/${phase}/jury/offers`);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    return response.body.offers as { offerId: string; company: string; declaration: string; content: string | null }[];
+    return response.body.offers as {
+      offerId: string;
+      company: string;
+      declaration: string;
+      content: string | null;
+    }[];
   }
 
   async declare(juror: string, phase: string, offerId: string, hasConflict: boolean) {
-    return this.h.call(juror, 'POST', `/competitions/${this.id}/phases/${phase}/offers/${offerId}/conflict-declaration`, {
-      hasConflict,
-      statement: hasConflict ? 'I advise this company' : 'No ties to this company',
-    });
+    return this.h.call(
+      juror,
+      'POST',
+      `/competitions/${this.id}/phases/${phase}/offers/${offerId}/conflict-declaration`,
+      {
+        hasConflict,
+        statement: hasConflict ? 'I advise this company' : 'No ties to this company',
+      },
+    );
   }
 
   async score(juror: string, phase: string, offerId: string, scores: Record<string, number>) {
     return this.h.call(juror, 'PUT', `/competitions/${this.id}/phases/${phase}/offers/${offerId}/scores`, {
-      scores: Object.entries(scores).map(([criterion, score]) => ({ criterion, score, reason: `${criterion} judged ${score}` })),
+      scores: Object.entries(scores).map(([criterion, score]) => ({
+        criterion,
+        score,
+        reason: `${criterion} judged ${score}`,
+      })),
     });
   }
 
@@ -93,31 +183,216 @@ export class CompetitionRun {
   ) {
     for (const juror of jurors) {
       for (const offer of await this.jurorOffers(juror, phase)) {
-        if (offer.declaration === 'not-declared') expect((await this.declare(juror, phase, offer.offerId, false)).status).toBe(201);
+        if (offer.declaration === 'not-declared')
+          expect((await this.declare(juror, phase, offer.offerId, false)).status).toBe(201);
         const scores = Object.fromEntries(criteria.map((c) => [c, scoreOf(offer.company, c, juror)]));
         const response = await this.score(juror, phase, offer.offerId, scores);
         expect(response.status, JSON.stringify(response.body)).toBe(200);
       }
-      expect((await this.h.call(juror, 'POST', `/competitions/${this.id}/phases/${phase}/jury/finish`)).status).toBe(200);
+      expect(
+        (await this.h.call(juror, 'POST', `/competitions/${this.id}/phases/${phase}/jury/finish`)).status,
+      ).toBe(200);
     }
   }
 
   async approveGate(phase: string) {
-    const response = await this.h.call('officer-1', 'POST', `/competitions/${this.id}/phases/${phase}/gate/approve`);
+    const response = await this.h.call(
+      'officer-1',
+      'POST',
+      `/competitions/${this.id}/phases/${phase}/gate/approve`,
+    );
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body as { standstillEndsAt: string };
   }
 
   async awards(phase: string) {
-    return this.h.sql<{ offer_id: string; company_id: string; status: string; deliverable_status: string; rank: number }[]>`
+    return this.h.sql<
+      { offer_id: string; company_id: string; status: string; deliverable_status: string; rank: number }[]
+    >`
       select offer_id, company_id, status, deliverable_status, rank from awards
       where competition_id = ${this.id} and phase_key = ${phase} order by rank`;
   }
 
   async decideDeliverable(phase: string, offerId: string, accepted: boolean) {
-    return this.h.call('officer-1', 'POST', `/competitions/${this.id}/phases/${phase}/offers/${offerId}/deliverable-decision`, {
-      accepted,
-      note: accepted ? 'Feasibility study accepted' : 'Deliverable incomplete',
+    return this.h.call(
+      'officer-1',
+      'POST',
+      `/competitions/${this.id}/phases/${phase}/offers/${offerId}/deliverable-decision`,
+      {
+        accepted,
+        note: accepted ? 'Feasibility study accepted' : 'Deliverable incomplete',
+      },
+    );
+  }
+
+  /** Every company sends an offer; returns their offer ids by company. */
+  async offers(phase: string, companies: readonly string[], requestedAmount = 50_000, width = 1) {
+    const ids = await inBatches(companies, width, async (company) => {
+      const sent = await this.offer(company, phase, { requestedAmount });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      return [company, sent.body.offerId as string] as const;
     });
+    return Object.fromEntries(ids) as Record<string, string>;
+  }
+
+  /** Moves workflow time past the submission deadline: the phase goes to evaluation. */
+  async closeSubmissions(phase: string) {
+    await this.advancePast((await this.phase(phase)).timeline.submissionsCloseAt);
+    return this.waitForPhase(phase, 'evaluation');
+  }
+
+  /** The jury scores every offer (see juryScores) and the gate is reached early, once all have finished. */
+  async scoreToGate(
+    phase: string,
+    jurors: readonly string[],
+    criteria: readonly string[],
+    scoreOf: (company: string, criterion: string, juror: string) => number,
+  ) {
+    await this.juryScores(phase, jurors, criteria, scoreOf);
+    return this.waitForPhase(phase, 'gate');
+  }
+
+  async finish(juror: string, phase: string) {
+    return this.h.call(juror, 'POST', `/competitions/${this.id}/phases/${phase}/jury/finish`);
+  }
+
+  /** The gate's ranking as an officer sees it: every offer, every number explained. */
+  async ranking(phase: string) {
+    const response = await this.h.call(
+      'officer-1',
+      'GET',
+      `/competitions/${this.id}/phases/${phase}/ranking`,
+    );
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body;
+  }
+
+  async approve(phase: string, as = 'officer-1') {
+    return this.h.call(as, 'POST', `/competitions/${this.id}/phases/${phase}/gate/approve`);
+  }
+
+  /** Approves the gate and lets the standstill pass: the intended award becomes final. */
+  async approveAndAward(phase: string, finalState: PhaseState = 'completed') {
+    const { standstillEndsAt } = await this.approveGate(phase);
+    await this.advancePast(standstillEndsAt);
+    return this.waitForPhase(phase, finalState);
+  }
+
+  /** Awards by company: the status of each company's award. */
+  async awardStatus(phase: string) {
+    return Object.fromEntries((await this.awards(phase)).map((a) => [a.company_id, a.status]));
+  }
+
+  async extend(
+    phase: string,
+    milestone: Milestone,
+    until: string,
+    as = 'officer-1',
+    reason = 'More time to prepare',
+  ) {
+    return this.h.call(as, 'POST', `/competitions/${this.id}/phases/${phase}/deadlines`, {
+      milestone,
+      until,
+      reason,
+    });
+  }
+
+  async object(company: string, phase: string, reason = 'The jury misread our approach') {
+    return this.h.call(company, 'POST', `/competitions/${this.id}/phases/${phase}/objections`, { reason });
+  }
+
+  async decideObjection(
+    phase: string,
+    objectionId: string,
+    decision: { upheld: boolean; reopen?: 'evaluation' | 'gate'; reason?: string },
+  ) {
+    return this.h.call(
+      'officer-1',
+      'POST',
+      `/competitions/${this.id}/phases/${phase}/objections/${objectionId}/decision`,
+      {
+        reason: decision.upheld ? 'The jury must look again' : 'The scores are well reasoned',
+        ...decision,
+      },
+    );
+  }
+
+  async withdraw(company: string, phase: string, offerId: string) {
+    return this.h.call(
+      company,
+      'POST',
+      `/competitions/${this.id}/phases/${phase}/offers/${offerId}/withdraw`,
+    );
+  }
+
+  async cancel(reason: string, as = 'officer-1') {
+    return this.h.call(as, 'POST', `/competitions/${this.id}/cancel`, { reason });
+  }
+
+  async ask(company: string, phase: string, question: string) {
+    return this.h.call(company, 'POST', `/competitions/${this.id}/phases/${phase}/questions`, { question });
+  }
+
+  async answer(phase: string, questionId: string, answer: string) {
+    return this.h.call(
+      'officer-1',
+      'PUT',
+      `/competitions/${this.id}/phases/${phase}/questions/${questionId}/answer`,
+      { answer },
+    );
+  }
+
+  async questions(as: string, phase: string) {
+    const response = await this.h.call(as, 'GET', `/competitions/${this.id}/phases/${phase}/questions`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body.questions as Record<string, unknown>[];
+  }
+
+  /** The competition's audit log, oldest first. */
+  async audit() {
+    return this.h.sql<{ seq: string; actor: string; action: string; data: any }[]>`
+      select seq, actor, action, data from audit_log where competition_id = ${this.id} order by seq`;
+  }
+
+  workflowId(phase?: string) {
+    return phase ? `competition-${this.id}-phase-${phase}` : `competition-${this.id}`;
+  }
+
+  /** The Temporal history of the competition workflow, or of one phase's child workflow. */
+  async history(phase?: string): ReturnType<WorkflowHandle['fetchHistory']> {
+    return this.h.env.client.workflow.getHandle(this.workflowId(phase)).fetchHistory();
+  }
+
+  /**
+   * Waits until the phase workflow has nothing left to do at the current workflow time: its last
+   * event is a completed workflow task (or it has closed) and no activity is in flight. Use it before
+   * asserting that something did NOT happen.
+   */
+  async settled(phase?: string) {
+    const handle = this.h.env.client.workflow.getHandle(this.workflowId(phase));
+    await eventually(
+      `workflow ${this.workflowId(phase)} to settle`,
+      async () => {
+        const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+        const events = history.events ?? [];
+        const last = events[events.length - 1];
+        const open = new Set<string>();
+        for (const e of events) {
+          if (e.eventType === EVENT.activityTaskScheduled) open.add(String(e.eventId));
+          const closed =
+            e.activityTaskCompletedEventAttributes ??
+            e.activityTaskFailedEventAttributes ??
+            e.activityTaskTimedOutEventAttributes ??
+            e.activityTaskCanceledEventAttributes;
+          if (closed?.scheduledEventId != null) open.delete(String(closed.scheduledEventId));
+        }
+        return {
+          running: description.status.name === 'RUNNING',
+          lastEvent: last?.eventType,
+          activitiesInFlight: open.size + (description.raw.pendingActivities?.length ?? 0),
+        };
+      },
+      (s) => !s.running || (s.lastEvent === EVENT.workflowTaskCompleted && s.activitiesInFlight === 0),
+    );
   }
 }

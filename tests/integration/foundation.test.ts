@@ -8,6 +8,9 @@ import { startApi, type RunningApi } from '../../runtime/server.ts';
 import { createWorker } from '../../runtime/worker.ts';
 import { freshDatabase, tokenOf, tokens, workflowBundle } from './support.ts';
 
+/** Parsed JSON answer; each assertion says which shape it expects. */
+const json = (response: Response): Promise<any> => response.json();
+
 const launch = {
   title: 'Zero-emission road works',
   buyer: 'Rijkswaterstaat',
@@ -25,7 +28,13 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
     db = await freshDatabase();
     const taskQueue = `foundation-${Date.now()}`;
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    const worker = await createWorker({ connection, namespace: 'default', taskQueue, sql: db.sql, workflowBundle: await workflowBundle() });
+    const worker = await createWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      sql: db.sql,
+      workflowBundle: await workflowBundle(),
+    });
     const running = worker.run();
     stopWorker = async () => {
       worker.shutdown();
@@ -33,7 +42,11 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
       await connection.close();
     };
     client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-    api = await startApi({ sql: db.sql, temporal: client, taskQueue, tokens, keys: generateKeys(), listInTemporalUi: false }, 0, '127.0.0.1');
+    api = await startApi(
+      { sql: db.sql, temporal: client, taskQueue, tokens, keys: generateKeys(), listInTemporalUi: false },
+      0,
+      '127.0.0.1',
+    );
   });
 
   afterAll(async () => {
@@ -49,24 +62,25 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
       headers: { authorization: `Bearer ${tokenOf(as)}`, 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const get = (path: string, as = 'officer-1') => fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${tokenOf(as)}` } });
+  const get = (path: string, as = 'officer-1') =>
+    fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${tokenOf(as)}` } });
 
   it('answers /healthz and /readyz when Temporal and Postgres are up', async () => {
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', postgres: 'ok', temporal: 'ok' });
+    expect(await json(ready)).toEqual({ status: 'ready', postgres: 'ok', temporal: 'ok' });
   });
 
   it('an officer launches a competition and its first phase opens through the workflow', async () => {
     const response = await post('/competitions', launch);
     expect(response.status).toBe(201);
-    const created = await response.json();
+    const created = await json(response);
     expect(response.headers.get('location')).toBe(`/competitions/${created.id}`);
 
     let status: any;
     for (let i = 0; i < 100; i++) {
-      status = await (await get(`/competitions/${created.id}`)).json();
+      status = await json(await get(`/competitions/${created.id}`));
       if (status.phases[0].state === 'questions-open') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -89,20 +103,24 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
     const send = () =>
       fetch(`${api.url}/competitions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${tokenOf('officer-1')}`, 'content-type': 'application/json', 'idempotency-key': 'launch-once-12345' },
+        headers: {
+          authorization: `Bearer ${tokenOf('officer-1')}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'launch-once-12345',
+        },
         body: JSON.stringify(launch),
       });
     const [first, second] = [await send(), await send()];
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
-    expect((await second.json()).id).toBe((await first.json()).id);
+    expect((await json(second)).id).toBe((await json(first)).id);
   });
 
   it('a bad launch body gets a 400 problem+json that names the field', async () => {
     const response = await post('/competitions', { ...launch, title: 'x' });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const problem = await response.json();
+    const problem = await json(response);
     expect(problem.type).toBe('urn:phasegate:problem:validation-failed');
     expect(problem.errors.map((e: any) => e.path)).toEqual(['title']);
   });
@@ -110,13 +128,16 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
   it('a body that is not JSON gets a 400 problem, not a 500', async () => {
     const response = await post('/competitions', '{"title": ');
     expect(response.status).toBe(400);
-    expect((await response.json()).type).toBe('urn:phasegate:problem:validation-failed');
+    expect((await json(response)).type).toBe('urn:phasegate:problem:validation-failed');
   });
 
   it('an override that breaks the template is refused naming the template field', async () => {
-    const response = await post('/competitions', { ...launch, overrides: { phases: { feasibility: { standstillDays: -1 } } } });
+    const response = await post('/competitions', {
+      ...launch,
+      overrides: { phases: { feasibility: { standstillDays: -1 } } },
+    });
     expect(response.status).toBe(400);
-    const problem = await response.json();
+    const problem = await json(response);
     expect(problem.type).toBe('urn:phasegate:problem:invalid-template');
     expect(problem.errors[0].path).toBe('template.phases.0.standstillDays');
   });
@@ -129,20 +150,27 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
   it('a request without a known token is refused with 401', async () => {
     const response = await fetch(`${api.url}/competitions`);
     expect(response.status).toBe(401);
-    expect((await response.json()).type).toBe('urn:phasegate:problem:unauthenticated');
+    expect((await json(response)).type).toBe('urn:phasegate:problem:unauthenticated');
   });
 
   it('with Postgres down, /readyz and the API answer 503 problem+json, not 500', async () => {
     const deadSql = createSql('postgres://nobody:none@127.0.0.1:1/none', { max: 1 });
     const downApi = await startApi(
-      { sql: deadSql, temporal: client, taskQueue: 'unused', tokens, keys: generateKeys(), listInTemporalUi: false },
+      {
+        sql: deadSql,
+        temporal: client,
+        taskQueue: 'unused',
+        tokens,
+        keys: generateKeys(),
+        listInTemporalUi: false,
+      },
       0,
       '127.0.0.1',
     );
     try {
       const ready = await fetch(`${downApi.url}/readyz`);
       expect(ready.status).toBe(503);
-      expect((await ready.json()).type).toBe('urn:phasegate:problem:dependency-unavailable');
+      expect((await json(ready)).type).toBe('urn:phasegate:problem:dependency-unavailable');
       const status = await fetch(`${downApi.url}/competitions/00000000-0000-4000-8000-000000000000`, {
         headers: { authorization: `Bearer ${tokenOf('officer-1')}` },
       });

@@ -47,7 +47,11 @@ export default async function setup(project: TestProject) {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const temporal = await startTemporalDevServer({ cli: tools.cli, port: await freePort(), namespace: 'default' });
+    const temporal = await startTemporalDevServer({
+      cli: tools.cli,
+      port: await freePort(),
+      namespace: 'default',
+    });
     stops.push(temporal.stop);
     temporalAddress = temporal.address;
   }

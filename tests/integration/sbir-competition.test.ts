@@ -28,7 +28,11 @@ async function expectedWinners(run: CompetitionRun, phaseKey: string, jury: read
     aggregation: phase.aggregation,
     gate: phase.gate,
     tieBreak: { order: phase.tieBreakOrder, seed: `${run.id}/${phaseKey}/round-1` },
-    offers: offers.map((o) => ({ offerId: o.id, company: o.company_id, requestedAmount: o.requested_amount })),
+    offers: offers.map((o) => ({
+      offerId: o.id,
+      company: o.company_id,
+      requestedAmount: o.requested_amount,
+    })),
     scores: offers.flatMap((o) =>
       jury.flatMap((jurorId) =>
         criteria.map((criterion) => ({
@@ -41,7 +45,10 @@ async function expectedWinners(run: CompetitionRun, phaseKey: string, jury: read
       ),
     ),
   });
-  return ranking.offers.filter((o) => o.selection.selected).map((o) => o.company).sort();
+  return ranking.offers
+    .filter((o) => o.selection.selected)
+    .map((o) => o.company)
+    .sort();
 }
 
 describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of real durations', () => {
@@ -80,12 +87,18 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
     await run.advancePast(standstillEndsAt);
     await run.waitForPhase('feasibility', 'execution');
     const awards1 = await run.awards('feasibility');
-    expect(awards1.filter((a) => a.status === 'final').map((a) => a.company_id).sort()).toEqual(phase1Winners);
+    expect(
+      awards1
+        .filter((a) => a.status === 'final')
+        .map((a) => a.company_id)
+        .sort(),
+    ).toEqual(phase1Winners);
 
     // Four feasibility studies are accepted, one is not: that company may not enter phase 2.
     const [rejected, ...accepted] = awards1;
     expect((await run.decideDeliverable('feasibility', rejected!.offer_id, false)).status).toBe(200);
-    for (const award of accepted) expect((await run.decideDeliverable('feasibility', award.offer_id, true)).status).toBe(200);
+    for (const award of accepted)
+      expect((await run.decideDeliverable('feasibility', award.offer_id, true)).status).toBe(200);
     await run.waitForPhase('feasibility', 'completed');
     await run.waitForPhase('development', 'questions-open');
 
@@ -96,7 +109,9 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
     const loser = entrants.find((c) => !phase1Winners.includes(c))!;
     expect((await run.offer(loser, 'development', { requestedAmount: 200_000 })).status).toBe(403);
     for (const award of accepted) {
-      expect((await run.offer(award.company_id, 'development', { requestedAmount: 250_000 })).status).toBe(201);
+      expect((await run.offer(award.company_id, 'development', { requestedAmount: 250_000 })).status).toBe(
+        201,
+      );
     }
     const development = await run.phase('development');
     await run.advancePast(development.timeline.submissionsCloseAt);
@@ -108,8 +123,14 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
     await run.advancePast((await run.approveGate('development')).standstillEndsAt);
     await run.waitForPhase('development', 'execution');
     const awards2 = await run.awards('development');
-    expect(awards2.filter((a) => a.status === 'final').map((a) => a.company_id).sort()).toEqual(phase2Winners);
-    for (const award of awards2) expect((await run.decideDeliverable('development', award.offer_id, true)).status).toBe(200);
+    expect(
+      awards2
+        .filter((a) => a.status === 'final')
+        .map((a) => a.company_id)
+        .sort(),
+    ).toEqual(phase2Winners);
+    for (const award of awards2)
+      expect((await run.decideDeliverable('development', award.offer_id, true)).status).toBe(200);
     await run.waitForPhase('commercialisation', 'questions-open');
 
     // Phase 3 — commercialisation: record only, no SBIR money.
@@ -124,7 +145,11 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
     const phase3Winners = await expectedWinners(run, 'commercialisation', jurors);
     await run.advancePast((await run.approveGate('commercialisation')).standstillEndsAt);
     const final = await run.waitForCompetition('completed');
-    expect(final.phases.map((p: { state: string }) => p.state)).toEqual(['completed', 'completed', 'completed']);
+    expect(final.phases.map((p: { state: string }) => p.state)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
     const awards3 = await run.awards('commercialisation');
     expect(awards3.map((a) => a.company_id).sort()).toEqual(phase3Winners);
 

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap, type Worker } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Runtime,
+  DefaultLogger,
+  type WorkflowBundleWithSourceMap,
+  type Worker,
+} from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import type { TokenMap } from '../../api/auth.ts';
@@ -33,7 +39,8 @@ export async function freshDatabase(): Promise<{ sql: Sql; drop(): Promise<void>
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds: once per test file is enough. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }));
+export const workflowBundle = () =>
+  (bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }));
 
 export const tokens: TokenMap = {};
 const principals = {
@@ -42,7 +49,8 @@ const principals = {
   company: Array.from({ length: 30 }, (_, i) => `company-${String(i + 1).padStart(2, '0')}`),
 } as const;
 for (const [role, ids] of Object.entries(principals)) {
-  for (const id of ids) tokens[`token-for-${id}-0000000000`] = { id, role: role as 'officer' | 'company' | 'juror' };
+  for (const id of ids)
+    tokens[`token-for-${id}-0000000000`] = { id, role: role as 'officer' | 'company' | 'juror' };
 }
 export const tokenOf = (id: string) => `token-for-${id}-0000000000`;
 export const companies = principals.company;
@@ -55,7 +63,13 @@ export interface Harness {
   app: ReturnType<typeof createApp>;
   taskQueue: string;
   /** Calls the API as the given principal, in process; JSON in and out. */
-  call(as: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  call(
+    as: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -81,7 +95,14 @@ export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> 
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
-  const app = createApp({ sql: db.sql, temporal: env.client, taskQueue, tokens, keys: generateKeys(), listInTemporalUi: false });
+  const app = createApp({
+    sql: db.sql,
+    temporal: env.client,
+    taskQueue,
+    tokens,
+    keys: generateKeys(),
+    listInTemporalUi: false,
+  });
   return {
     env,
     sql: db.sql,

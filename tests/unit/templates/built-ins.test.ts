@@ -12,11 +12,14 @@ describe('the built-in templates', () => {
     for (const [id, template] of Object.entries(BUILT_IN_TEMPLATES)) expect(template.id).toBe(id);
   });
 
-  it.each(['sbir', 'tender-10-days'])('%s parses and keeps its milestones in order on every day of 2027', (id) => {
-    const template = parseBuiltIn(id);
-    expect(template.id).toBe(id);
-    expect(scheduleOrderProblems(template)).toEqual([]);
-  });
+  it.each(['sbir', 'tender-10-days'])(
+    '%s parses and keeps its milestones in order on every day of 2027',
+    (id) => {
+      const template = parseBuiltIn(id);
+      expect(template.id).toBe(id);
+      expect(scheduleOrderProblems(template)).toEqual([]);
+    },
+  );
 
   it('sbir admits to each later phase only the winners of the phase before it', () => {
     const admissions = parseBuiltIn('sbir').phases.map((p) => p.admission);
@@ -53,7 +56,12 @@ describe('the tender in ten days', () => {
 
   it('caps the price at EUR 25,000 and awards one contract of at most that price, with 60% quality to qualify', () => {
     expect(phase.price).toEqual({ method: 'fixed-price', maximumPrice: 25_000 });
-    expect(phase.gate).toMatchObject({ awardSlots: 1, phaseBudget: 25_000, maxPerOffer: 25_000, overallMinimum: 60 });
+    expect(phase.gate).toMatchObject({
+      awardSlots: 1,
+      phaseBudget: 25_000,
+      maxPerOffer: 25_000,
+      overallMinimum: 60,
+    });
   });
 
   it('breaks ties first on its most heavily weighted criterion, last on the lower price', () => {

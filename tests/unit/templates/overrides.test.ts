@@ -6,7 +6,9 @@ const parse = (template: unknown) => ProcedureTemplateSchema.parse(template);
 
 describe('launch overrides on a template', () => {
   it('an override changing one gate figure keeps the other gate figures', () => {
-    const { template, unknownPhases } = applyOverrides(SBIR_TEMPLATE, { feasibility: { gate: { awardSlots: 3 } } });
+    const { template, unknownPhases } = applyOverrides(SBIR_TEMPLATE, {
+      feasibility: { gate: { awardSlots: 3 } },
+    });
     const [feasibility, development] = parse(template).phases;
     expect(unknownPhases).toEqual([]);
     expect(feasibility?.gate).toEqual({
@@ -39,7 +41,10 @@ describe('launch overrides on a template', () => {
   });
 
   it('an unknown phase key is reported, not ignored', () => {
-    const { unknownPhases } = applyOverrides(SBIR_TEMPLATE, { 'phase-4': { standstillDays: 25 }, development: null });
+    const { unknownPhases } = applyOverrides(SBIR_TEMPLATE, {
+      'phase-4': { standstillDays: 25 },
+      development: null,
+    });
     expect(unknownPhases).toEqual(['phase-4']);
   });
 

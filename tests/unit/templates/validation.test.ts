@@ -32,7 +32,9 @@ describe('a custom procedure template', () => {
     it('a scored price counts towards the 100: criteria of 100 plus a price weight of 20 are refused', () => {
       const template = customTemplate();
       phaseOf(template, 1).criteria[0]!.weight = 70;
-      expect(refusals(template)).toEqual([refusal('phases.1.criteria', 'and the price weight add up to 120')]);
+      expect(refusals(template)).toEqual([
+        refusal('phases.1.criteria', 'and the price weight add up to 120'),
+      ]);
     });
   });
 
@@ -66,13 +68,17 @@ describe('a custom procedure template', () => {
     it('a phase that admits the winners of a phase that does not exist is refused, naming its admission', () => {
       const template = customTemplate();
       phaseOf(template, 1).admission = { kind: 'winners-of', phase: 'feasibility' };
-      expect(refusals(template)).toEqual([refusal('phases.1.admission.phase', '"feasibility", which is not an earlier phase')]);
+      expect(refusals(template)).toEqual([
+        refusal('phases.1.admission.phase', '"feasibility", which is not an earlier phase'),
+      ]);
     });
 
     it('a phase that admits the winners of a later phase is refused, naming its admission', () => {
       const template = customTemplate();
       phaseOf(template, 0).admission = { kind: 'winners-of', phase: 'pilot' };
-      expect(refusals(template)).toEqual([refusal('phases.0.admission.phase', '"pilot", which is not an earlier phase')]);
+      expect(refusals(template)).toEqual([
+        refusal('phases.0.admission.phase', '"pilot", which is not an earlier phase'),
+      ]);
     });
 
     it('a phase that admits its own winners is refused: the gate must be an earlier one', () => {
@@ -90,7 +96,9 @@ describe('a custom procedure template', () => {
     it('a tie-break on a criterion the phase does not score is refused', () => {
       const template = customTemplate();
       phaseOf(template, 1).tieBreakOrder = [{ by: 'criterion', criterion: 'approach' }];
-      expect(refusals(template)).toEqual([refusal('phases.1.tieBreakOrder.0.criterion', 'unknown criterion "approach"')]);
+      expect(refusals(template)).toEqual([
+        refusal('phases.1.tieBreakOrder.0.criterion', 'unknown criterion "approach"'),
+      ]);
     });
   });
 
@@ -120,7 +128,9 @@ describe('a custom procedure template', () => {
     it('two criteria with the same key in one phase are refused, naming the second', () => {
       const template = customTemplate();
       phaseOf(template, 0).criteria[2]!.key = 'impact';
-      expect(refusals(template)).toEqual([refusal('phases.0.criteria.2.key', 'criterion keys must be unique')]);
+      expect(refusals(template)).toEqual([
+        refusal('phases.0.criteria.2.key', 'criterion keys must be unique'),
+      ]);
     });
 
     it('the same criterion key in two different phases is allowed', () => {
@@ -139,7 +149,9 @@ describe('a custom procedure template', () => {
         questionsClose: { unit: 'calendar-days', amount: 10, at: '12:00' },
         answersDue: { unit: 'calendar-days', amount: 7, at: '12:00' },
       };
-      expect(refusals(template)).toEqual([refusal('phases.0.schedule.answersDue', 'must come after questionsClose')]);
+      expect(refusals(template)).toEqual([
+        refusal('phases.0.schedule.answersDue', 'must come after questionsClose'),
+      ]);
     });
 
     it('submissions may close at the very moment the answers are published', () => {
@@ -177,7 +189,10 @@ describe('a custom procedure template', () => {
         intendedAwardDue: { unit: 'months', amount: 1, at: '12:00' },
       };
       expect(refusals(template)).toEqual([
-        refusal('phases.1.schedule.intendedAwardDue', /published \w+ 2027-01-\d\dT.*intendedAwardDue falls on \w+ 2027-02-/),
+        refusal(
+          'phases.1.schedule.intendedAwardDue',
+          /published \w+ 2027-01-\d\dT.*intendedAwardDue falls on \w+ 2027-02-/,
+        ),
       ]);
     });
 
@@ -227,7 +242,9 @@ describe('a custom procedure template', () => {
   describe('calendar', () => {
     it('a time zone that does not exist is refused, naming the calendar field', () => {
       const template = { ...customTemplate(), calendar: { timeZone: 'Europe/Atlantis', holidays: 'NL' } };
-      expect(refusals(template)).toEqual([refusal('calendar.timeZone', '"Europe/Atlantis" is not an IANA time zone')]);
+      expect(refusals(template)).toEqual([
+        refusal('calendar.timeZone', '"Europe/Atlantis" is not an IANA time zone'),
+      ]);
     });
 
     it('a holiday country without known public holidays is refused, naming the calendar field', () => {
