@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addCalendarDays, atLocalTime } from '../../../domain/calendar.ts';
+import {
+  RESOLVABLE_HORIZON,
+  previewSchedule,
+  scheduleOrderProblems,
+  type OrderCheckWindow,
+} from '../../../domain/schedule-preview.ts';
+import type { Offset, PhaseSchedule } from '../../../domain/schedule.ts';
+import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../../domain/template.ts';
+import { customTemplate, phaseOf } from './custom-template.ts';
+
+/**
+ * Spring 2027 in Amsterdam: summer time starts (28 March), Easter Monday, King's Day, Ascension Day
+ * and Whit Monday fall on weekdays, and month ends of 30 and 31 days pass.
+ */
+const SPRING: OrderCheckWindow = { firstDay: '2027-03-20', days: 75 };
+
+/** Publication hours the brute force tries, including one in the night of the daylight-saving gap. */
+const BRUTE_FORCE_TIMES = ['00:00', '02:30', '09:15', '12:00', '17:45', '23:59'];
+
+/** Every milestone resolved for every publication day and hour of the window, through the preview. */
+function bruteForceOutOfOrder(template: ProcedureTemplate, window: OrderCheckWindow): string[] {
+  const paths = new Set<string>();
+  const onePhase = { ...template, phases: [template.phases[0]!] };
+  for (let day = 0; day < window.days; day++) {
+    for (const time of BRUTE_FORCE_TIMES) {
+      const publishedAt = atLocalTime(addCalendarDays(window.firstDay, day), time, template.calendar.timeZone);
+      for (const problem of previewSchedule(onePhase, publishedAt).problems) paths.add(problem.path);
+    }
+  }
+  return [...paths].sort();
+}
+
+const offset: fc.Arbitrary<Offset> = fc.record(
+  {
+    unit: fc.constantFrom('calendar-days' as const, 'working-days' as const, 'months' as const),
+    amount: fc.integer({ min: 0, max: 12 }),
+    at: fc.constantFrom('02:30', '09:00', '12:00', '17:00', '23:30'),
+  },
+  { requiredKeys: ['unit', 'amount'] },
+);
+const schedule: fc.Arbitrary<PhaseSchedule> = fc.record({
+  questionsClose: offset,
+  answersDue: offset,
+  submissionsClose: offset,
+  evaluationClose: offset,
+  intendedAwardDue: offset,
+});
+
+describe('the order check over a year of publication dates', () => {
+  it('finds exactly the milestones that resolving every milestone on every day and hour finds, for any plan the schema accepts', () => {
+    fc.assert(
+      fc.property(schedule, (plan) => {
+        const template = customTemplate();
+        phaseOf(template, 0).schedule = plan;
+        template.phases = [phaseOf(template, 0)];
+        const parsed = ProcedureTemplateSchema.safeParse(template);
+        fc.pre(parsed.success);
+        const found = scheduleOrderProblems(parsed.data!, SPRING).map((problem) => problem.path);
+        expect(found.sort()).toEqual(bruteForceOutOfOrder(parsed.data!, SPRING));
+      }),
+      { numRuns: 60, seed: 20_270_101 },
+    );
+  });
+
+  it('a window that reaches further than a year from publication is refused before any date is resolved', () => {
+    const template = customTemplate();
+    phaseOf(template, 1).schedule.intendedAwardDue = {
+      unit: 'working-days',
+      amount: RESOLVABLE_HORIZON['working-days'] + 1,
+      at: '12:00',
+    };
+    const started = performance.now();
+    expect(scheduleOrderProblems(ProcedureTemplateSchema.parse(template))).toEqual([
+      { path: 'phases.1.schedule.intendedAwardDue.amount', message: '262 working-days is beyond the limit of 261' },
+    ]);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('a standstill of more than a year and an execution of more than ten years are refused', () => {
+    const template = { ...customTemplate(), procedureType: 'below-threshold' as const };
+    phaseOf(template, 0).standstillDays = 400;
+    phaseOf(template, 1).executionMonths = 121;
+    expect(scheduleOrderProblems(ProcedureTemplateSchema.parse(template)).map((p) => p.path)).toEqual([
+      'phases.0.standstillDays',
+      'phases.1.executionMonths',
+    ]);
+  });
+
+  it('a plan in working days only, each milestone on a later day, needs no calendar and is checked at once', () => {
+    const template = customTemplate();
+    const workingDay = (amount: number): Offset => ({ unit: 'working-days', amount, at: '12:00' });
+    phaseOf(template, 0).schedule = {
+      questionsClose: workingDay(2),
+      answersDue: workingDay(3),
+      submissionsClose: workingDay(6),
+      evaluationClose: workingDay(8),
+      intendedAwardDue: workingDay(9),
+    };
+    const parsed = ProcedureTemplateSchema.parse({ ...template, phases: [phaseOf(template, 0)] });
+    const started = performance.now();
+    expect(scheduleOrderProblems(parsed)).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
