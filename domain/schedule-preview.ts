@@ -140,13 +140,14 @@ export function previewSchedule(template: ProcedureTemplate, publishedAt: Date):
 }
 
 /**
- * How far a template may reach for its dates to be resolvable. Working days are counted one day at
- * a time (and the order check does so for every day of a year), so an absurd offset would keep the
- * server busy rather than fail; and dates past year 9999 cannot be written. No procedure comes near:
- * a year from publication to the intended award (SBIR takes 12 weeks), a year of standstill, ten
- * years of execution.
+ * How much a template may ask of the calendar for its dates to be resolvable. Working days are
+ * counted one day at a time, and the order check does so for every day of a year and every phase,
+ * so an absurd offset or phase count would keep the server busy rather than fail; and dates past
+ * year 9999 cannot be written. No procedure comes near: SBIR and EU PCP have three phases, SBIR takes
+ * twelve weeks from publication to the intended award, and its longest execution is 18 months.
  */
-export const RESOLVABLE_HORIZON = {
+export const TEMPLATE_LIMITS = {
+  phases: 10,
   'calendar-days': 366,
   'working-days': 261,
   months: 12,
@@ -156,7 +157,7 @@ export const RESOLVABLE_HORIZON = {
 
 /**
  * What must hold before any date of the template can be resolved: a known time zone and holiday
- * country, and offsets within RESOLVABLE_HORIZON.
+ * country, and a template within TEMPLATE_LIMITS.
  */
 export function resolvabilityProblems(template: ProcedureTemplate): TemplateProblem[] {
   const { calendar } = template;
@@ -171,17 +172,18 @@ export function resolvabilityProblems(template: ProcedureTemplate): TemplateProb
   } catch (error) {
     problems.push({ path: 'calendar.holidays', message: (error as Error).message });
   }
-  const beyond = (path: string, amount: number, limit: number, unit: string) => {
-    if (amount > limit) problems.push({ path, message: `${amount} ${unit} is beyond the limit of ${limit}` });
+  const limit = (path: string, amount: number, what: keyof typeof TEMPLATE_LIMITS, unit: string) => {
+    const most = TEMPLATE_LIMITS[what];
+    if (amount > most) problems.push({ path, message: `${amount} ${unit} is more than the ${most} allowed` });
   };
+  limit('phases', template.phases.length, 'phases', 'phases');
   template.phases.forEach((phase, index) => {
     for (const milestone of MILESTONES) {
       const { unit, amount } = phase.schedule[milestone];
-      beyond(`${milestonePath(index, milestone)}.amount`, amount, RESOLVABLE_HORIZON[unit], unit);
+      limit(`${milestonePath(index, milestone)}.amount`, amount, unit, unit.replace('-', ' '));
     }
-    const { standstillDays, executionMonths } = RESOLVABLE_HORIZON;
-    beyond(`phases.${index}.standstillDays`, phase.standstillDays, standstillDays, 'calendar days');
-    beyond(`phases.${index}.executionMonths`, phase.executionMonths, executionMonths, 'months');
+    limit(`phases.${index}.standstillDays`, phase.standstillDays, 'standstillDays', 'calendar days');
+    limit(`phases.${index}.executionMonths`, phase.executionMonths, 'executionMonths', 'months');
   });
   return problems;
 }

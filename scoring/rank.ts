@@ -96,63 +96,67 @@ interface Findings {
   readonly selection: Selection;
 }
 
+/**
+ * The explanation holds an object per juror score, so it is built with care for speed: each kind of
+ * object is written as one literal with all its fields (an absent optional field is undefined, which
+ * JSON leaves out), so objects of one kind share one shape, and arrays are allocated at their final size.
+ */
 function explain(findings: Findings): Ranking {
   const { competition, sheet, quality, valuation, ordering, selection } = findings;
   const { input, offers } = competition;
   const criterionCount = competition.criteria.length;
 
   const needsConsensus: Ranking['needsConsensus'] = [];
-  const ranked = ordering.order.map((offer, position): RankedOffer => {
+  const ranked = new Array<RankedOffer>(ordering.order.length);
+  ordering.order.forEach((offer, position) => {
     const { offerId, company, price, requestedAmount } = offers[offer]!;
-    const criteria: CriterionResult[] = [];
+    const criteria = new Array<CriterionResult>(criterionCount);
     let offerNeedsConsensus = false;
     for (let c = 0; c < criterionCount; c++) {
-      const cell = offer * criterionCount + c;
-      const result = explainCriterion(competition, sheet, quality, cell, c);
+      const result = explainCriterion(competition, sheet, quality, offer * criterionCount + c, c);
       if (result.needsConsensus) {
         offerNeedsConsensus = true;
         needsConsensus.push({ offerId, criterion: result.criterion, spread: result.spread! });
       }
-      criteria.push(result);
+      criteria[c] = result;
     }
     const priceIneligibility = valuation.priceIneligibility[offer];
-    const ineligibility = priceIneligibility
-      ? [...quality.ineligibility[offer]!, priceIneligibility]
-      : quality.ineligibility[offer]!;
     const excluded = competition.excludedJurors[offer];
-
-    const rankedOffer: RankedOffer = {
+    ranked[position] = {
       rank: position + 1,
       offerId,
       company,
+      price,
       requestedAmount,
       total: valuation.total[offer]!,
       qualityPoints: quality.qualityPoints[offer]!,
+      pricePoints: valuation.pricePoints?.[offer],
+      fictitiousPrice: valuation.fictitiousPrice?.[offer],
+      qualityPriceRatio: valuation.qualityPriceRatio?.[offer],
       criteria,
       excludedJurors: excluded ? [...excluded].sort(compareIds) : [],
       flags: { needsConsensus: offerNeedsConsensus },
       eligible: findings.eligible[offer] === 1,
-      ineligibility,
+      ineligibility: priceIneligibility
+        ? [...quality.ineligibility[offer]!, priceIneligibility]
+        : quality.ineligibility[offer]!,
       selection: selection.outcomes[offer]!,
       tieBrokenBy: ordering.tieBrokenBy[offer]!,
     };
-    if (price !== undefined) rankedOffer.price = price;
-    if (valuation.pricePoints) rankedOffer.pricePoints = valuation.pricePoints[offer]!;
-    if (valuation.fictitiousPrice) rankedOffer.fictitiousPrice = valuation.fictitiousPrice[offer]!;
-    if (valuation.qualityPriceRatio) rankedOffer.qualityPriceRatio = valuation.qualityPriceRatio[offer]!;
-    return rankedOffer;
   });
 
-  const ranking: Ranking = {
+  return {
     priceMethod: input.price.method,
     totalMeaning: valuation.totalMeaning,
     totalOrder: valuation.totalOrder,
     aggregation: { method: input.aggregation.method, normaliseJurors: input.aggregation.normaliseJurors },
     maximumQualityPoints: quality.maximumPoints,
     overallMinimumPoints: quality.overallMinimumPoints,
+    lowestPrice: valuation.lowestPrice,
     offers: ranked,
     tieGroups: ordering.tieGroups,
     needsConsensus,
+    normalisation: sheet.normalisation,
     selection: {
       mode: input.gate.selectionMode,
       awardSlots: input.gate.awardSlots,
@@ -163,9 +167,6 @@ function explain(findings: Findings): Ranking {
       budgetLeft: (competition.phaseBudgetCents - selection.budgetUsedCents) / 100,
     },
   };
-  if (valuation.lowestPrice !== undefined) ranking.lowestPrice = valuation.lowestPrice;
-  if (sheet.normalisation) ranking.normalisation = sheet.normalisation;
-  return ranking;
 }
 
 function explainCriterion(
@@ -176,37 +177,37 @@ function explainCriterion(
   criterionIndex: number,
 ): CriterionResult {
   const { key, name, weight, minimum } = competition.criteria[criterionIndex]!;
-  const scores = competition.input.scores;
-  const jurorScores: JurorScoreExplanation[] = [];
-  for (let at = sheet.cellStart[cell]!; at < sheet.cellStart[cell + 1]!; at++) {
-    const scoreIndex = sheet.cellScores[at]!;
+  const { scores, consensus } = competition.input;
+  const { normalised } = sheet;
+  const start = sheet.cellStart[cell]!;
+  const jurorScores = new Array<JurorScoreExplanation>(sheet.cellStart[cell + 1]! - start);
+  for (let at = 0; at < jurorScores.length; at++) {
+    const scoreIndex = sheet.cellScores[start + at]!;
     const score = scores[scoreIndex]!;
-    const explanation: JurorScoreExplanation = {
-      jurorId: score.jurorId,
-      raw: score.score,
-      reason: score.reason,
-    };
-    if (sheet.normalised) explanation.normalised = sheet.normalised[scoreIndex]!;
-    jurorScores.push(explanation);
+    jurorScores[at] = normalised
+      ? {
+          jurorId: score.jurorId,
+          raw: score.score,
+          normalised: normalised[scoreIndex]!,
+          reason: score.reason,
+        }
+      : { jurorId: score.jurorId, raw: score.score, reason: score.reason };
   }
-  const result: CriterionResult = {
+  const spread = sheet.spread[cell]!;
+  const row = sheet.consensusRow[cell]!;
+  const agreed = row === -1 ? undefined : consensus[row]!;
+  return {
     criterion: key,
     name,
     weight,
     aggregate: sheet.aggregate[cell]!,
     source: sourceOf(sheet, cell),
     points: quality.criterionPoints[cell]!,
+    minimum,
     belowMinimum: quality.belowMinimum[cell] === 1,
+    spread: Number.isNaN(spread) ? undefined : spread,
     needsConsensus: sheet.needsConsensus[cell] === 1,
+    consensus: agreed && { score: agreed.score, reason: agreed.reason },
     jurorScores,
   };
-  if (minimum !== undefined) result.minimum = minimum;
-  const spread = sheet.spread[cell]!;
-  if (!Number.isNaN(spread)) result.spread = spread;
-  const row = sheet.consensusRow[cell]!;
-  if (row !== -1) {
-    const consensus = competition.input.consensus[row]!;
-    result.consensus = { score: consensus.score, reason: consensus.reason };
-  }
-  return result;
 }

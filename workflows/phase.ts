@@ -6,7 +6,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { PhaseState } from '../domain/competition.ts';
-import type { Calendar, Milestone } from '../domain/schedule.ts';
+import { MILESTONES, type Calendar, type Milestone } from '../domain/schedule.ts';
 import type { PhaseTemplate } from '../domain/template.ts';
 import type { PhaseActivities } from '../activities/index.ts';
 import {
@@ -128,6 +128,11 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
         const next = Date.parse(until);
         if (!Number.isFinite(next)) throw refuse('until must be an ISO date-time');
         if (next <= Date.parse(current)) throw refuse('a deadline can only move forward');
+        const following = MILESTONES[MILESTONES.indexOf(milestone) + 1];
+        const followingAt = following && deadlines[following];
+        if (followingAt && next >= Date.parse(followingAt)) {
+          throw refuse(`${milestone} must stay before ${following} (${followingAt}); extend that one first`);
+        }
         if (!reason.trim()) throw refuse('an extension needs a reason, which is sent to every company');
       },
     },

@@ -59,6 +59,16 @@ export const TENDER_10_DAYS_TEMPLATE: ProcedureTemplateInput = {
       },
       // The solution is what the buyer takes into residence, so it decides a tie first; a price
       // below the cap is the last published factor before the lot.
+      // Startup in Residence practice: about 10 minutes of pitch and up to 40 of interview. The jury
+      // meets on the afternoon of day 8 and the morning of day 9, before its consensus that afternoon.
+      pitches: {
+        slotMinutes: 50,
+        changeoverMinutes: 10,
+        availability: [
+          { workingDay: 7, from: '13:00', until: '17:00' },
+          { workingDay: 8, from: '09:00', until: '15:00' },
+        ],
+      },
       tieBreakOrder: [
         { by: 'criterion', criterion: 'solution-quality' },
         { by: 'criterion', criterion: 'problem-understanding' },

@@ -61,7 +61,21 @@ export interface Launch {
 }
 
 /** History event types (temporal.api.enums.v1.EventType) that `settled` looks at. */
-const EVENT = { workflowTaskCompleted: 7, activityTaskScheduled: 10 } as const;
+const EVENT = {
+  workflowTaskScheduled: 5,
+  workflowTaskStarted: 6,
+  workflowTaskCompleted: 7,
+  workflowTaskTimedOut: 8,
+  workflowTaskFailed: 9,
+  activityTaskScheduled: 10,
+} as const;
+const WORKFLOW_TASK_EVENTS = new Set<number>([
+  EVENT.workflowTaskScheduled,
+  EVENT.workflowTaskStarted,
+  EVENT.workflowTaskCompleted,
+  EVENT.workflowTaskTimedOut,
+  EVENT.workflowTaskFailed,
+]);
 
 /** Steps a competition through its life the way its users would: over the API, as each role. */
 export class CompetitionRun {
@@ -350,8 +364,10 @@ export class CompetitionRun {
 
   /** The competition's audit log, oldest first. */
   async audit() {
-    return this.h.sql<{ seq: string; actor: string; action: string; data: any }[]>`
+    const entries = await this.h.sql<{ seq: string; actor: string; action: string; data: any }[]>`
       select seq, actor, action, data from audit_log where competition_id = ${this.id} order by seq`;
+    // db/audit.ts stores `data` as a JSON string inside jsonb (see the audit test in sbir-rules).
+    return entries.map((e) => ({ ...e, data: typeof e.data === 'string' ? JSON.parse(e.data) : e.data }));
   }
 
   workflowId(phase?: string) {
@@ -364,9 +380,9 @@ export class CompetitionRun {
   }
 
   /**
-   * Waits until the phase workflow has nothing left to do at the current workflow time: its last
-   * event is a completed workflow task (or it has closed) and no activity is in flight. Use it before
-   * asserting that something did NOT happen.
+   * Waits until the workflow has nothing left to do at the current workflow time: its last workflow
+   * task has completed (or it has closed) and no activity is in flight. Use it before asserting that
+   * something did NOT happen.
    */
   async settled(phase?: string) {
     const handle = this.h.env.client.workflow.getHandle(this.workflowId(phase));
@@ -375,7 +391,7 @@ export class CompetitionRun {
       async () => {
         const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
         const events = history.events ?? [];
-        const last = events[events.length - 1];
+        const lastTask = events.filter((e) => WORKFLOW_TASK_EVENTS.has(e.eventType ?? 0)).pop();
         const open = new Set<string>();
         for (const e of events) {
           if (e.eventType === EVENT.activityTaskScheduled) open.add(String(e.eventId));
@@ -388,11 +404,11 @@ export class CompetitionRun {
         }
         return {
           running: description.status.name === 'RUNNING',
-          lastEvent: last?.eventType,
+          lastTaskEvent: lastTask?.eventType,
           activitiesInFlight: open.size + (description.raw.pendingActivities?.length ?? 0),
         };
       },
-      (s) => !s.running || (s.lastEvent === EVENT.workflowTaskCompleted && s.activitiesInFlight === 0),
+      (s) => !s.running || (s.lastTaskEvent === EVENT.workflowTaskCompleted && s.activitiesInFlight === 0),
     );
   }
 }

@@ -69,6 +69,11 @@ const invalidCases: { rule: string; path: string; breakRule(template: ProcedureT
         submissionsClose: { unit: 'calendar-days', amount: 4, at: '12:00' },
       }),
   },
+  {
+    rule: 'a time zone that does not exist',
+    path: 'calendar.timeZone',
+    breakRule: (t) => (t.calendar = { timeZone: 'Europe/Atlantis', holidays: 'NL' }),
+  },
 ];
 
 describe('procedure templates over the API', () => {
@@ -252,6 +257,24 @@ describe('procedure templates over the API', () => {
     expect(status).toBe(400);
     expect(body.type).toBe(INVALID_TEMPLATE);
     expect(body.errors.map((e: { path: string }) => e.path)).toEqual(['template.phases.0.criteria']);
+  });
+
+  it('a draft whose calendar cannot be resolved is refused by the inline preview, not answered with a 500', async () => {
+    const { status, body } = await call('officer-1', 'POST', '/templates/schedule-preview', {
+      template: { ...customTemplate(), calendar: { timeZone: 'Europe/Atlantis', holidays: 'NL' } },
+      publishedAt: '2027-01-04T08:00:00Z',
+    });
+    expect(status).toBe(400);
+    expect(body.type).toBe(INVALID_TEMPLATE);
+    expect(body.errors.map((e: { path: string }) => e.path)).toEqual(['template.calendar.timeZone']);
+  });
+
+  it('a publication in year 9999 is refused: its later phases would run past the calendar', async () => {
+    const { status, body } = await call('officer-1', 'POST', '/templates/sbir/schedule-preview', {
+      publishedAt: '9999-06-01T09:00:00+02:00',
+    });
+    expect(status).toBe(400);
+    expect(body.errors.map((e: { path: string }) => e.path)).toEqual(['publishedAt']);
   });
 
   it('a publication time without a UTC offset is refused: the server’s zone must not decide the plan', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addCalendarDays, atLocalTime } from '../../../domain/calendar.ts';
 import {
-  RESOLVABLE_HORIZON,
+  TEMPLATE_LIMITS,
   previewSchedule,
   scheduleOrderProblems,
   type OrderCheckWindow,
@@ -12,13 +12,13 @@ import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../../domain
 import { customTemplate, phaseOf } from './custom-template.ts';
 
 /**
- * Spring 2027 in Amsterdam: summer time starts (28 March), Easter Monday, King's Day, Ascension Day
- * and Whit Monday fall on weekdays, and month ends of 30 and 31 days pass.
+ * Spring 2027 in Amsterdam: summer time starts (Sunday 28 March), Easter Monday, King's Day and
+ * Ascension Day fall on weekdays, and months of 31 and 30 days end.
  */
-const SPRING: OrderCheckWindow = { firstDay: '2027-03-20', days: 75 };
+const SPRING: OrderCheckWindow = { firstDay: '2027-03-24', days: 45 };
 
 /** Publication hours the brute force tries, including one in the night of the daylight-saving gap. */
-const BRUTE_FORCE_TIMES = ['00:00', '02:30', '09:15', '12:00', '17:45', '23:59'];
+const BRUTE_FORCE_TIMES = ['00:00', '02:30', '12:00', '23:59'];
 
 /** Every milestone resolved for every publication day and hour of the window, through the preview. */
 function bruteForceOutOfOrder(template: ProcedureTemplate, window: OrderCheckWindow): string[] {
@@ -26,7 +26,11 @@ function bruteForceOutOfOrder(template: ProcedureTemplate, window: OrderCheckWin
   const onePhase = { ...template, phases: [template.phases[0]!] };
   for (let day = 0; day < window.days; day++) {
     for (const time of BRUTE_FORCE_TIMES) {
-      const publishedAt = atLocalTime(addCalendarDays(window.firstDay, day), time, template.calendar.timeZone);
+      const publishedAt = atLocalTime(
+        addCalendarDays(window.firstDay, day),
+        time,
+        template.calendar.timeZone,
+      );
       for (const problem of previewSchedule(onePhase, publishedAt).problems) paths.add(problem.path);
     }
   }
@@ -61,22 +65,39 @@ describe('the order check over a year of publication dates', () => {
         const found = scheduleOrderProblems(parsed.data!, SPRING).map((problem) => problem.path);
         expect(found.sort()).toEqual(bruteForceOutOfOrder(parsed.data!, SPRING));
       }),
-      { numRuns: 60, seed: 20_270_101 },
+      { numRuns: 40, seed: 20_270_101 },
     );
-  });
+  }, 60_000);
 
   it('a window that reaches further than a year from publication is refused before any date is resolved', () => {
     const template = customTemplate();
     phaseOf(template, 1).schedule.intendedAwardDue = {
       unit: 'working-days',
-      amount: RESOLVABLE_HORIZON['working-days'] + 1,
+      amount: TEMPLATE_LIMITS['working-days'] + 1,
       at: '12:00',
     };
     const started = performance.now();
     expect(scheduleOrderProblems(ProcedureTemplateSchema.parse(template))).toEqual([
-      { path: 'phases.1.schedule.intendedAwardDue.amount', message: '262 working-days is beyond the limit of 261' },
+      {
+        path: 'phases.1.schedule.intendedAwardDue.amount',
+        message: '262 working days is more than the 261 allowed',
+      },
     ]);
     expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('a procedure of more than ten phases is refused', () => {
+    const template = customTemplate();
+    const pilot = phaseOf(template, 1);
+    const rounds = Array.from({ length: 9 }, (_, i) => ({
+      ...pilot,
+      key: `round-${i + 2}`,
+      admission: { kind: 'open' as const },
+    }));
+    template.phases.push(...rounds);
+    expect(scheduleOrderProblems(ProcedureTemplateSchema.parse(template))).toEqual([
+      { path: 'phases', message: '11 phases is more than the 10 allowed' },
+    ]);
   });
 
   it('a standstill of more than a year and an execution of more than ten years are refused', () => {
