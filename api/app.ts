@@ -83,6 +83,9 @@ export function createApp(deps: AppDeps) {
     if (error instanceof HTTPException && error.status === 400) {
       return renderProblem(c, 'validation-failed', error.message || 'the body is not valid JSON');
     }
+    if (error instanceof HTTPException && error.status === 415) {
+      return renderProblem(c, 'unsupported-media-type', 'send the body with Content-Type: application/json');
+    }
     const known = classifyFailure(error);
     if (known) return renderProblem(c, known.type, known.detail);
     console.error(`unexpected error on ${c.req.method} ${c.req.path}:`, error);

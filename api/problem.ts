@@ -24,6 +24,7 @@ export const PROBLEM_TYPES = {
   refused: { status: 409, title: 'The competition refused this action' },
   duplicate: { status: 409, title: 'This already exists' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
   'dependency-unavailable': { status: 503, title: 'A service Phasegate depends on is unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;

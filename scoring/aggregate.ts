@@ -255,6 +255,7 @@ function aggregateCells(
   const cellCount = consensusRow.length;
   const criterionCount = criteria.length;
   const steps = Float64Array.from(criteria, (criterion) => criterion.scale.step);
+  const ranges = Float64Array.from(criteria, (criterion) => criterion.scale.max - criterion.scale.min);
   const aggregate = new Float64Array(cellCount);
   const sourceCode = new Uint8Array(cellCount);
   const spread = new Float64Array(cellCount);
@@ -291,7 +292,7 @@ function aggregateCells(
       for (let at = start; at < end; at++) sum += counted[cellScores[at]!]!;
       aggregate[cell] = sum / (end - start);
     }
-    if (isClearlyBelow(threshold, spread[cell]!)) needsConsensus[cell] = 1;
+    if (isClearlyBelow(threshold, spread[cell]!, ranges[cell % criterionCount]!)) needsConsensus[cell] = 1;
   }
   return { aggregate, sourceCode, spread, needsConsensus };
 }
@@ -303,7 +304,8 @@ const OFF_STEP = -2;
 function positionOf(score: number, scale: Scale, topPosition: number): number {
   const position = stepOf(score, scale);
   if (position !== undefined && position >= 0 && position <= topPosition) return position;
-  return isClearlyBelow(score, scale.min) || isClearlyBelow(scale.max, score) ? OFF_SCALE : OFF_STEP;
+  const range = scale.max - scale.min;
+  return isClearlyBelow(score, scale.min, range) || isClearlyBelow(scale.max, score, range) ? OFF_SCALE : OFF_STEP;
 }
 
 /**

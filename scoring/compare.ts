@@ -1,19 +1,19 @@
 /**
  * Totals are sums and quotients of floats, so two offers the jury scored identically can differ in the
- * last bits. The tolerance is relative to the size of the values compared: one billionth of a quality
- * point, or a fraction of a cent on a fictitious price of a million euros, never decides a ranking.
+ * last bits. Values count as equal when they differ by less than a billionth of the range they live in
+ * (the points of a scale, the quality points, the euros of a budget): far below any difference a jury
+ * can make, far above rounding. Measuring against the range rather than the values themselves keeps
+ * the tolerance right for values that happen to be near zero, such as a fictitious price.
  */
-const RELATIVE_TOLERANCE = 1e-9;
-/** Keeps values at or near zero comparable, where a relative tolerance alone would be nil. */
-const ABSOLUTE_TOLERANCE = 1e-12;
+const TOLERANCE = 1e-9;
 
-export function isSameValue(a: number, b: number): boolean {
-  return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b)) + ABSOLUTE_TOLERANCE;
+export function isSameValue(a: number, b: number, range: number): boolean {
+  return Math.abs(a - b) <= TOLERANCE * range;
 }
 
 /** a < b beyond the tolerance: a threshold is missed only by a real shortfall, not by rounding. */
-export function isClearlyBelow(a: number, b: number): boolean {
-  return a < b && !isSameValue(a, b);
+export function isClearlyBelow(a: number, b: number, range: number): boolean {
+  return a < b && !isSameValue(a, b, range);
 }
 
 /**

@@ -91,7 +91,7 @@ export function valueOffers(
 
     case 'fixed-price':
       for (let i = 0; i < count; i++) {
-        if (isClearlyBelow(price.maximumPrice, priceOf(i))) {
+        if (isClearlyBelow(price.maximumPrice, priceOf(i), price.maximumPrice)) {
           priceIneligibility[i] = {
             code: 'price-above-maximum',
             message: `the price ${formatEuros(priceOf(i))} is above the maximum price of ${formatEuros(price.maximumPrice)}`,
@@ -132,7 +132,7 @@ export function valueOffers(
       // Offers above the budget cannot be awarded, so they do not set the price that earns full points.
       let lowestPrice = Infinity;
       for (let i = 0; i < count; i++) {
-        if (isClearlyBelow(price.budget, priceOf(i))) {
+        if (isClearlyBelow(price.budget, priceOf(i), price.budget)) {
           priceIneligibility[i] = {
             code: 'price-above-budget',
             message: `the price ${formatEuros(priceOf(i))} is above the budget of ${formatEuros(price.budget)}`,
@@ -147,7 +147,7 @@ export function valueOffers(
         const offered = priceOf(i);
         if (priceIneligibility[i] !== undefined) {
           pricePoints[i] = 0;
-        } else if (isSameValue(lowestPrice, price.budget)) {
+        } else if (isSameValue(lowestPrice, price.budget, price.budget)) {
           // Every offer within budget is at the budget: all share the lowest price and the full points.
           pricePoints[i] = price.weight;
         } else {

@@ -43,7 +43,7 @@ export function assessQuality(competition: Competition, sheet: ScoreSheet): Qual
       const earned = (weight * (aggregate - scale.min)) / (scale.max - scale.min);
       criterionPoints[cell] = earned;
       points += earned;
-      if (minimum !== undefined && isClearlyBelow(aggregate, minimum)) {
+      if (minimum !== undefined && isClearlyBelow(aggregate, minimum, scale.max - scale.min)) {
         belowMinimum[cell] = 1;
         reasons.push({
           code: 'below-criterion-minimum',
@@ -53,7 +53,7 @@ export function assessQuality(competition: Competition, sheet: ScoreSheet): Qual
       }
     }
     qualityPoints[offer] = points;
-    if (isClearlyBelow(points, overallMinimumPoints)) {
+    if (isClearlyBelow(points, overallMinimumPoints, maximumPoints)) {
       reasons.push({
         code: 'below-overall-minimum',
         message: `the quality points ${formatNumber(points)} are below the overall minimum of ${formatNumber(overallMinimumPoints)} (${formatNumber(competition.input.gate.overallMinimum)}% of ${formatNumber(maximumPoints)})`,

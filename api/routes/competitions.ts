@@ -9,6 +9,7 @@ import {
   competitionWorkflowId,
   type CompetitionPlan,
 } from '../../domain/competition.ts';
+import { scheduleOrderProblems } from '../../domain/schedule-preview.ts';
 import { applyOverrides, ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
 import { verifyAudit } from '../../db/audit.ts';
 import { getCompetitionStatus, insertCompetition, listCompetitions } from '../../db/competitions.ts';
@@ -52,6 +53,18 @@ async function resolveTemplate(
   }
   const parsed = ProcedureTemplateSchema.safeParse(template);
   if (!parsed.success) throw validationProblem(parsed.error, 'invalid-template', ['template']);
+  // Overrides can move windows across units or past what dates can resolve: checked like a posted template.
+  const problems = scheduleOrderProblems(parsed.data).map((p) => ({
+    path: `template.${p.path}`,
+    message: p.message,
+  }));
+  if (problems.length) {
+    throw new ProblemError(
+      'invalid-template',
+      problems.map((p) => `${p.path}: ${p.message}`).join('; '),
+      problems,
+    );
+  }
   const phaseKeys = new Set(parsed.data.phases.map((p) => p.key));
   const strayJurors = Object.keys(body.jurors).filter((k) => !phaseKeys.has(k));
   if (strayJurors.length) {

@@ -42,8 +42,8 @@ export const TENDER_10_DAYS_TEMPLATE: ProcedureTemplateInput = {
       admission: { kind: 'open' },
       schedule: TENDER_10_DAYS_SCHEDULE,
       // The default, three days before evaluation closes on day 9, would come before submissions
-      // close on day 7. One (calendar) day reminds the jurors on the eve of the pitches, by which
-      // they should have scored the written proposals.
+      // close on day 7. One calendar day reminds the jurors at 17:00 on the eve of day 9, the day of
+      // the last pitches and the consensus.
       reminderDaysBeforeEvaluationClose: 1,
       standstillDays: 10,
       executionMonths: 0,
@@ -57,8 +57,6 @@ export const TENDER_10_DAYS_TEMPLATE: ProcedureTemplateInput = {
         overallMinimum: 60,
         selectionMode: 'strict-order',
       },
-      // The solution is what the buyer takes into residence, so it decides a tie first; a price
-      // below the cap is the last published factor before the lot.
       // Startup in Residence practice: about 10 minutes of pitch and up to 40 of interview. The jury
       // meets on the afternoon of day 8 and the morning of day 9, before its consensus that afternoon.
       pitches: {
@@ -69,6 +67,8 @@ export const TENDER_10_DAYS_TEMPLATE: ProcedureTemplateInput = {
           { workingDay: 8, from: '09:00', until: '15:00' },
         ],
       },
+      // The solution is what the buyer takes into residence, so it decides a tie first; a price
+      // below the cap is the last published factor before the lot.
       tieBreakOrder: [
         { by: 'criterion', criterion: 'solution-quality' },
         { by: 'criterion', criterion: 'problem-understanding' },

@@ -194,15 +194,17 @@ export class CompetitionRun {
     jurors: readonly string[],
     criteria: readonly string[],
     scoreOf: (company: string, criterion: string, juror: string) => number,
+    /** How many offers one juror handles at once (the API serialises them per competition anyway). */
+    width = 1,
   ) {
     for (const juror of jurors) {
-      for (const offer of await this.jurorOffers(juror, phase)) {
+      await inBatches(await this.jurorOffers(juror, phase), width, async (offer) => {
         if (offer.declaration === 'not-declared')
           expect((await this.declare(juror, phase, offer.offerId, false)).status).toBe(201);
         const scores = Object.fromEntries(criteria.map((c) => [c, scoreOf(offer.company, c, juror)]));
         const response = await this.score(juror, phase, offer.offerId, scores);
         expect(response.status, JSON.stringify(response.body)).toBe(200);
-      }
+      });
       expect(
         (await this.h.call(juror, 'POST', `/competitions/${this.id}/phases/${phase}/jury/finish`)).status,
       ).toBe(200);

@@ -142,6 +142,16 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
     expect(problem.errors[0].path).toBe('template.phases.0.standstillDays');
   });
 
+  it('a body sent as something other than JSON gets a 415 problem, not a 500', async () => {
+    const response = await fetch(`${api.url}/competitions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('officer-1')}`, 'content-type': 'text/plain' },
+      body: JSON.stringify(launch),
+    });
+    expect(response.status).toBe(415);
+    expect((await json(response)).type).toBe('urn:phasegate:problem:unsupported-media-type');
+  });
+
   it('a company may not launch a competition', async () => {
     const response = await post('/competitions', launch, 'company-01');
     expect(response.status).toBe(403);

@@ -350,6 +350,31 @@ describe('SBIR procurement rules', () => {
       });
       expect((await run.audit()).filter((e) => e.action === 'deadline.extended')).toEqual([]);
     });
+
+    it('a deadline cannot be extended past the next one, so the jury keeps its evaluation window', async () => {
+      const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly(), jurors: { [F]: ['juror-1'] } });
+      const { timeline } = await run.phase(F);
+      const pastEvaluation = new Date(Date.parse(timeline.evaluationCloseAt) + 7 * DAY).toISOString();
+
+      const refused = expectProblem(await run.extend(F, 'submissionsClose', pastEvaluation), 409, 'refused');
+      expect(refused.detail).toMatch(/submissionsClose must stay before evaluationClose/);
+      // Extending the later deadlines first, last one first, makes room for the earlier one.
+      const evaluationClose = new Date(Date.parse(pastEvaluation) + 28 * DAY).toISOString();
+      const intendedAwardDue = new Date(Date.parse(evaluationClose) + 14 * DAY).toISOString();
+      expect((await run.extend(F, 'intendedAwardDue', intendedAwardDue)).status).toBe(200);
+      expect((await run.extend(F, 'evaluationClose', evaluationClose)).status).toBe(200);
+      expect((await run.extend(F, 'submissionsClose', pastEvaluation)).status).toBe(200);
+
+      await run.offers(F, ['company-01']);
+      await run.advancePast(pastEvaluation);
+      await run.settled(F);
+      const phase = await run.phase(F);
+      expect(phase.state).toBe('evaluation');
+      expect(phase.timeline).toMatchObject({
+        submissionsCloseAt: pastEvaluation,
+        evaluationCloseAt: evaluationClose,
+      });
+    });
   });
 
   describe('gate outcomes', () => {
@@ -434,6 +459,31 @@ describe('SBIR procurement rules', () => {
         'company-03': 'final',
       });
     });
+
+    // ENGINE BUG (workflows/phase.ts, standstill step): after replaceWithdrawnWinner moves nobody up,
+    // finalAward makes no award final, yet the phase ends 'completed' and the competition
+    // 'completed' ("all 1 phases completed") with no contract awarded. Remove `.fails` once fixed.
+    it.fails(
+      'when the only winner withdraws and no offer can move up, the phase ends without award',
+      async () => {
+        const { run, offerIds } = await atGate({ 'company-01': 9, 'company-02': 4 });
+        const { standstillEndsAt } = await run.approveGate(F);
+        expect(await run.awardStatus(F)).toEqual({ 'company-01': 'intended' });
+        expect((await run.withdraw('company-01', F, offerIds['company-01']!)).status).toBe(200);
+        await eventually(
+          'the withdrawal to be recorded',
+          () => run.awardStatus(F),
+          (a) => a['company-01'] === 'withdrawn',
+        );
+
+        await run.advancePast(standstillEndsAt);
+        await run.settled();
+        expect(await run.awardStatus(F)).toEqual({ 'company-01': 'withdrawn' });
+        const final = await run.status();
+        expect(final.phases[0].state).toBe('no-award');
+        expect(final.status).toBe('no-award');
+      },
+    );
 
     it('budget left over is reported', async () => {
       const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly(), jurors: { [F]: ['juror-1'] } });
@@ -535,6 +585,30 @@ describe('SBIR procurement rules', () => {
       });
       expect(Object.keys(published[0]!).sort()).toEqual(['answer', 'publishedAt', 'question']);
       expect(JSON.stringify(published)).not.toContain('company-01');
+    });
+
+    // ENGINE BUG (db/questions.ts answerQuestion + workflows/phase.ts publishAnswers): an answer
+    // given after answersDue is accepted (200) but publishAnswers ran once, at answersDue, so no
+    // company ever sees it. Remove `.fails` once late answers are refused or published.
+    it.fails('an answer given after the answers were published is not silently lost', async () => {
+      const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+      const asked = await run.ask('company-01', F, 'Is a pilot site provided?');
+      expect(asked.status).toBe(201);
+      const { timeline } = await run.phase(F);
+      await run.advancePast(timeline.answersDueAt);
+      await run.settled(F);
+
+      const late = await run.answer(F, asked.body.questionId, 'Yes, in Utrecht.');
+      if (late.status !== 200) {
+        // Refusing a late answer tells the officer at once; that is also acceptable.
+        expect(late.status, JSON.stringify(late.body)).toBe(409);
+        return;
+      }
+      await run.advancePast(timeline.submissionsCloseAt);
+      await run.waitForPhase(F, 'no-award');
+      expect(await run.questions('company-02', F)).toMatchObject([
+        { question: 'Is a pilot site provided?', answer: 'Yes, in Utrecht.' },
+      ]);
     });
 
     it('a question after the questions deadline is refused', async () => {

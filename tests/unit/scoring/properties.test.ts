@@ -134,6 +134,8 @@ describe('properties of the ranking', () => {
     );
   });
 
+  // Without normalisation: a normalised juror's raised score also moves that juror's mean and spread,
+  // and with them the normalised scores of every other offer the juror scored.
   it("raising one juror's score never lowers that offer's rank", () => {
     fc.assert(
       fc.property(
