@@ -1,6 +1,6 @@
 import { appendAudit } from '../db/audit.ts';
 import type { Sql } from '../db/sql.ts';
-import { notify } from './notifications.ts';
+import { notify } from '../db/notifications.ts';
 
 export function createCompetitionActivities({ sql }: { sql: Sql }) {
   return {

@@ -5,7 +5,7 @@ import type { ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import { rank } from '../scoring/index.ts';
-import { notify } from './notifications.ts';
+import { notify } from '../db/notifications.ts';
 import { lockPhase, type PhaseRef } from './phases.ts';
 
 export interface StoredRanking {
@@ -350,7 +350,12 @@ export function createGateActivities({ sql }: { sql: Sql }) {
     async finalAward(input: PhaseRef & { executionMonths: number; at: string }) {
       return sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
-        if (phase.final_award_at) return { blockedBy: [] as string[], withdrawn: [] as string[] };
+        if (phase.final_award_at) {
+          const [final] = await tx<{ count: number }[]>`
+            select count(*)::int as count from awards where competition_id = ${input.competitionId}
+              and phase_key = ${input.phaseKey} and status = 'final'`;
+          return { blockedBy: [] as string[], withdrawn: [] as string[], awarded: final?.count ?? 0 };
+        }
         const open = await tx<{ id: string }[]>`
           select id from objections where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
             and decision is null`;
@@ -360,12 +365,20 @@ export function createGateActivities({ sql }: { sql: Sql }) {
           where a.competition_id = ${input.competitionId} and a.phase_key = ${input.phaseKey}
             and a.status = 'intended' and o.status = 'withdrawn'`;
         if (open.length > 0 || withdrawn.length > 0) {
-          return { blockedBy: open.map((o) => o.id), withdrawn: withdrawn.map((w) => w.offer_id) };
+          return {
+            blockedBy: open.map((o) => o.id),
+            withdrawn: withdrawn.map((w) => w.offer_id),
+            awarded: 0,
+          };
         }
         const { template } = await loadTemplate(tx, input);
         const localDay = localTime(input.at, template.calendar.timeZone).local.slice(0, 10);
         const dueDay = addMonths(localDay, input.executionMonths);
         const deliverablesDueAt = `${dueDay}T${localTime(input.at, template.calendar.timeZone).local.slice(11)}`;
+        const [intended] = await tx<{ count: number }[]>`
+          select count(*)::int as count from awards where competition_id = ${input.competitionId}
+            and phase_key = ${input.phaseKey} and status = 'intended'`;
+        if (!intended?.count) return { blockedBy: [] as string[], withdrawn: [] as string[], awarded: 0 };
         const finals = await tx<{ offer_id: string; company_id: string; amount: number }[]>`
           update awards set status = 'final', updated_at = now(),
             deliverable_status = ${input.executionMonths === 0 ? 'accepted' : 'pending'}
@@ -400,7 +413,7 @@ export function createGateActivities({ sql }: { sql: Sql }) {
             dedupeKey: `final:${input.competitionId}:${input.phaseKey}`,
           })),
         );
-        return { blockedBy: [] as string[], withdrawn: [] as string[] };
+        return { blockedBy: [] as string[], withdrawn: [] as string[], awarded: finals.length };
       });
     },
 

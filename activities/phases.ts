@@ -6,7 +6,7 @@ import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/sc
 import type { Admission, ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
-import { notify } from './notifications.ts';
+import { notify } from '../db/notifications.ts';
 
 export interface PhaseRef {
   competitionId: string;
@@ -115,6 +115,9 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
           where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
             and answer is not null and published_at is null
           returning id, question, answer`;
+        await tx`
+          update phases set answers_published_at = coalesce(answers_published_at, ${input.at})
+          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
         const all = await tx<{ question: string; answer: string }[]>`
           select question, answer from questions
           where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and published_at is not null

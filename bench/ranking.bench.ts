@@ -2,6 +2,7 @@ import { cpus, platform, release } from 'node:os';
 import type { JurorScore, RankInput, RankInputDraft } from '../domain/scoring.ts';
 import { RankInputSchema } from '../domain/scoring.ts';
 import { rank, rankParsed } from '../scoring/index.ts';
+import { decide } from '../scoring/rank.ts';
 
 const OFFERS = 10_000;
 const JURORS = 5;
@@ -107,6 +108,10 @@ const groupedPass = medianMilliseconds(() => {
   sink += order[0]!;
 });
 
+const decided = medianMilliseconds(() => {
+  sink += decide(parsed).selection.budgetUsedCents;
+});
+
 const ranked = medianMilliseconds(() => {
   sink += rankParsed(parsed).selection.budgetUsed;
 });
@@ -132,6 +137,7 @@ const lines = [
   `| (a) bare pass: sum of all scores in one tight loop | ${barePass.toFixed(2)} | 1.0 |`,
   `| (a') grouped pass: scores summed per offer by id, offers sorted | ${groupedPass.toFixed(2)} | ${(groupedPass / barePass).toFixed(1)} |`,
   `| (b) \`rankParsed()\`: ranking and full explanation, no schema pass | ${ranked.toFixed(2)} | ${(ranked / barePass).toFixed(1)} |`,
+  `| of which deciding (ranking, ties, selection) without writing the explanation | ${decided.toFixed(2)} | ${(decided / barePass).toFixed(1)} |`,
   `| (c) \`rank()\`: as (b) plus zod validation (compiled schema) | ${rankedWithValidation.toFixed(2)} | ${(rankedWithValidation / barePass).toFixed(1)} |`,
   `| for reference: \`RankInputSchema.parse()\` alone, zod's interpreter | ${interpretedValidation.toFixed(2)} | ${(interpretedValidation / barePass).toFixed(1)} |`,
   ``,

@@ -1,4 +1,35 @@
-import type { Sql } from './sql.ts';
+import type { Sql, TransactionSql } from './sql.ts';
+
+export interface Notice {
+  competitionId: string;
+  phaseKey: string | null;
+  /** `public` (everyone following the competition), `company:<id>`, `juror:<id>` or `officers`. */
+  recipient: string;
+  kind: string;
+  body: Record<string, unknown>;
+  /** Names the event, so a retried activity never sends the same notice twice. */
+  dedupeKey: string;
+}
+
+/**
+ * Notices go into an outbox table in the same transaction as the change they announce; a mail or
+ * webhook relay reads the outbox, and recipients read it through the API.
+ */
+export async function notify(tx: TransactionSql, notices: Notice[]): Promise<void> {
+  if (notices.length === 0) return;
+  await tx`
+    insert into notifications ${tx(
+      notices.map((n) => ({
+        competition_id: n.competitionId,
+        phase_key: n.phaseKey,
+        recipient: n.recipient,
+        kind: n.kind,
+        body: tx.json(n.body as never),
+        dedupe_key: `${n.dedupeKey}:${n.recipient}`,
+      })),
+    )}
+    on conflict (dedupe_key) do nothing`;
+}
 
 /** The outbox read back: what a person was told, newest first. */
 export async function listNotifications(sql: Sql, recipients: string[], limit: number) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { notify } from './notifications.ts';
 import { appendAudit } from './audit.ts';
 import { beforeDeadline, guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
@@ -31,14 +32,30 @@ export async function answerQuestion(
   a: { competitionId: string; phaseKey: string; officerId: string; questionId: string; answer: string },
 ) {
   return sql.begin(async (tx) => {
-    await guardPhase(tx, a.competitionId, a.phaseKey, ['questions-open', 'submissions-open']);
-    const updated = await tx`
-      update questions set answer = ${a.answer}, answered_by = ${a.officerId}, answered_at = now()
+    const phase = await guardPhase(tx, a.competitionId, a.phaseKey, ['questions-open', 'submissions-open']);
+    // Once the nota van inlichtingen is out, a late answer goes to everyone at once, as an addendum.
+    const addendum = phase.row.answers_published_at !== null;
+    const updated = await tx<{ question: string }[]>`
+      update questions set answer = ${a.answer}, answered_by = ${a.officerId}, answered_at = now(),
+        published_at = ${addendum ? tx`now()` : null}
       where id = ${a.questionId} and competition_id = ${a.competitionId} and phase_key = ${a.phaseKey}
         and published_at is null
-      returning id`;
-    if (updated.length === 0)
+      returning question`;
+    if (updated.length === 0) {
       throw new Refusal('not-found', `no unpublished question ${a.questionId} in this phase`);
+    }
+    if (addendum) {
+      await notify(tx, [
+        {
+          competitionId: a.competitionId,
+          phaseKey: a.phaseKey,
+          recipient: 'public',
+          kind: 'answers-addendum',
+          body: { phase: a.phaseKey, answers: [{ question: updated[0]!.question, answer: a.answer }] },
+          dedupeKey: `addendum:${a.questionId}`,
+        },
+      ]);
+    }
     await appendAudit(tx, {
       competitionId: a.competitionId,
       actor: a.officerId,

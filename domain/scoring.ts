@@ -5,6 +5,7 @@ export const KeySchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, starting with a letter');
 
+/** Scores lie on the grid min, min + step, ..., max. */
 export const ScaleSchema = z
   .object({
     min: z.number(),
@@ -28,7 +29,10 @@ export type Criterion = z.infer<typeof CriterionSchema>;
 export const PriceMethodSchema = z.discriminatedUnion('method', [
   /** Price is not a criterion; quality alone ranks (SBIR pays a set amount per phase). */
   z.object({ method: z.literal('none') }),
-  /** price points = weight x lowest price / price. Can reverse ranks when an offer is added. */
+  /**
+   * price points = weight x lowest price / price, the lowest price being that of all offers.
+   * Can reverse ranks when an offer is added.
+   */
   z.object({ method: z.literal('relative'), weight: z.number().positive().max(100) }),
   /** Full points at the lowest price, zero at the budget, linear between. */
   z.object({
@@ -45,6 +49,7 @@ export const PriceMethodSchema = z.discriminatedUnion('method', [
 ]);
 export type PriceMethod = z.infer<typeof PriceMethodSchema>;
 
+/** How jurors' scores on one offer and criterion become one score; a consensus score overrides both methods. */
 export const AggregationSchema = z.object({
   method: z.enum(['mean', 'median']).default('mean'),
   /** Z-score each juror over the offers they scored, mapped back to the scale. */

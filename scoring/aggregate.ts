@@ -305,7 +305,9 @@ function positionOf(score: number, scale: Scale, topPosition: number): number {
   const position = stepOf(score, scale);
   if (position !== undefined && position >= 0 && position <= topPosition) return position;
   const range = scale.max - scale.min;
-  return isClearlyBelow(score, scale.min, range) || isClearlyBelow(scale.max, score, range) ? OFF_SCALE : OFF_STEP;
+  return isClearlyBelow(score, scale.min, range) || isClearlyBelow(scale.max, score, range)
+    ? OFF_SCALE
+    : OFF_STEP;
 }
 
 /**

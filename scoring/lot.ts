@@ -17,16 +17,15 @@ export const LOT_ALGORITHM =
  * published seed. The first id of the result wins the lot.
  */
 export function drawLot(seed: string, offerIds: readonly string[]): string[] {
-  const sorted = [...offerIds].sort(compareIds);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1]) {
-      throw new ScoringError('invalid-input', `offer ${sorted[i]} appears twice in one lot`, {
-        offerId: sorted[i],
+  const draw = [...offerIds].sort(compareIds);
+  for (let i = 1; i < draw.length; i++) {
+    if (draw[i] === draw[i - 1]) {
+      throw new ScoringError('invalid-input', `offer ${draw[i]} appears twice in one lot`, {
+        offerId: draw[i],
       });
     }
   }
-  const next = seededGenerator(lotKey(seed, sorted));
-  const draw = sorted;
+  const next = seededGenerator(lotKey(seed, draw));
   for (let i = draw.length - 1; i > 0; i--) {
     const j = uniformBelow(next, i + 1);
     const picked = draw[j]!;

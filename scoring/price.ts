@@ -16,6 +16,8 @@ export interface Valuation {
   readonly totalOrder: TotalOrder;
   readonly totalMeaning: string;
   readonly total: Float64Array;
+  /** The span totals can take; ties are judged against it (see compare.ts). */
+  readonly totalRange: number;
   readonly pricePoints?: Float64Array;
   readonly fictitiousPrice?: Float64Array;
   readonly qualityPriceRatio?: Float64Array;
@@ -74,11 +76,13 @@ export function checkPrices(
 export function valueOffers(
   offers: readonly OfferForRanking[],
   qualityPoints: Float64Array,
+  maximumQualityPoints: number,
   price: PriceMethod,
 ): Valuation {
   const count = offers.length;
   const priceIneligibility = new Array<Ineligibility | undefined>(count).fill(undefined);
   const priceOf = (index: number): number => offers[index]!.price!;
+  const { lowest, highest } = priceRange(offers);
 
   switch (price.method) {
     case 'none':
@@ -86,6 +90,7 @@ export function valueOffers(
         totalOrder: 'highest-first',
         totalMeaning: 'quality points',
         total: qualityPoints,
+        totalRange: maximumQualityPoints,
         priceIneligibility,
       };
 
@@ -102,6 +107,7 @@ export function valueOffers(
         totalOrder: 'highest-first',
         totalMeaning: 'quality points (the price is fixed or capped)',
         total: qualityPoints,
+        totalRange: maximumQualityPoints,
         priceIneligibility,
       };
 
@@ -110,20 +116,19 @@ export function valueOffers(
       // threshold: the anchor is then known the moment the price envelopes open, before any threshold
       // is applied. Because every offer's points depend on it, adding or removing an offer can swap
       // two others (rank reversal); domain.md names this flaw of the method.
-      let lowestPrice = Infinity;
-      for (let i = 0; i < count; i++) lowestPrice = Math.min(lowestPrice, priceOf(i));
       const pricePoints = new Float64Array(count);
       const total = new Float64Array(count);
       for (let i = 0; i < count; i++) {
-        pricePoints[i] = (price.weight * lowestPrice) / priceOf(i);
+        pricePoints[i] = (price.weight * lowest) / priceOf(i);
         total[i] = qualityPoints[i]! + pricePoints[i]!;
       }
       return {
         totalOrder: 'highest-first',
         totalMeaning: 'quality points + price points (relative to the lowest price)',
         total,
+        totalRange: maximumQualityPoints + price.weight,
         pricePoints,
-        ...(count > 0 ? { lowestPrice } : {}),
+        lowestPrice: count > 0 ? lowest : undefined,
         priceIneligibility,
       };
     }
@@ -159,8 +164,9 @@ export function valueOffers(
         totalOrder: 'highest-first',
         totalMeaning: 'quality points + price points (full at the lowest price, none at the budget)',
         total,
+        totalRange: maximumQualityPoints + price.weight,
         pricePoints,
-        ...(Number.isFinite(lowestPrice) ? { lowestPrice } : {}),
+        lowestPrice: Number.isFinite(lowestPrice) ? lowestPrice : undefined,
         priceIneligibility,
       };
     }
@@ -174,6 +180,7 @@ export function valueOffers(
         totalOrder: 'lowest-first',
         totalMeaning: `fictitious price in euros: price - quality points x ${formatEuros(price.euroPerQualityPoint)}`,
         total: fictitiousPrice,
+        totalRange: highest + maximumQualityPoints * price.euroPerQualityPoint,
         fictitiousPrice,
         priceIneligibility,
       };
@@ -186,9 +193,22 @@ export function valueOffers(
         totalOrder: 'highest-first',
         totalMeaning: 'quality points per euro of price',
         total: qualityPriceRatio,
+        totalRange: maximumQualityPoints / lowest,
         qualityPriceRatio,
         priceIneligibility,
       };
     }
   }
+}
+
+/** The lowest and highest price offered; Infinity and 0 when no offer has a price. */
+export function priceRange(offers: readonly OfferForRanking[]): { lowest: number; highest: number } {
+  let lowest = Infinity;
+  let highest = 0;
+  for (const offer of offers) {
+    if (offer.price === undefined) continue;
+    lowest = Math.min(lowest, offer.price);
+    highest = Math.max(highest, offer.price);
+  }
+  return { lowest, highest };
 }

@@ -6,6 +6,7 @@ import type {
   RankInput,
   RankInputDraft,
   Ranking,
+  TieBreakStep,
 } from '../domain/scoring.ts';
 import { RankInputSchema } from '../domain/scoring.ts';
 import type { ScoreSheet } from './aggregate.ts';
@@ -15,12 +16,12 @@ import { indexCompetition } from './competition.ts';
 import { compareIds } from './compare.ts';
 import { ScoringError } from './errors.ts';
 import type { Valuation } from './price.ts';
-import { valueOffers } from './price.ts';
+import { priceRange, valueOffers } from './price.ts';
 import type { QualityAssessment } from './quality.ts';
 import { assessQuality } from './quality.ts';
 import type { Selection } from './select.ts';
 import { selectOffers } from './select.ts';
-import type { Ordering } from './ties.ts';
+import type { Ordering, TieBreak } from './ties.ts';
 import { orderOffers } from './ties.ts';
 
 /**
@@ -46,9 +47,7 @@ export function rank(input: RankInputDraft): Ranking {
       'invalid-input',
       `the rank input is invalid:\n${z.prettifyError(parsed.error)}`,
       {},
-      {
-        cause: parsed.error,
-      },
+      { cause: parsed.error },
     );
   }
   return rankParsed(parsed.data);
@@ -56,14 +55,26 @@ export function rank(input: RankInputDraft): Ranking {
 
 /**
  * `rank` for input that has already been through RankInputSchema (read back from the database, say),
- * skipping the schema pass that dominates the cost on large competitions. The checks that relate
- * rows to each other (unknown offers, scales, weights, duplicates, missing scores) still run.
+ * skipping the schema pass, a large share of the cost on a big competition (see bench/RESULTS.md).
+ * The checks that relate rows to each other (unknown offers, scales, weights, duplicates, missing
+ * scores) still run.
  */
 export function rankParsed(input: RankInput): Ranking {
+  return explain(decide(input));
+}
+
+/** Everything the ranking decides, before it is written out as an explanation. */
+export /** Ranks and selects; exported apart from `explain` only so the benchmark can time the two apart. */
+function decide(input: RankInput): Findings {
   const competition = indexCompetition(input);
   const sheet = aggregateScores(competition);
   const quality = assessQuality(competition, sheet);
-  const valuation = valueOffers(competition.offers, quality.qualityPoints, input.price);
+  const valuation = valueOffers(
+    competition.offers,
+    quality.qualityPoints,
+    quality.maximumPoints,
+    input.price,
+  );
 
   const offerIds = competition.offers.map((offer) => offer.offerId);
   const eligible = new Uint8Array(offerIds.length);
@@ -76,12 +87,9 @@ export function rankParsed(input: RankInput): Ranking {
     offerIds,
     eligible,
     total: valuation.total,
+    totalRange: valuation.totalRange,
     totalOrder: valuation.totalOrder,
-    criterionAggregate: (offer, criterion) =>
-      sheet.aggregate[offer * sheet.criterionCount + competition.criterionIndex.get(criterion)!]!,
-    price: (offer) => competition.offers[offer]!.price!,
-    qualityPoints: quality.qualityPoints,
-    tieBreakOrder: input.tieBreak.order,
+    tieBreaks: input.tieBreak.order.map((step) => tieBreakOf(step, competition, sheet, quality)),
     seed: input.tieBreak.seed,
   });
 
@@ -95,7 +103,34 @@ export function rankParsed(input: RankInput): Ranking {
     gate: input.gate,
   });
 
-  return explain({ competition, sheet, quality, valuation, eligible, ordering, selection });
+  return { competition, sheet, quality, valuation, eligible, ordering, selection };
+}
+
+function tieBreakOf(
+  step: TieBreakStep,
+  competition: Competition,
+  sheet: ScoreSheet,
+  quality: QualityAssessment,
+): TieBreak {
+  switch (step.by) {
+    case 'criterion': {
+      const c = competition.criterionIndex.get(step.criterion)!;
+      const { scale } = competition.criteria[c]!;
+      return {
+        step,
+        valueOf: (offer) => sheet.aggregate[offer * sheet.criterionCount + c]!,
+        range: scale.max - scale.min,
+      };
+    }
+    case 'lower-price':
+      return {
+        step,
+        valueOf: (offer) => competition.offers[offer]!.price!,
+        range: priceRange(competition.offers).highest,
+      };
+    case 'quality':
+      return { step, valueOf: (offer) => quality.qualityPoints[offer]!, range: quality.maximumPoints };
+  }
 }
 
 interface Findings {

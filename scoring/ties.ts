@@ -3,16 +3,21 @@ import { compareIds, isSameValue } from './compare.ts';
 import { drawLot, LOT_ALGORITHM } from './lot.ts';
 import type { TotalOrder } from './price.ts';
 
+/** A published tie-break step with what it compares: a value per offer (by index), and its range. */
+export interface TieBreak {
+  readonly step: TieBreakStep;
+  readonly valueOf: (offer: number) => number;
+  readonly range: number;
+}
+
 export interface OrderingFacts {
   readonly offerIds: readonly string[];
   readonly eligible: Uint8Array;
   readonly total: Float64Array;
+  readonly totalRange: number;
   readonly totalOrder: TotalOrder;
-  /** The value a tie-break step compares for an offer (by index). */
-  readonly criterionAggregate: (offer: number, criterion: string) => number;
-  readonly price: (offer: number) => number;
-  readonly qualityPoints: Float64Array;
-  readonly tieBreakOrder: readonly TieBreakStep[];
+  /** In the published order. */
+  readonly tieBreaks: readonly TieBreak[];
   readonly seed: string;
 }
 
@@ -31,7 +36,7 @@ export interface Ordering {
  * split a group in order; whatever is still tied after the last step goes to the lot.
  */
 export function orderOffers(facts: OrderingFacts): Ordering {
-  const { offerIds, eligible, total, totalOrder } = facts;
+  const { offerIds, eligible, total, totalRange, totalOrder } = facts;
   const direction = totalOrder === 'highest-first' ? -1 : 1;
   const order = offerIds.map((_, index) => index);
   order.sort(
@@ -49,7 +54,7 @@ export function orderOffers(facts: OrderingFacts): Ordering {
     while (
       end < order.length &&
       eligible[order[end]!] === eligible[leader] &&
-      isSameValue(total[order[end]!]!, total[leader]!)
+      isSameValue(total[order[end]!]!, total[leader]!, totalRange)
     ) {
       end++;
     }
@@ -57,7 +62,7 @@ export function orderOffers(facts: OrderingFacts): Ordering {
       const steps: TieStepOutcome[] = [];
       const tied = order.slice(start, end).sort((a, b) => compareIds(offerIds[a]!, offerIds[b]!));
       const settled = settle(facts, tied, 0, steps, tieBrokenBy);
-      order.splice(start, settled.length, ...settled);
+      settled.forEach((offer, k) => (order[start + k] = offer));
       tieGroups.push({
         total: total[leader]!,
         eligible: eligible[leader] === 1,
@@ -79,8 +84,8 @@ function settle(
   tieBrokenBy: (TieRule | null)[],
 ): number[] {
   const { offerIds } = facts;
-  const step = facts.tieBreakOrder[stepIndex];
-  if (step === undefined) {
+  const tieBreak = facts.tieBreaks[stepIndex];
+  if (tieBreak === undefined) {
     const ids = tied.map((offer) => offerIds[offer]!);
     const draw = drawLot(facts.seed, ids);
     steps.push({ by: 'lot', seed: facts.seed, algorithm: LOT_ALGORITHM, offerIds: ids, draw });
@@ -89,7 +94,7 @@ function settle(
     return draw.map((id) => offerOf.get(id)!);
   }
 
-  const valueOf = stepValue(facts, step);
+  const { step, valueOf, range } = tieBreak;
   const direction = step.by === 'lower-price' ? 1 : -1;
   const ranked = [...tied].sort(
     (a, b) => direction * (valueOf(a) - valueOf(b)) || compareIds(offerIds[a]!, offerIds[b]!),
@@ -97,7 +102,8 @@ function settle(
   const subgroups: number[][] = [];
   for (const offer of ranked) {
     const current = subgroups.at(-1);
-    if (current !== undefined && isSameValue(valueOf(offer), valueOf(current[0]!))) current.push(offer);
+    if (current !== undefined && isSameValue(valueOf(offer), valueOf(current[0]!), range))
+      current.push(offer);
     else subgroups.push([offer]);
   }
   const ids = (offers: number[]): string[] => offers.map((offer) => offerIds[offer]!);
@@ -119,15 +125,4 @@ function settle(
     }
   }
   return settled;
-}
-
-function stepValue(facts: OrderingFacts, step: TieBreakStep): (offer: number) => number {
-  switch (step.by) {
-    case 'criterion':
-      return (offer) => facts.criterionAggregate(offer, step.criterion);
-    case 'lower-price':
-      return facts.price;
-    case 'quality':
-      return (offer) => facts.qualityPoints[offer]!;
-  }
 }

@@ -296,6 +296,8 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
               .forEach((id) => withdrawnWinners.push(id));
             continue;
           }
+          if (award.awarded === 0)
+            return await finish('no-award', 'every winner withdrew and no eligible offer could move up');
           step = 'award';
         }
       } else {

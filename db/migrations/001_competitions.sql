@@ -30,6 +30,7 @@ create table phases (
   published_at timestamptz,
   questions_close_at timestamptz,
   answers_due_at timestamptz,
+  answers_published_at timestamptz,
   submissions_close_at timestamptz,
   evaluation_close_at timestamptz,
   intended_award_due_at timestamptz,

@@ -187,6 +187,24 @@ describe('tie-breaks', () => {
     expect(ranking.tieGroups[0]!.steps[0]!.by).toBe('lot');
   });
 
+  it('fictitious prices that differ only by rounding are a tie, even near zero', () => {
+    // Quality points 15.000000000000002 and 15 make fictitious prices of about -1.8e-12 and 0 euros.
+    const ranking = rank(
+      competition({
+        criteria: [criterion('quality', 100, { scale: { min: 0, max: 1, step: 0.1 } })],
+        price: { method: 'value-for-money', euroPerQualityPoint: 1000 },
+        offers: [offer('a', { price: 15_000 }), offer('b', { price: 15_000 })],
+        scores: scoresFrom({
+          a: { j1: { quality: 0.1 }, j2: { quality: 0.2 } },
+          b: { j1: { quality: 0 }, j2: { quality: 0.3 } },
+        }),
+      }),
+    );
+    expect(offerIn(ranking, 'a').fictitiousPrice).not.toBe(offerIn(ranking, 'b').fictitiousPrice);
+    expect(Math.abs(offerIn(ranking, 'a').fictitiousPrice!)).toBeLessThan(1e-9);
+    expect(ranking.tieGroups).toHaveLength(1);
+  });
+
   it('an eligible and an ineligible offer with equal totals are not a tie: the eligible one ranks first', () => {
     const ranking = rank(
       competition({
