@@ -191,7 +191,7 @@ export function createGateActivities({ sql }: { sql: Sql }) {
             do update set status = 'intended', rank = excluded.rank, amount = excluded.amount, updated_at = now()`;
         }
         await tx`
-          update phases set state = 'standstill', intended_award_at = ${input.at},
+          update phases set state = 'standstill', intended_award_at = ${input.at}, standstill_closed_at = null,
             standstill_ends_at = ${standstillEndsAt}, updated_at = now()
           where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
         await appendAudit(tx, {
@@ -356,6 +356,9 @@ export function createGateActivities({ sql }: { sql: Sql }) {
               and phase_key = ${input.phaseKey} and status = 'final'`;
           return { blockedBy: [] as string[], withdrawn: [] as string[], awarded: final?.count ?? 0 };
         }
+        await tx`
+          update phases set standstill_closed_at = coalesce(standstill_closed_at, ${input.at})
+          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
         const open = await tx<{ id: string }[]>`
           select id from objections where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
             and decision is null`;

@@ -26,7 +26,7 @@ export async function appendAudit(tx: TransactionSql, entry: AuditEntry): Promis
   const prev = last?.hash ?? GENESIS;
   await tx.unsafe(
     `insert into audit_log (competition_id, seq, at, actor, action, data, prev_hash, hash)
-     select $1, $2::bigint, v.at, $3, $4, $5::jsonb, $6, ${rowHash('$6', '$2', 'v.at', '$3', '$4', '$5::jsonb')}
+     select $1, $2::bigint, v.at, $3, $4, $5::text::jsonb, $6, ${rowHash('$6', '$2', 'v.at', '$3', '$4', '$5::text::jsonb')}
      from (select clock_timestamp() as at) v`,
     [entry.competitionId, seq, entry.actor, entry.action, JSON.stringify(entry.data ?? {}), prev],
   );

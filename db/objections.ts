@@ -12,6 +12,7 @@ export async function fileObjection(
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, o.competitionId, o.phaseKey, ['standstill']);
     beforeDeadline(phase, 'standstill_ends_at', 'the standstill');
+    if (phase.row.standstill_closed_at) throw new Refusal('deadline-passed', 'the standstill is over');
     const [bidder] = await tx`
       select 1 from offers where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
         and company_id = ${o.companyId} and status in ('active', 'withdrawn') limit 1`;

@@ -53,12 +53,15 @@ export async function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Pro
     const { gate, price } = phase.template;
     if (o.requestedAmount > gate.maxPerOffer) {
       throw new Refusal(
-        'phase-closed',
+        'invalid-offer',
         `the requested amount exceeds the maximum of ${gate.maxPerOffer} per offer`,
       );
     }
     if (price.method !== 'none' && o.price === undefined) {
-      throw new Refusal('phase-closed', `this phase scores price (${price.method}): the offer needs a price`);
+      throw new Refusal(
+        'invalid-offer',
+        `this phase scores price (${price.method}): the offer needs a price`,
+      );
     }
     // One company's versions are numbered one after the other even when two arrive at once.
     await tx`select pg_advisory_xact_lock(hashtextextended(${`${o.competitionId}/${o.phaseKey}/${o.companyId}`}, 11))`;

@@ -11,6 +11,7 @@ export type RefusalCode =
   | 'conflict-of-interest'
   | 'conflict-not-declared'
   | 'invalid-score'
+  | 'invalid-offer'
   | 'duplicate'
   | 'pitch-not-held'
   | 'forbidden';

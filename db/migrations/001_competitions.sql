@@ -36,6 +36,8 @@ create table phases (
   intended_award_due_at timestamptz,
   intended_award_at timestamptz,
   standstill_ends_at timestamptz,
+  -- Set by the workflow when its standstill timer fires: objections after that are late, whatever the clocks say.
+  standstill_closed_at timestamptz,
   final_award_at timestamptz,
   deliverables_due_at timestamptz,
   outcome text,

@@ -366,10 +366,8 @@ export class CompetitionRun {
 
   /** The competition's audit log, oldest first. */
   async audit() {
-    const entries = await this.h.sql<{ seq: string; actor: string; action: string; data: any }[]>`
+    return this.h.sql<{ seq: string; actor: string; action: string; data: any }[]>`
       select seq, actor, action, data from audit_log where competition_id = ${this.id} order by seq`;
-    // db/audit.ts stores `data` as a JSON string inside jsonb (see the audit test in sbir-rules).
-    return entries.map((e) => ({ ...e, data: typeof e.data === 'string' ? JSON.parse(e.data) : e.data }));
   }
 
   workflowId(phase?: string) {

@@ -38,7 +38,7 @@ const feasibilityOnly = (feasibility: Record<string, unknown> = {}): Launch['pha
   commercialisation: null,
   feasibility: { executionMonths: 0, ...feasibility },
 });
-/** Lower-numbered companies score higher, never below the thresholds. */
+/** Scores from 6 to 9 by company number: every offer passes the thresholds, the lot breaks ties. */
 const scoreOf = (company: string) => 9 - (Number(company.slice(-3).replace(/\D/g, '')) % 4);
 
 /**
