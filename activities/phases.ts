@@ -271,6 +271,54 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
       });
     },
 
+    /** Records an officer's consent; with two distinct officers the offers open for the jury. */
+    async recordOpening(input: PhaseRef & { officerId: string; at: string }) {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        await tx`
+          insert into offer_openings (competition_id, phase_key, officer_id, consented_at)
+          values (${input.competitionId}, ${input.phaseKey}, ${input.officerId}, ${input.at}) on conflict do nothing`;
+        const officers = (
+          await tx<{ officer_id: string }[]>`
+            select officer_id from offer_openings
+            where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} order by consented_at, officer_id`
+        ).map((o) => o.officer_id);
+        const opened = officers.length >= 2;
+        if (opened && !phase.offers_opened_at) {
+          await tx`
+            update phases set offers_opened_at = ${input.at}, updated_at = now()
+            where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+          await appendAudit(tx, {
+            competitionId: input.competitionId,
+            actor: input.officerId,
+            action: 'offers.opened',
+            data: { phase: input.phaseKey, officers },
+          });
+          const jurors = await tx<{ juror_id: string }[]>`
+            select juror_id from phase_jurors where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
+          await notify(
+            tx,
+            jurors.map((j) => ({
+              competitionId: input.competitionId,
+              phaseKey: input.phaseKey,
+              recipient: `juror:${j.juror_id}`,
+              kind: 'offers-opened',
+              body: { phase: input.phaseKey },
+              dedupeKey: `opened:${input.competitionId}:${input.phaseKey}`,
+            })),
+          );
+        } else if (!opened) {
+          await appendAudit(tx, {
+            competitionId: input.competitionId,
+            actor: input.officerId,
+            action: 'offers.opening-consent',
+            data: { phase: input.phaseKey },
+          });
+        }
+        return { opened, officers };
+      });
+    },
+
     async remindJurors(input: PhaseRef & { round: number }): Promise<{ reminded: number }> {
       return sql.begin(async (tx) => {
         const late = await tx<{ juror_id: string }[]>`

@@ -19,6 +19,7 @@ export const PROBLEM_TYPES = {
     status: 409,
     title: 'Declare conflicts of interest before seeing or scoring offers',
   },
+  sealed: { status: 409, title: 'The offers are sealed until two officers open them' },
   'invalid-offer': { status: 422, title: 'The offer does not fit the phase’s rules' },
   'invalid-score': { status: 422, title: 'The score does not fit the criterion' },
   'pitch-not-held': { status: 409, title: 'The jury scores this offer after its pitch' },

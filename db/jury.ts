@@ -76,12 +76,14 @@ export async function offersForJuror(
       where o.competition_id = ${q.competitionId} and o.phase_key = ${q.phaseKey} and o.status = 'active'
       order by o.submitted_at, o.id`;
     const sealedPrice = phase.template.sealedPrice;
+    const opened = phase.row.offers_opened_at !== null;
     return rows.map((o) => ({
       offerId: o.id,
       company: o.company_id,
       declaration: o.has_conflict === null ? 'not-declared' : o.has_conflict ? 'conflict' : 'no-conflict',
-      content: o.has_conflict === false ? unseal(keys, o.sealed_content, o.id).toString('utf8') : null,
-      price: o.has_conflict === false && !sealedPrice ? o.price : null,
+      content:
+        opened && o.has_conflict === false ? unseal(keys, o.sealed_content, o.id).toString('utf8') : null,
+      price: opened && o.has_conflict === false && !sealedPrice ? o.price : null,
       requestedAmount: o.requested_amount,
     }));
   });
@@ -112,6 +114,8 @@ export async function submitScores(
     beforeDeadline(phase, 'evaluation_close_at', 'scoring');
     await assertJurorAssigned(tx, phase, s.jurorId);
     await activeOffer(tx, phase, s.offerId);
+    if (phase.row.offers_opened_at === null)
+      throw new Refusal('sealed', 'the offers are sealed until two officers open them');
     const declared = await declaration(tx, s.offerId, s.jurorId);
     if (!declared)
       throw new Refusal('conflict-not-declared', 'declare whether you have a conflict of interest first');

@@ -3,7 +3,7 @@ import { OFFER_STATES } from '../domain/competition.ts';
 import { appendAudit } from './audit.ts';
 import { beforeDeadline, guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
-import { seal, sha256, signReceipt, type Keys, type Receipt } from './sealing.ts';
+import { seal, sha256, signReceipt, unseal, type Keys, type Receipt } from './sealing.ts';
 import type { Sql } from './sql.ts';
 
 export interface OfferSubmission {
@@ -145,4 +145,53 @@ export async function listCompanyOffers(sql: Sql, competitionId: string, company
     select id as "offerId", phase_key as phase, version, status, receipt from offers
     where competition_id = ${competitionId} and company_id = ${companyId}
     order by submitted_at, version`;
+}
+
+/** States after quality scoring, when a sealed price envelope may be read. */
+const PRICE_OPEN_STATES = ['gate', 'standstill', 'execution', 'completed', 'no-award'];
+
+/**
+ * An officer's view of a phase's offers: who sent what and when, always; the content only once
+ * two officers have opened the offers; a sealed price only after quality scoring.
+ */
+export async function listPhaseOffers(sql: Sql, keys: Keys, q: { competitionId: string; phaseKey: string }) {
+  const [phase] = await sql<
+    {
+      offers_opened_at: Date | null;
+      state: string;
+      template: { phases: { key: string; sealedPrice: boolean }[] };
+    }[]
+  >`
+    select p.offers_opened_at, p.state, c.template from phases p join competitions c on c.id = p.competition_id
+    where p.competition_id = ${q.competitionId} and p.key = ${q.phaseKey}`;
+  if (!phase) throw new Refusal('not-found', `competition ${q.competitionId} has no phase "${q.phaseKey}"`);
+  const sealedPrice = phase.template.phases.find((p) => p.key === q.phaseKey)?.sealedPrice ?? false;
+  const priceOpen = !sealedPrice || PRICE_OPEN_STATES.includes(phase.state);
+  const rows = await sql<
+    {
+      id: string;
+      company_id: string;
+      version: number;
+      status: string;
+      price: number | null;
+      requested_amount: number;
+      sealed_content: Buffer;
+      receipt: Receipt;
+    }[]
+  >`
+    select id, company_id, version, status, price, requested_amount, sealed_content, receipt from offers
+    where competition_id = ${q.competitionId} and phase_key = ${q.phaseKey} order by submitted_at, id`;
+  return {
+    opened: phase.offers_opened_at !== null,
+    offers: rows.map((o) => ({
+      offerId: o.id,
+      company: o.company_id,
+      version: o.version,
+      status: o.status,
+      requestedAmount: o.requested_amount,
+      price: priceOpen && phase.offers_opened_at ? o.price : null,
+      content: phase.offers_opened_at ? unseal(keys, o.sealed_content, o.id).toString('utf8') : null,
+      receipt: o.receipt,
+    })),
+  };
 }

@@ -12,6 +12,7 @@ export type RefusalCode =
   | 'conflict-not-declared'
   | 'invalid-score'
   | 'invalid-offer'
+  | 'sealed'
   | 'duplicate'
   | 'pitch-not-held'
   | 'forbidden';

@@ -32,6 +32,14 @@ export interface CancelCompetition {
   reason: string;
 }
 
+export interface OpenOffers {
+  officerId: string;
+}
+
+/** One officer's consent to open the sealed offers; the second distinct officer's opens them. */
+export const openOffersUpdate = defineUpdate<{ opened: boolean; officers: string[] }, [OpenOffers]>(
+  'openOffers',
+);
 export const approveGateUpdate = defineUpdate<{ standstillEndsAt: string }, [ApproveGate]>('approveGate');
 export const extendDeadlineUpdate = defineUpdate<{ deadlines: Record<Milestone, string> }, [ExtendDeadline]>(
   'extendDeadline',
@@ -62,6 +70,7 @@ export interface PhaseDiagnostics {
   openObjections: string[];
   pendingDeliverables: number;
   gateApproved: boolean;
+  offersOpenedBy: string[];
 }
 export const phaseDiagnosticsQuery = defineQuery<PhaseDiagnostics>('phaseDiagnostics');
 

@@ -19,7 +19,9 @@ import {
   jurorFinishedSignal,
   type ExtendDeadline,
   objectionFiledSignal,
+  openOffersUpdate,
   phaseDiagnosticsQuery,
+  type OpenOffers,
   winnerWithdrewSignal,
 } from './messages.ts';
 
@@ -71,6 +73,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   const withdrawnWinners: string[] = [];
   let pendingDeliverables = 0;
   let cancelReason: string | undefined;
+  const openers: string[] = [];
 
   const now = () => new Date(Date.now()).toISOString();
 
@@ -83,6 +86,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     openObjections: [...openObjections],
     pendingDeliverables,
     gateApproved,
+    offersOpenedBy: [...openers],
   }));
   setHandler(jurorFinishedSignal, ({ jurorId, round: r }) => {
     if (r === round) jurorsFinished.add(jurorId);
@@ -95,6 +99,25 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   setHandler(cancelPhaseSignal, ({ reason }) => {
     cancelReason = reason;
   });
+
+  setHandler(
+    openOffersUpdate,
+    async ({ officerId }: OpenOffers) => {
+      openers.push(officerId);
+      const result = await acts.recordOpening({ ...ref, officerId, at: now() });
+      return result;
+    },
+    {
+      validator: ({ officerId }: OpenOffers) => {
+        if (!['evaluation', 'consensus', 'gate', 'standstill', 'execution'].includes(state)) {
+          throw refuse(`offers are opened after the submission deadline; the phase is ${state}`);
+        }
+        if (openers.length >= 2) throw refuse('the offers are already open');
+        if (openers.includes(officerId))
+          throw refuse('a second, different officer must consent to the opening');
+      },
+    },
+  );
 
   setHandler(
     approveGateUpdate,

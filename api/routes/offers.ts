@@ -1,12 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
-import { listCompanyOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
-import { winnerWithdrewSignal } from '../../workflows/messages.ts';
+import { listCompanyOffers, listPhaseOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
+import { openOffersUpdate, winnerWithdrewSignal } from '../../workflows/messages.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { nudgePhase } from '../workflow-messages.ts';
+import { nudgePhase, phaseHandle } from '../workflow-messages.ts';
 import { CompetitionParams, OfferParams, PhaseParams } from './params.ts';
 
 export const OfferSubmissionSchema = z.object({
@@ -127,6 +127,59 @@ export function offerRoutes(deps: AppDeps) {
         { offers: [...(await listCompanyOffers(deps.sql, c.req.valid('param').id, principal.id))] },
         200,
       );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/opening',
+      tags: ['offers'],
+      summary: 'Consent to open the sealed offers after the deadline (officer); a second officer opens them',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: {
+        200: jsonResponse(
+          z.object({ opened: z.boolean(), officers: z.array(z.string()) }),
+          'Consent recorded',
+        ),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase } = c.req.valid('param');
+      return c.json(
+        await phaseHandle(deps, id, phase).executeUpdate(openOffersUpdate, {
+          args: [{ officerId: principal.id }],
+        }),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/phases/{phase}/offers',
+      tags: ['offers'],
+      summary:
+        'Every offer of the phase (officer): content once opened, a sealed price after quality scoring',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: {
+        200: jsonResponse(
+          z.object({ opened: z.boolean(), offers: z.array(z.record(z.string(), z.unknown())) }),
+          'Offers',
+        ),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      requireRole(c.get('principal'), 'officer');
+      const { id, phase } = c.req.valid('param');
+      return c.json(await listPhaseOffers(deps.sql, deps.keys, { competitionId: id, phaseKey: phase }), 200);
     },
   );
 

@@ -27,6 +27,8 @@ create table phases (
     check (state in ('pending', 'questions-open', 'submissions-open', 'evaluation', 'consensus', 'gate',
                      'standstill', 'execution', 'completed', 'no-award', 'cancelled')),
   evaluation_round int not null default 1,
+  -- Offers stay sealed, for officers and jurors alike, until two distinct officers open them.
+  offers_opened_at timestamptz,
   published_at timestamptz,
   questions_close_at timestamptz,
   answers_due_at timestamptz,

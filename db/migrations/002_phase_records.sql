@@ -41,6 +41,15 @@ create table offers (
 create unique index offers_one_active on offers (competition_id, phase_key, company_id) where status = 'active';
 create index offers_phase on offers (competition_id, phase_key, status);
 
+create table offer_openings (
+  competition_id uuid not null,
+  phase_key text not null,
+  officer_id text not null,
+  consented_at timestamptz not null default now(),
+  primary key (competition_id, phase_key, officer_id),
+  foreign key (competition_id, phase_key) references phases (competition_id, key)
+);
+
 create table questions (
   id uuid primary key,
   competition_id uuid not null,

@@ -29,8 +29,7 @@ describe('a procedure an officer defines', () => {
     for (const company of entrants) {
       expect((await run.offer(company, 'proposal', { requestedAmount: 20_000 })).status).toBe(201);
     }
-    await run.advancePast((await run.phase('proposal')).timeline.submissionsCloseAt);
-    await run.waitForPhase('proposal', 'evaluation');
+    await run.closeSubmissions('proposal');
     await run.juryScores('proposal', jury, ['approach', 'impact', 'team'], scoreOf);
     await run.waitForPhase('proposal', 'gate');
     await run.advancePast((await run.approveGate('proposal')).standstillEndsAt);
@@ -52,8 +51,7 @@ describe('a procedure an officer defines', () => {
     for (const [company, price] of Object.entries(prices)) {
       expect((await run.offer(company, 'pilot', { requestedAmount: price, price })).status).toBe(201);
     }
-    await run.advancePast((await run.phase('pilot')).timeline.submissionsCloseAt);
-    await run.waitForPhase('pilot', 'evaluation');
+    await run.closeSubmissions('pilot');
     await run.juryScores('pilot', jury, ['prototype', 'team'], () => 8);
     await run.waitForPhase('pilot', 'gate');
 

@@ -252,9 +252,19 @@ export class CompetitionRun {
   }
 
   /** Moves workflow time past the submission deadline: the phase goes to evaluation. */
+  /** Closes submissions and has two officers open the sealed offers, as the jury needs. */
   async closeSubmissions(phase: string) {
     await this.advancePast((await this.phase(phase)).timeline.submissionsCloseAt);
-    return this.waitForPhase(phase, 'evaluation');
+    const evaluating = await this.waitForPhase(phase, 'evaluation');
+    await this.openOffers(phase);
+    return evaluating;
+  }
+
+  async openOffers(phase: string) {
+    for (const officer of ['officer-1', 'officer-2']) {
+      const consent = await this.h.call(officer, 'POST', `/competitions/${this.id}/phases/${phase}/opening`);
+      expect(consent.status, JSON.stringify(consent.body)).toBe(200);
+    }
   }
 
   /** The jury scores every offer (see juryScores) and the gate is reached early, once all have finished. */

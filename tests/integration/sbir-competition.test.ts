@@ -75,8 +75,7 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
     }
     const feasibility = await run.phase('feasibility');
     expect(feasibility.counts.offers).toBe(20);
-    await run.advancePast(feasibility.timeline.submissionsCloseAt);
-    await run.waitForPhase('feasibility', 'evaluation');
+    await run.closeSubmissions('feasibility');
     await run.juryScores('feasibility', jurors, criteria, scoreOf);
     await run.waitForPhase('feasibility', 'gate');
 
@@ -113,9 +112,7 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
         201,
       );
     }
-    const development = await run.phase('development');
-    await run.advancePast(development.timeline.submissionsCloseAt);
-    await run.waitForPhase('development', 'evaluation');
+    await run.closeSubmissions('development');
     await run.juryScores('development', jurors, criteria, scoreOf);
     await run.waitForPhase('development', 'gate');
     const phase2Winners = await expectedWinners(run, 'development', jurors);
@@ -137,9 +134,7 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
     for (const company of phase2Winners) {
       expect((await run.offer(company, 'commercialisation', { requestedAmount: 0 })).status).toBe(201);
     }
-    const commercialisation = await run.phase('commercialisation');
-    await run.advancePast(commercialisation.timeline.submissionsCloseAt);
-    await run.waitForPhase('commercialisation', 'evaluation');
+    await run.closeSubmissions('commercialisation');
     await run.juryScores('commercialisation', jurors, criteria, scoreOf);
     await run.waitForPhase('commercialisation', 'gate');
     const phase3Winners = await expectedWinners(run, 'commercialisation', jurors);

@@ -162,6 +162,42 @@ describe('SBIR procurement rules', () => {
       expect((await run.score('juror-1', F, offerId, { innovation: 8 })).status).toBe(200);
     });
 
+    it('offers stay sealed until two different officers open them; no juror reads or scores before', async () => {
+      const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly(), jurors: { [F]: ['juror-1'] } });
+      expect(
+        (await run.offer('company-01', F, { requestedAmount: 50_000, content: 'Our secret method' })).status,
+      ).toBe(201);
+      const early = await h.call('officer-1', 'POST', `/competitions/${run.id}/phases/${F}/opening`);
+      expectProblem(early, 409, 'refused');
+
+      await run.advancePast((await run.phase(F)).timeline.submissionsCloseAt);
+      await run.waitForPhase(F, 'evaluation');
+      const [offer] = await run.jurorOffers('juror-1', F);
+      expect((await run.declare('juror-1', F, offer!.offerId, false)).status).toBe(201);
+      expect((await run.jurorOffers('juror-1', F))[0]!.content).toBeNull();
+      expectProblem(await run.score('juror-1', F, offer!.offerId, { innovation: 7 }), 409, 'sealed');
+
+      const first = await h.call('officer-1', 'POST', `/competitions/${run.id}/phases/${F}/opening`);
+      expect(first.body).toEqual({ opened: false, officers: ['officer-1'] });
+      expectProblem(
+        await h.call('officer-1', 'POST', `/competitions/${run.id}/phases/${F}/opening`),
+        409,
+        'refused',
+      );
+      expect(
+        (await h.call('officer-1', 'GET', `/competitions/${run.id}/phases/${F}/offers`)).body.offers[0]
+          .content,
+      ).toBeNull();
+
+      const second = await h.call('officer-2', 'POST', `/competitions/${run.id}/phases/${F}/opening`);
+      expect(second.body).toEqual({ opened: true, officers: ['officer-1', 'officer-2'] });
+      expect((await run.jurorOffers('juror-1', F))[0]!.content).toBe('Our secret method');
+      expect(
+        (await h.call('officer-1', 'GET', `/competitions/${run.id}/phases/${F}/offers`)).body.offers[0]
+          .content,
+      ).toBe('Our secret method');
+    });
+
     it('a declaration cannot be changed', async () => {
       const { run, offerIds } = await inEvaluation(['company-01']);
       const offerId = offerIds['company-01']!;

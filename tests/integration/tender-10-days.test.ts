@@ -62,6 +62,7 @@ describe('the tender in ten days, on the same engine as SBIR', () => {
 
     await run.advancePast(newDeadline);
     await run.waitForPhase('tender', 'evaluation');
+    await run.openOffers('tender');
 
     // Every offer gets a pitch slot; the jury scores an offer only after its pitch.
     const programme = await h.call('officer-1', 'GET', `/competitions/${run.id}/phases/tender/pitches`);
