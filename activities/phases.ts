@@ -6,7 +6,7 @@ import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/sc
 import type { Admission, ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
-import { notify } from '../db/notifications.ts';
+import { notify, noticesTo } from '../db/notifications.ts';
 
 export interface PhaseRef {
   competitionId: string;
@@ -32,6 +32,25 @@ export async function lockPhase(tx: TransactionSql, ref: PhaseRef) {
     );
   }
   return phase;
+}
+
+/** Tells every juror of the phase, in the transaction that made the news. */
+async function tellJury(
+  tx: TransactionSql,
+  ref: PhaseRef,
+  notice: { kind: string; body: Record<string, unknown>; dedupeKey: string },
+) {
+  const jurors = await tx<{ juror_id: string }[]>`
+    select juror_id from phase_jurors where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}`;
+  await notify(
+    tx,
+    noticesTo(
+      ref,
+      jurors.map((j) => `juror:${j.juror_id}`),
+      notice,
+    ),
+  );
+  return jurors.length;
 }
 
 export function createPhaseActivities({ sql }: { sql: Sql }) {
@@ -169,20 +188,12 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
           where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'active'`) as [
           { offers: number },
         ];
-        const jurors = await tx<{ juror_id: string }[]>`
-          select juror_id from phase_jurors where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
-        await notify(
-          tx,
-          jurors.map((j) => ({
-            competitionId: input.competitionId,
-            phaseKey: input.phaseKey,
-            recipient: `juror:${j.juror_id}`,
-            kind: 'evaluation-opened',
-            body: { phase: input.phaseKey, round: input.round, offers, closesAt: input.evaluationCloseAt },
-            dedupeKey: `evaluation:${input.competitionId}:${input.phaseKey}:${input.round}`,
-          })),
-        );
-        return { offers, jurors: jurors.length };
+        const jurors = await tellJury(tx, input, {
+          kind: 'evaluation-opened',
+          body: { phase: input.phaseKey, round: input.round, offers, closesAt: input.evaluationCloseAt },
+          dedupeKey: `evaluation:${input.competitionId}:${input.phaseKey}:${input.round}`,
+        });
+        return { offers, jurors };
       });
     },
 
@@ -294,19 +305,11 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
             action: 'offers.opened',
             data: { phase: input.phaseKey, officers },
           });
-          const jurors = await tx<{ juror_id: string }[]>`
-            select juror_id from phase_jurors where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
-          await notify(
-            tx,
-            jurors.map((j) => ({
-              competitionId: input.competitionId,
-              phaseKey: input.phaseKey,
-              recipient: `juror:${j.juror_id}`,
-              kind: 'offers-opened',
-              body: { phase: input.phaseKey },
-              dedupeKey: `opened:${input.competitionId}:${input.phaseKey}`,
-            })),
-          );
+          await tellJury(tx, input, {
+            kind: 'offers-opened',
+            body: { phase: input.phaseKey },
+            dedupeKey: `opened:${input.competitionId}:${input.phaseKey}`,
+          });
         } else if (!opened) {
           await appendAudit(tx, {
             competitionId: input.competitionId,
@@ -330,14 +333,15 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
           select evaluation_close_at from phases where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
         await notify(
           tx,
-          late.map((j) => ({
-            competitionId: input.competitionId,
-            phaseKey: input.phaseKey,
-            recipient: `juror:${j.juror_id}`,
-            kind: 'evaluation-reminder',
-            body: { phase: input.phaseKey, round: input.round, closesAt: phase?.evaluation_close_at },
-            dedupeKey: `reminder:${input.competitionId}:${input.phaseKey}:${input.round}`,
-          })),
+          noticesTo(
+            input,
+            late.map((j) => `juror:${j.juror_id}`),
+            {
+              kind: 'evaluation-reminder',
+              body: { phase: input.phaseKey, round: input.round, closesAt: phase?.evaluation_close_at },
+              dedupeKey: `reminder:${input.competitionId}:${input.phaseKey}:${input.round}`,
+            },
+          ),
         );
         return { reminded: late.length };
       });

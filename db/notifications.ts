@@ -31,6 +31,20 @@ export async function notify(tx: TransactionSql, notices: Notice[]): Promise<voi
     on conflict (dedupe_key) do nothing`;
 }
 
+/** The same notice for each of several recipients. */
+export function noticesTo(
+  scope: { competitionId: string; phaseKey: string | null },
+  recipients: readonly string[],
+  notice: { kind: string; body: Record<string, unknown>; dedupeKey: string },
+): Notice[] {
+  return recipients.map((recipient) => ({
+    competitionId: scope.competitionId,
+    phaseKey: scope.phaseKey,
+    recipient,
+    ...notice,
+  }));
+}
+
 /** The outbox read back: what a person was told, newest first. */
 export async function listNotifications(sql: Sql, recipients: string[], limit: number) {
   return sql`

@@ -15,7 +15,7 @@ import { verifyAudit } from '../../db/audit.ts';
 import { getCompetitionStatus, insertCompetition, listCompetitions } from '../../db/competitions.ts';
 import { findTemplate } from '../../db/templates.ts';
 import { cancelCompetitionUpdate } from '../../workflows/messages.ts';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { ProblemError, validationProblem } from '../problem.ts';

@@ -12,7 +12,7 @@ import {
   objectionFiledSignal,
   phaseDiagnosticsQuery,
 } from '../../workflows/messages.ts';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { ProblemError } from '../problem.ts';

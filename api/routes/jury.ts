@@ -10,7 +10,7 @@ import {
   submitScores,
 } from '../../db/jury.ts';
 import { consensusReachedSignal, jurorFinishedSignal } from '../../workflows/messages.ts';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { nudgePhase } from '../workflow-messages.ts';

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { listNotifications } from '../../db/notifications.ts';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps } from '../app.ts';
 import { bearer, jsonResponse, problemResponses } from '../openapi.ts';
 
 export function notificationRoutes(deps: AppDeps) {

@@ -3,7 +3,7 @@ import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { listCompanyOffers, listPhaseOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
 import { openOffersUpdate, winnerWithdrewSignal } from '../../workflows/messages.ts';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { nudgePhase, phaseHandle } from '../workflow-messages.ts';

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps } from '../app.ts';
 import { jsonResponse } from '../openapi.ts';
 
 export function receiptRoutes(deps: AppDeps) {
