@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
+import { phaseSearchAttribute, statusSearchAttribute } from '../workflows/search-attributes.ts';
 
-/** Custom search attributes that let the Temporal UI list competitions by status. */
-export const SEARCH_ATTRIBUTES = {
-  PhasegateStatus: 'Keyword',
-  PhasegatePhase: 'Keyword',
-} as const;
+/** Custom search attributes that let the Temporal UI list competitions by status and phase. */
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
+  [statusSearchAttribute.name]: 'Keyword',
+  [phaseSearchAttribute.name]: 'Keyword',
+};
 
 export interface TemporalDevServerOptions {
   cli: string;

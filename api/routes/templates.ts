@@ -10,7 +10,7 @@ import {
 import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
 import { BUILT_IN_TEMPLATES } from '../../domain/templates/index.ts';
 import { findTemplate, insertTemplate, listTemplates } from '../../db/templates.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { ProblemError, validationProblem, type Problem } from '../problem.ts';

@@ -20,6 +20,8 @@ const schedule: PhaseSchedule = {
   evaluationClose: days(70),
   intendedAwardDue: days(84),
 };
+/** Jurors three or more points apart on an offer's criterion meet to agree a consensus score. */
+const aggregation = { method: 'mean' as const, normaliseJurors: false, spreadThreshold: 3 };
 const tieBreakOrder = [
   { by: 'criterion' as const, criterion: 'innovation' },
   { by: 'criterion' as const, criterion: 'impact' },
@@ -38,6 +40,7 @@ export const SBIR_TEMPLATE: ProcedureTemplateInput = {
       standstillDays: 20,
       executionMonths: 6,
       criteria,
+      aggregation,
       gate: {
         awardSlots: 5,
         phaseBudget: 250_000,
@@ -55,6 +58,7 @@ export const SBIR_TEMPLATE: ProcedureTemplateInput = {
       standstillDays: 20,
       executionMonths: 18,
       criteria,
+      aggregation,
       gate: {
         awardSlots: 2,
         phaseBudget: 500_000,
@@ -72,6 +76,7 @@ export const SBIR_TEMPLATE: ProcedureTemplateInput = {
       standstillDays: 20,
       executionMonths: 0,
       criteria,
+      aggregation,
       gate: {
         awardSlots: 1,
         phaseBudget: 0,

@@ -242,6 +242,54 @@ describe('SBIR procurement rules', () => {
     });
   });
 
+  describe('consensus', () => {
+    it("jurors far apart meet for consensus; the chair's score replaces theirs at the gate", async () => {
+      const jury = ['juror-1', 'juror-2'];
+      const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly(), jurors: { [F]: jury } });
+      for (const company of ['company-01', 'company-02']) {
+        expect((await run.offer(company, F, { requestedAmount: 50_000 })).status).toBe(201);
+      }
+      await run.closeSubmissions(F);
+      // On innovation juror-1 gives company-01 a 9 and juror-2 a 3: six points apart, more than the 3 allowed.
+      await run.juryScores(F, jury, criteria, (company, criterion, juror) =>
+        company === 'company-01' && criterion === 'innovation' ? (juror === 'juror-1' ? 9 : 3) : 7,
+      );
+      await run.waitForPhase(F, 'consensus');
+      const flagged = await run.ranking(F);
+      expect(flagged.needsConsensus).toEqual([
+        { offerId: expect.any(String), criterion: 'innovation', spread: 6 },
+      ]);
+
+      const offerId = flagged.needsConsensus[0].offerId;
+      const recorded = await h.call(
+        'officer-1',
+        'PUT',
+        `/competitions/${run.id}/phases/${F}/offers/${offerId}/consensus`,
+        {
+          criterion: 'innovation',
+          score: 8,
+          reason: 'The jury agreed the method is new to the sector',
+        },
+      );
+      expect(recorded.status, JSON.stringify(recorded.body)).toBe(200);
+      const closed = await h.call(
+        'officer-1',
+        'POST',
+        `/competitions/${run.id}/phases/${F}/consensus/complete`,
+        { round: 1 },
+      );
+      expect(closed.body).toEqual({ signalled: true });
+      await run.waitForPhase(F, 'gate');
+
+      const ranking = await run.ranking(F);
+      expect(ranking.needsConsensus).toEqual([]);
+      const innovation = ranking.offers
+        .find((o: any) => o.offerId === offerId)
+        .criteria.find((c: any) => c.criterion === 'innovation');
+      expect(innovation).toMatchObject({ source: 'consensus', aggregate: 8 });
+    });
+  });
+
   describe('objections in the standstill', () => {
     it('an upheld objection re-opens evaluation; the jury scores again and the new award becomes final', async () => {
       const { run } = await atGate(
