@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
 import type { JurorScore, RankInput, RankInputDraft } from '../domain/scoring.ts';
 import { RankInputSchema } from '../domain/scoring.ts';
@@ -126,8 +127,6 @@ const interpretedValidation = medianMilliseconds(() => {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
-  `## Ranking (issue 4)`,
-  ``,
   `${OFFERS.toLocaleString('en')} offers x ${JURORS} jurors x ${CRITERIA} criteria = ${scores.length.toLocaleString('en')} scores;`,
   `relative price, mean aggregation, spread flag, two tie-break steps, skip-to-fit selection.`,
   `Median of ${REPETITIONS} runs after ${WARM_UP} warm-up runs, \`npx tsx bench/ranking.bench.ts\`.`,
@@ -145,3 +144,17 @@ const lines = [
 ];
 console.log(lines.join('\n'));
 if (Number.isNaN(sink)) console.log('unreachable: keeps the measured work alive');
+
+// The figures replace the block between the markers in bench/RESULTS.md; the analysis around it stays.
+const BEGIN = '<!-- ranking-bench:begin -->';
+const END = '<!-- ranking-bench:end -->';
+const resultsFile = new URL('./RESULTS.md', import.meta.url);
+const results = await readFile(resultsFile, 'utf8');
+const from = results.indexOf(BEGIN);
+const to = results.indexOf(END);
+if (from < 0 || to < from) throw new Error(`bench/RESULTS.md lacks the ${BEGIN} … ${END} block`);
+await writeFile(
+  resultsFile,
+  `${results.slice(0, from + BEGIN.length)}\n${lines.join('\n')}\n${results.slice(to)}`,
+);
+console.log('written to bench/RESULTS.md');
