@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { addMonths, calendarDaysAfter, localTime } from '../domain/calendar.ts';
 import type { Ranking, RankInput } from '../domain/scoring.ts';
@@ -53,14 +54,17 @@ async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): P
   >`
     select s.offer_id, s.juror_id, s.criterion, s.score, s.reason from scores s join offers o on o.id = s.offer_id
     where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and o.status = 'active'
-      and s.round = ${round}`;
+      and s.round = ${round}
+    order by s.offer_id, s.juror_id, s.criterion`;
   const consensus = await tx<{ offer_id: string; criterion: string; score: number; reason: string }[]>`
     select c.offer_id, c.criterion, c.score, c.reason from consensus_scores c join offers o on o.id = c.offer_id
     where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and o.status = 'active'
-      and c.round = ${round}`;
+      and c.round = ${round}
+    order by c.offer_id, c.criterion`;
   const exclusions = await tx<{ offer_id: string; juror_id: string }[]>`
     select d.offer_id, d.juror_id from conflict_declarations d join offers o on o.id = d.offer_id
-    where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and d.has_conflict`;
+    where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and d.has_conflict
+    order by d.offer_id, d.juror_id`;
 
   const scored = new Set<string>();
   for (const s of scores) scored.add(`${s.offer_id}/${s.criterion}`);
@@ -69,10 +73,6 @@ async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): P
   const unscored = offers.filter((o) => !complete(o.id)).map((o) => o.id);
   const rankable = new Set(offers.filter((o) => complete(o.id)).map((o) => o.id));
 
-  const [previous] = await tx<{ revision: number }[]>`
-    select coalesce(max(revision), 0)::int as revision from gate_rankings
-    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and round = ${round}`;
-  const revision = (previous?.revision ?? 0) + 1;
   const seed = `${ref.competitionId}/${ref.phaseKey}/round-${round}`;
   const input: RankInput = {
     criteria: phase.criteria,
@@ -104,6 +104,15 @@ async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): P
       .filter((e) => rankable.has(e.offer_id))
       .map((e) => ({ offerId: e.offer_id, jurorId: e.juror_id })),
   };
+  const inputSha256 = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const [latest] = await tx<
+    { revision: number; input_sha256: string; ranking: { ranking: Ranking; unscored: string[] } }[]
+  >`
+    select revision, input_sha256, ranking from gate_rankings
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and round = ${round}
+    order by revision desc limit 1`;
+  if (latest?.input_sha256 === inputSha256) return { revision: latest.revision, seed, ...latest.ranking };
+  const revision = (latest?.revision ?? 0) + 1;
   let ranking: Ranking;
   try {
     ranking = rank(input);
@@ -113,8 +122,8 @@ async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): P
     throw ApplicationFailure.nonRetryable(`ranking refused: ${(error as Error).message}`, 'ranking-refused');
   }
   await tx`
-    insert into gate_rankings (competition_id, phase_key, round, revision, seed, ranking)
-    values (${ref.competitionId}, ${ref.phaseKey}, ${round}, ${revision}, ${seed},
+    insert into gate_rankings (competition_id, phase_key, round, revision, seed, input_sha256, ranking)
+    values (${ref.competitionId}, ${ref.phaseKey}, ${round}, ${revision}, ${seed}, ${inputSha256},
             ${tx.json({ ranking, unscored } as never)})`;
   await appendAudit(tx, {
     competitionId: ref.competitionId,
@@ -175,7 +184,8 @@ export function createGateActivities({ sql }: { sql: Sql }) {
           phaseTemplate.standstillDays,
           template.calendar,
         ).toISOString();
-        if (phase.state === 'standstill' && phase.intended_award_at) {
+        // Only a phase waiting at its gate takes an intended award; a retry after it moved on changes nothing.
+        if (phase.state !== 'gate') {
           return { standstillEndsAt: (phase.standstill_ends_at as Date).toISOString() };
         }
         await tx`

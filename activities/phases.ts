@@ -128,7 +128,9 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
     /** The nota van inlichtingen: every answer, without the asker's name, to everyone at once. */
     async publishAnswers(input: PhaseRef & { at: string }): Promise<{ published: number }> {
       return sql.begin(async (tx) => {
-        await lockPhase(tx, input);
+        const phase = await lockPhase(tx, input);
+        // Later answers go out one by one as addenda (db/questions.ts): the nota itself goes out once.
+        if (phase.answers_published_at) return { published: 0 };
         const published = await tx<{ id: string; question: string; answer: string }[]>`
           update questions set published_at = ${input.at}
           where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
@@ -244,12 +246,14 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
               })),
             )} on conflict do nothing`;
         }
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: 'system',
-          action: 'pitches.scheduled',
-          data: { phase: input.phaseKey, scheduled: slots.length, unassigned },
-        });
+        if (slots.length > 0) {
+          await appendAudit(tx, {
+            competitionId: input.competitionId,
+            actor: 'system',
+            action: 'pitches.scheduled',
+            data: { phase: input.phaseKey, scheduled: slots.length, unassigned },
+          });
+        }
         await notify(tx, [
           ...slots.map((s) => ({
             competitionId: input.competitionId,
@@ -286,9 +290,10 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
     async recordOpening(input: PhaseRef & { officerId: string; at: string }) {
       return sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
-        await tx`
+        const consented = await tx`
           insert into offer_openings (competition_id, phase_key, officer_id, consented_at)
-          values (${input.competitionId}, ${input.phaseKey}, ${input.officerId}, ${input.at}) on conflict do nothing`;
+          values (${input.competitionId}, ${input.phaseKey}, ${input.officerId}, ${input.at}) on conflict do nothing
+          returning officer_id`;
         const officers = (
           await tx<{ officer_id: string }[]>`
             select officer_id from offer_openings
@@ -310,7 +315,7 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
             body: { phase: input.phaseKey },
             dedupeKey: `opened:${input.competitionId}:${input.phaseKey}`,
           });
-        } else if (!opened) {
+        } else if (!opened && consented.length > 0) {
           await appendAudit(tx, {
             competitionId: input.competitionId,
             actor: input.officerId,

@@ -36,7 +36,7 @@ export function classifyFailure(error: unknown): { type: ProblemType; detail: st
     return { type: 'refused', detail: error.message };
   }
   if (error instanceof WorkflowNotFoundError) {
-    return { type: 'refused', detail: 'the competition no longer runs' };
+    return { type: 'not-found', detail: 'no competition or phase of that id has started' };
   }
   if (
     error instanceof ServiceError ||

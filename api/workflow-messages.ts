@@ -1,5 +1,6 @@
-import type { SignalDefinition } from '@temporalio/client';
-import { phaseWorkflowId } from '../domain/competition.ts';
+import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/client';
+import { competitionWorkflowId, phaseWorkflowId } from '../domain/competition.ts';
+import { ProblemError } from './problem.ts';
 import type { AppDeps } from './app.ts';
 
 /**
@@ -22,6 +23,33 @@ export async function nudgePhase<Args extends unknown[]>(
       `could not signal ${signal.name} to ${phaseWorkflowId(competitionId, phaseKey)}: ${String(error)}`,
     );
     return false;
+  }
+}
+
+/**
+ * Sends an officer's action to a workflow and waits for its yes or reasoned no. A workflow that is
+ * not running is a 404 when the competition does not exist, and a refusal when it has ended or the
+ * phase has not started yet.
+ */
+export async function steer<Ret, Arg>(
+  deps: AppDeps,
+  target: { competitionId: string; phaseKey?: string },
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+): Promise<Ret> {
+  const workflowId = target.phaseKey
+    ? phaseWorkflowId(target.competitionId, target.phaseKey)
+    : competitionWorkflowId(target.competitionId);
+  try {
+    return await deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    const [competition] = await deps.sql<{ status: string }[]>`
+      select status from competitions where id = ${target.competitionId}`;
+    if (!competition) throw new ProblemError('not-found', `no competition ${target.competitionId}`);
+    if (competition.status !== 'running')
+      throw new ProblemError('refused', `the competition is ${competition.status}`);
+    throw new ProblemError('refused', `phase ${target.phaseKey} has not started`);
   }
 }
 

@@ -19,6 +19,7 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { ProblemError, validationProblem } from '../problem.ts';
+import { steer } from '../workflow-messages.ts';
 
 const IdParam = z.object({ id: z.string().uuid() });
 const CompetitionStatusView = z.looseObject({
@@ -213,13 +214,10 @@ export function competitionRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id } = c.req.valid('param');
-      if (!(await getCompetitionStatus(deps.sql, id)))
-        throw new ProblemError('not-found', `no competition ${id}`);
-      const result = await deps.temporal.workflow
-        .getHandle(competitionWorkflowId(id))
-        .executeUpdate(cancelCompetitionUpdate, {
-          args: [{ officerId: principal.id, reason: c.req.valid('json').reason }],
-        });
+      const result = await steer(deps, { competitionId: id }, cancelCompetitionUpdate, {
+        officerId: principal.id,
+        reason: c.req.valid('json').reason,
+      });
       return c.json(result, 200);
     },
   );

@@ -16,7 +16,7 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { ProblemError } from '../problem.ts';
-import { nudgePhase, phaseHandle } from '../workflow-messages.ts';
+import { nudgePhase, phaseHandle, steer } from '../workflow-messages.ts';
 import { OfferParams, PhaseParams } from './params.ts';
 
 const Reason = z.string().trim().min(3).max(5000);
@@ -68,8 +68,8 @@ export function gateRoutes(deps: AppDeps) {
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
       return c.json(
-        await phaseHandle(deps, id, phase).executeUpdate(approveGateUpdate, {
-          args: [{ officerId: principal.id }],
+        await steer(deps, { competitionId: id, phaseKey: phase }, approveGateUpdate, {
+          officerId: principal.id,
         }),
         200,
       );
@@ -105,8 +105,10 @@ export function gateRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const until = new Date(body.until).toISOString();
       return c.json(
-        await phaseHandle(deps, id, phase).executeUpdate(extendDeadlineUpdate, {
-          args: [{ officerId: principal.id, ...body, until }],
+        await steer(deps, { competitionId: id, phaseKey: phase }, extendDeadlineUpdate, {
+          officerId: principal.id,
+          ...body,
+          until,
         }),
         200,
       );
@@ -189,8 +191,10 @@ export function gateRoutes(deps: AppDeps) {
       requireRole(principal, 'officer');
       const { id, phase, objectionId } = c.req.valid('param');
       return c.json(
-        await phaseHandle(deps, id, phase).executeUpdate(decideObjectionUpdate, {
-          args: [{ officerId: principal.id, objectionId, ...c.req.valid('json') }],
+        await steer(deps, { competitionId: id, phaseKey: phase }, decideObjectionUpdate, {
+          officerId: principal.id,
+          objectionId,
+          ...c.req.valid('json'),
         }),
         200,
       );
@@ -216,8 +220,10 @@ export function gateRoutes(deps: AppDeps) {
       requireRole(principal, 'officer');
       const { id, phase, offerId } = c.req.valid('param');
       return c.json(
-        await phaseHandle(deps, id, phase).executeUpdate(decideDeliverableUpdate, {
-          args: [{ officerId: principal.id, offerId, ...c.req.valid('json') }],
+        await steer(deps, { competitionId: id, phaseKey: phase }, decideDeliverableUpdate, {
+          officerId: principal.id,
+          offerId,
+          ...c.req.valid('json'),
         }),
         200,
       );

@@ -6,7 +6,7 @@ import { openOffersUpdate, winnerWithdrewSignal } from '../../workflows/messages
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { nudgePhase, phaseHandle } from '../workflow-messages.ts';
+import { nudgePhase, steer } from '../workflow-messages.ts';
 import { CompetitionParams, OfferParams, PhaseParams } from './params.ts';
 
 export const OfferSubmissionSchema = z.object({
@@ -151,8 +151,8 @@ export function offerRoutes(deps: AppDeps) {
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
       return c.json(
-        await phaseHandle(deps, id, phase).executeUpdate(openOffersUpdate, {
-          args: [{ officerId: principal.id }],
+        await steer(deps, { competitionId: id, phaseKey: phase }, openOffersUpdate, {
+          officerId: principal.id,
         }),
         200,
       );

@@ -112,6 +112,8 @@ create table gate_rankings (
   round int not null,
   revision int not null,
   seed text not null,
+  -- A retried ranking of the same scores finds its revision instead of adding an identical one.
+  input_sha256 text not null,
   ranking jsonb not null,
   created_at timestamptz not null default now(),
   primary key (competition_id, phase_key, round, revision),

@@ -251,7 +251,6 @@ export class CompetitionRun {
     return Object.fromEntries(ids) as Record<string, string>;
   }
 
-  /** Moves workflow time past the submission deadline: the phase goes to evaluation. */
   /** Closes submissions and has two officers open the sealed offers, as the jury needs. */
   async closeSubmissions(phase: string) {
     await this.advancePast((await this.phase(phase)).timeline.submissionsCloseAt);

@@ -609,6 +609,24 @@ describe('SBIR procurement rules', () => {
       expect(description.status.name).toBe('COMPLETED');
     });
 
+    it('an action on a competition that does not exist is a 404 problem', async () => {
+      const missing = '00000000-0000-4000-8000-000000000000';
+      expectProblem(
+        await h.call('officer-1', 'POST', `/competitions/${missing}/phases/${F}/gate/approve`),
+        404,
+        'not-found',
+      );
+      expectProblem(await h.call('officer-1', 'GET', `/competitions/${missing}`), 404, 'not-found');
+      expectProblem(
+        await h.call('company-01', 'POST', `/competitions/${missing}/phases/${F}/offers`, {
+          content: 'x',
+          requestedAmount: 1,
+        }),
+        404,
+        'not-found',
+      );
+    });
+
     it('an officer cannot approve a gate that is not reached', async () => {
       const { run } = await inEvaluation(['company-01']);
       const refused = expectProblem(await run.approve(F), 409, 'refused');
