@@ -642,6 +642,25 @@ describe('SBIR procurement rules', () => {
   });
 
   describe('audit log', () => {
+    it('a changed audit entry breaks the hash chain, and the verifier says where', async () => {
+      const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+      await run.offers(F, ['company-01']);
+      expect((await h.call('officer-1', 'GET', `/competitions/${run.id}/audit/verify`)).body.valid).toBe(
+        true,
+      );
+      await expect(
+        h.sql`update audit_log set actor = 'someone' where competition_id = ${run.id} and seq = 2`,
+      ).rejects.toThrow(/append-only/);
+      // Someone with the rights to switch off the guard rewrites history: the chain shows it.
+      await h.sql.begin(async (tx) => {
+        await tx`alter table audit_log disable trigger audit_log_append_only`;
+        await tx`update audit_log set actor = 'someone' where competition_id = ${run.id} and seq = 2`;
+        await tx`alter table audit_log enable trigger audit_log_append_only`;
+      });
+      const verified = await h.call('officer-1', 'GET', `/competitions/${run.id}/audit/verify`);
+      expect(verified.body).toMatchObject({ valid: false, brokenAt: 2 });
+    });
+
     it('every audit entry records its data as a JSON object that can be queried', async () => {
       const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
       const [published] = await h.sql`
