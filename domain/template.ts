@@ -168,6 +168,19 @@ export const ProcedureTemplateSchema = z
         });
       }
 
+      const { submissionsClose, evaluationClose } = phase.schedule;
+      if (phase.pitches && submissionsClose.unit === 'working-days' && evaluationClose.unit === 'working-days') {
+        phase.pitches.availability.forEach((window, w) => {
+          if (window.workingDay < submissionsClose.amount || window.workingDay > evaluationClose.amount) {
+            ctx.addIssue({
+              code: 'custom',
+              path: at('pitches', 'availability', w, 'workingDay'),
+              message: `pitches fall between the submission deadline (working day ${submissionsClose.amount}) and the evaluation deadline (working day ${evaluationClose.amount})`,
+            });
+          }
+        });
+      }
+
       const minimumStandstill = LEGAL_MINIMUM_STANDSTILL_DAYS[template.procedureType];
       if (phase.standstillDays < minimumStandstill) {
         ctx.addIssue({

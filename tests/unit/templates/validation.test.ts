@@ -38,6 +38,41 @@ describe('a custom procedure template', () => {
     });
   });
 
+  describe('pitches', () => {
+    it('pitches planned before the submission deadline are refused, naming the availability day', () => {
+      const template = customTemplate();
+      const phase = phaseOf(template, 0);
+      phase.schedule = {
+        ...phase.schedule,
+        submissionsClose: { unit: 'working-days', amount: 10, at: '12:00' },
+        evaluationClose: { unit: 'working-days', amount: 15, at: '17:00' },
+        intendedAwardDue: { unit: 'working-days', amount: 16, at: '12:00' },
+      };
+      phase.pitches = {
+        slotMinutes: 30,
+        availability: [
+          { workingDay: 12, from: '09:00', until: '12:00' },
+          { workingDay: 9, from: '09:00', until: '12:00' },
+        ],
+      };
+      expect(refusals(template)).toEqual([
+        refusal(
+          'phases.0.pitches.availability.1.workingDay',
+          'between the submission deadline (working day 10)',
+        ),
+      ]);
+    });
+
+    it('an availability window too short for one pitch is refused', () => {
+      const template = customTemplate();
+      phaseOf(template, 0).pitches = {
+        slotMinutes: 50,
+        availability: [{ workingDay: 20, from: '09:00', until: '09:30' }],
+      };
+      expect(refusals(template)).toEqual([refusal('phases.0.pitches.availability', 'at least one slot')]);
+    });
+  });
+
   describe('thresholds', () => {
     it('a criterion minimum above its scale (11 on 0–10) is refused, naming that criterion', () => {
       const template = customTemplate();
