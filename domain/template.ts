@@ -169,7 +169,11 @@ export const ProcedureTemplateSchema = z
       }
 
       const { submissionsClose, evaluationClose } = phase.schedule;
-      if (phase.pitches && submissionsClose.unit === 'working-days' && evaluationClose.unit === 'working-days') {
+      if (
+        phase.pitches &&
+        submissionsClose.unit === 'working-days' &&
+        evaluationClose.unit === 'working-days'
+      ) {
         phase.pitches.availability.forEach((window, w) => {
           if (window.workingDay < submissionsClose.amount || window.workingDay > evaluationClose.amount) {
             ctx.addIssue({
