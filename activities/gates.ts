@@ -430,11 +430,38 @@ export function createGateActivities({ sql }: { sql: Sql }) {
       });
     },
 
-    async countPendingDeliverables(input: PhaseRef) {
-      const [row] = await sql<{ pending: number }[]>`
-        select count(*)::int as pending from awards where competition_id = ${input.competitionId}
-          and phase_key = ${input.phaseKey} and status = 'final' and deliverable_status = 'pending'`;
-      return { pending: row?.pending ?? 0 };
+    /** What the execution waits for: the deliverables not yet decided, and when they are due. */
+    async pendingDeliverables(input: PhaseRef) {
+      const [row] = await sql<{ pending: number; due: Date | null }[]>`
+        select (select count(*)::int from awards where competition_id = ${input.competitionId}
+                  and phase_key = ${input.phaseKey} and status = 'final' and deliverable_status = 'pending') as pending,
+               deliverables_due_at as due
+        from phases where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
+      return { pending: row?.pending ?? 0, dueAt: row?.due?.toISOString() ?? null };
+    },
+
+    /** The due date passed with deliverables still undecided: the officers are told which. */
+    async noticeOverdueDeliverables(input: PhaseRef) {
+      await sql.begin(async (tx) => {
+        const overdue = await tx<{ offer_id: string; company_id: string }[]>`
+          select offer_id, company_id from awards where competition_id = ${input.competitionId}
+            and phase_key = ${input.phaseKey} and status = 'final' and deliverable_status = 'pending'
+          order by rank`;
+        if (overdue.length === 0) return;
+        await notify(tx, [
+          {
+            competitionId: input.competitionId,
+            phaseKey: input.phaseKey,
+            recipient: 'officers',
+            kind: 'deliverables-overdue',
+            body: {
+              phase: input.phaseKey,
+              overdue: overdue.map((o) => ({ offer: o.offer_id, company: o.company_id })),
+            },
+            dedupeKey: `overdue:${input.competitionId}:${input.phaseKey}`,
+          },
+        ]);
+      });
     },
 
     async decideDeliverable(

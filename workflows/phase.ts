@@ -272,18 +272,13 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
         if (ranking.needsConsensus > 0) {
           await move('consensus');
           consensusReached = false;
-          const consensusDue = () =>
-            new Date(
-              Math.max(
-                Date.parse(deadlines.intendedAwardDue!),
-                Date.now() + phase.reminderDaysBeforeEvaluationClose * DAY_MS,
-              ),
-            ).toISOString();
-          const due = consensusDue();
-          await waitUntil(
-            () => due,
-            () => consensusReached,
-          );
+          // The consensus meeting ends when the chair closes it, or at the latest when the intended
+          // award is due; once that date has passed (a reopened evaluation) only the chair ends it.
+          if (Date.parse(deadlines.intendedAwardDue!) > Date.now()) {
+            await waitUntil(deadline('intendedAwardDue'), () => consensusReached);
+          } else {
+            await waitFor(() => consensusReached);
+          }
           ranking = await acts.rankGate({ ...ref, round });
         }
         if (ranking.selected === 0) return await finish('no-award', 'no offer met the thresholds');
@@ -326,9 +321,13 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
       } else {
         if (phase.executionMonths === 0) return await finish('completed');
         state = 'execution';
-        const { pending } = await acts.countPendingDeliverables(ref);
-        pendingDeliverables = pending;
-        await waitFor(() => pendingDeliverables === 0);
+        const execution = await acts.pendingDeliverables(ref);
+        pendingDeliverables = execution.pending;
+        const decided = () => pendingDeliverables === 0;
+        if (execution.dueAt && (await waitUntil(() => execution.dueAt!, decided)) === 'deadline') {
+          await acts.noticeOverdueDeliverables(ref);
+        }
+        await waitFor(decided);
         return await finish('completed');
       }
     }

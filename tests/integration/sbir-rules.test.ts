@@ -609,6 +609,28 @@ describe('SBIR procurement rules', () => {
       expect(description.status.name).toBe('COMPLETED');
     });
 
+    it('deliverables still undecided at their due date are reported to the officers, and the phase waits for the decision', async () => {
+      const run = await CompetitionRun.sbir(h, {
+        phases: feasibilityOnly({ executionMonths: 1 }),
+        jurors: { [F]: ['juror-1'] },
+      });
+      const offerIds = await run.offers(F, ['company-01']);
+      await run.closeSubmissions(F);
+      await run.scoreToGate(F, ['juror-1'], criteria, uniform({}));
+      await run.advancePast((await run.approveGate(F)).standstillEndsAt);
+      const executing = await run.waitForPhase(F, 'execution');
+      await run.advancePast(executing.timeline.deliverablesDueAt);
+      await eventually(
+        'the officers to be told',
+        async () => (await h.call('officer-2', 'GET', '/me/notifications')).body.notifications,
+        (notices: any[]) =>
+          notices.some((n) => n.kind === 'deliverables-overdue' && n.competitionId === run.id),
+      );
+      expect((await run.phase(F)).state).toBe('execution');
+      expect((await run.decideDeliverable(F, offerIds['company-01']!, true)).status).toBe(200);
+      await run.waitForCompetition('completed');
+    });
+
     it('an action on a competition that does not exist is a 404 problem', async () => {
       const missing = '00000000-0000-4000-8000-000000000000';
       expectProblem(
