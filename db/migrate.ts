@@ -39,7 +39,10 @@ export async function migrate(sql: Sql): Promise<MigrationResult> {
       const digest = createHash('sha256').update(text).digest('hex');
       const previous = done.get(file);
       if (previous === digest) continue;
-      if (previous !== undefined) throw new Error(`migration ${file} changed after it was applied`);
+      if (previous !== undefined)
+        throw new Error(
+          `migration ${file} changed after it was applied; add a new migration instead of editing an applied one`,
+        );
       await tx.unsafe(text);
       await tx`insert into schema_migrations (name, sha256) values (${file}, ${digest})`;
       applied.push(file);

@@ -1,5 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
+import { ProcedureTemplateSchema } from '../../domain/template.ts';
+import { SBIR_TEMPLATE } from '../../domain/templates/sbir.ts';
 import type { PhaseState } from '../../domain/competition.ts';
 import type { Milestone } from '../../domain/schedule.ts';
 import { tokens, type Harness } from './support.ts';
@@ -51,6 +53,19 @@ export function enrolCompanies(count: number): string[] {
   for (const id of ids) tokens[`token-for-${id}-0000000000`] = { id, role: 'company' };
   return ids;
 }
+
+/** The SBIR template's first phase and its criteria, which most rule tests run on. */
+export const F = 'feasibility';
+export const sbirCriteria = ProcedureTemplateSchema.parse(SBIR_TEMPLATE).phases[0]!.criteria.map(
+  (c) => c.key,
+);
+
+/** Phase 1 alone, ending at its final award (no execution months), with gate figures overridden. */
+export const feasibilityOnly = (feasibility: Record<string, unknown> = {}): Launch['phases'] => ({
+  development: null,
+  commercialisation: null,
+  feasibility: { executionMonths: 0, ...feasibility },
+});
 
 /** The body of a launch: the SBIR template, with overrides laid over it per phase. */
 export interface Launch {

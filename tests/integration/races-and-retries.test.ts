@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.ts';
-import { CompetitionRun, enrolCompanies } from './drive.ts';
+import { CompetitionRun, enrolCompanies, F, feasibilityOnly, sbirCriteria } from './drive.ts';
 import { timeSkippingHarness, type Harness } from './support.ts';
 
-const F = 'feasibility';
-const oneScoredPhase = { development: null, commercialisation: null, feasibility: { executionMonths: 0 } };
-const criteria = ['innovation', 'feasibility', 'impact', 'team', 'price-quality'];
+const oneScoredPhase = feasibilityOnly();
 
 describe('no offer, award or notice is lost or duplicated, whatever the timing or the retries', () => {
   let h: Harness;
@@ -79,7 +77,7 @@ describe('no offer, award or notice is lost or duplicated, whatever the timing o
     const run = await CompetitionRun.sbir(h, { phases: oneScoredPhase, jurors: { [F]: ['juror-1'] } });
     await run.offers(F, ['company-01', 'company-02']);
     await run.closeSubmissions(F);
-    await run.scoreToGate(F, ['juror-1'], criteria, (company) => (company === 'company-01' ? 9 : 7));
+    await run.scoreToGate(F, ['juror-1'], sbirCriteria, (company) => (company === 'company-01' ? 9 : 7));
     const { standstillEndsAt } = await run.approveGate(F);
     await run.advancePast(standstillEndsAt);
     await run.waitForCompetition('completed');

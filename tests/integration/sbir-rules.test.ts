@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcedureTemplateSchema } from '../../domain/template.ts';
-import { SBIR_TEMPLATE } from '../../domain/templates/sbir.ts';
-import { CompetitionRun, eventually, expectProblem, type Launch } from './drive.ts';
+import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly, sbirCriteria } from './drive.ts';
 import { DAY, timeSkippingHarness, type Harness } from './support.ts';
 
 /**
@@ -9,15 +7,7 @@ import { DAY, timeSkippingHarness, type Harness } from './support.ts';
  * durations under the time-skipping test server, over the API, against a real Postgres.
  */
 
-const F = 'feasibility';
-const criteria = ProcedureTemplateSchema.parse(SBIR_TEMPLATE).phases[0]!.criteria.map((c) => c.key);
-
-/** Phase 1 alone, ending at its final award (no execution months), with gate figures overridden. */
-const feasibilityOnly = (feasibility: Record<string, unknown> = {}): Launch['phases'] => ({
-  development: null,
-  commercialisation: null,
-  feasibility: { executionMonths: 0, ...feasibility },
-});
+const criteria = sbirCriteria;
 
 /** A jury that gives each company the same score on every criterion (companies not named: 7). */
 const uniform = (byCompany: Record<string, number>) => (company: string) => byCompany[company] ?? 7;

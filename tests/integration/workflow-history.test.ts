@@ -15,9 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcedureTemplateSchema } from '../../domain/template.ts';
-import { SBIR_TEMPLATE } from '../../domain/templates/sbir.ts';
-import { CompetitionRun, enrolCompanies, type Launch } from './drive.ts';
+import { CompetitionRun, enrolCompanies, F, feasibilityOnly, sbirCriteria } from './drive.ts';
 import { DAY, companies, timeSkippingHarness, workflowBundle, type Harness } from './support.ts';
 
 /**
@@ -31,13 +29,7 @@ import { DAY, companies, timeSkippingHarness, workflowBundle, type Harness } fro
 const RECORD = process.env.RECORD_HISTORIES === '1';
 const FIXTURES = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const F = 'feasibility';
-const criteria = ProcedureTemplateSchema.parse(SBIR_TEMPLATE).phases[0]!.criteria.map((c) => c.key);
-const feasibilityOnly = (feasibility: Record<string, unknown> = {}): Launch['phases'] => ({
-  development: null,
-  commercialisation: null,
-  feasibility: { executionMonths: 0, ...feasibility },
-});
+const criteria = sbirCriteria;
 /** Scores from 6 to 9 by company number: every offer passes the thresholds, the lot breaks ties. */
 const scoreOf = (company: string) => 9 - (Number(company.slice(-3).replace(/\D/g, '')) % 4);
 
