@@ -4,6 +4,7 @@ import { addMonths, calendarDaysAfter, localTime } from '../domain/calendar.ts';
 import type { Ranking, RankInput } from '../domain/scoring.ts';
 import type { ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
+import { priceEnvelope, unseal, type Keys } from '../db/sealing.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import { rank } from '../scoring/index.ts';
 import { notify } from '../db/notifications.ts';
@@ -41,8 +42,37 @@ export async function latestRanking(tx: TransactionSql | Sql, ref: PhaseRef, rou
  * Ranks the phase's active offers with the scoring module and stores the result as a new revision.
  * The lot's seed names the competition, phase and round, so anyone can draw it again.
  */
-async function rankAndStore(tx: TransactionSql, ref: PhaseRef, round: number): Promise<StoredRanking> {
+/**
+ * The second envelope opens here, when the gate ranks after quality scoring: each sealed price is
+ * decrypted into the offer's price, once, and the opening is recorded.
+ */
+async function openPriceEnvelopes(tx: TransactionSql, ref: PhaseRef, keys: Pick<Keys, 'seal'>) {
+  const sealed = await tx<{ id: string; sealed_price: Buffer }[]>`
+    select id, sealed_price from offers
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'
+      and sealed_price is not null and price is null
+    order by id`;
+  if (sealed.length === 0) return;
+  for (const offer of sealed) {
+    const price = Number(unseal(keys, offer.sealed_price, priceEnvelope(offer.id)).toString('utf8'));
+    await tx`update offers set price = ${price} where id = ${offer.id}`;
+  }
+  await appendAudit(tx, {
+    competitionId: ref.competitionId,
+    actor: 'system',
+    action: 'prices.opened',
+    data: { phase: ref.phaseKey, offers: sealed.map((o) => o.id) },
+  });
+}
+
+async function rankAndStore(
+  tx: TransactionSql,
+  ref: PhaseRef,
+  round: number,
+  keys: Pick<Keys, 'seal'>,
+): Promise<StoredRanking> {
   const { phase } = await loadTemplate(tx, ref);
+  if (phase.sealedPrice) await openPriceEnvelopes(tx, ref, keys);
   const offers = await tx<
     { id: string; company_id: string; price: number | null; requested_amount: number }[]
   >`
@@ -155,12 +185,12 @@ function standingOf(ranking: Ranking, offerId: string) {
   };
 }
 
-export function createGateActivities({ sql }: { sql: Sql }) {
+export function createGateActivities({ sql, keys }: { sql: Sql; keys: Pick<Keys, 'seal'> }) {
   return {
     async rankGate(input: PhaseRef & { round: number }) {
       return sql.begin(async (tx) => {
         await lockPhase(tx, input);
-        const { revision, ranking, unscored } = await rankAndStore(tx, input, input.round);
+        const { revision, ranking, unscored } = await rankAndStore(tx, input, input.round, keys);
         return {
           revision,
           selected: ranking.selection.selectedOfferIds.length,
@@ -248,7 +278,7 @@ export function createGateActivities({ sql }: { sql: Sql }) {
             and offer_id = ${input.offerId} and status = 'intended'
           returning offer_id`;
         if (withdrawn.length === 0) return { movedUp: [] as string[] };
-        const { ranking, revision } = await rankAndStore(tx, input, input.round);
+        const { ranking, revision } = await rankAndStore(tx, input, input.round, keys);
         const holders = new Set(
           (
             await tx<{ offer_id: string }[]>`

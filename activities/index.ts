@@ -1,3 +1,4 @@
+import type { Keys } from '../db/sealing.ts';
 import type { Sql } from '../db/sql.ts';
 import { createCompetitionActivities } from './competitions.ts';
 import { createGateActivities } from './gates.ts';
@@ -5,6 +6,8 @@ import { createPhaseActivities } from './phases.ts';
 
 export interface ActivityDeps {
   sql: Sql;
+  /** Opens sealed price envelopes at the gate. */
+  keys: Pick<Keys, 'seal'>;
 }
 
 export function createActivities(deps: ActivityDeps) {

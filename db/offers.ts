@@ -3,7 +3,7 @@ import { OFFER_STATES } from '../domain/competition.ts';
 import { appendAudit } from './audit.ts';
 import { beforeDeadline, guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
-import { seal, sha256, signReceipt, unseal, type Keys, type Receipt } from './sealing.ts';
+import { priceEnvelope, seal, sha256, signReceipt, unseal, type Keys, type Receipt } from './sealing.ts';
 import type { Sql } from './sql.ts';
 
 export interface OfferSubmission {
@@ -74,6 +74,10 @@ export async function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Pro
       where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
         and status = 'active'`;
     const offerId = randomUUID();
+    const sealedPrice =
+      phase.template.sealedPrice && o.price !== undefined
+        ? seal(keys, Buffer.from(String(o.price)), priceEnvelope(offerId))
+        : null;
     const content = Buffer.from(o.content, 'utf8');
     const receipt = signReceipt(keys, {
       offerId,
@@ -85,9 +89,10 @@ export async function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Pro
       sha256: sha256(content),
     });
     await tx`
-      insert into offers (id, competition_id, phase_key, company_id, version, price, requested_amount,
+      insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
                           sealed_content, content_sha256, receipt, idempotency_key, submitted_at)
-      values (${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version}, ${o.price ?? null},
+      values (${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version},
+              ${sealedPrice ? null : (o.price ?? null)}, ${sealedPrice},
               ${o.requestedAmount}, ${seal(keys, content, offerId)}, ${receipt.sha256}, ${tx.json(receipt as never)},
               ${o.idempotencyKey ?? null}, ${phase.now})`;
     await appendAudit(tx, {
@@ -147,26 +152,14 @@ export async function listCompanyOffers(sql: Sql, competitionId: string, company
     order by submitted_at, version`;
 }
 
-/** States after quality scoring, when a sealed price envelope may be read. */
-const PRICE_OPEN_STATES = ['gate', 'standstill', 'execution', 'completed', 'no-award'];
-
 /**
  * An officer's view of a phase's offers: who sent what and when, always; the content only once
  * two officers have opened the offers; a sealed price only after quality scoring.
  */
 export async function listPhaseOffers(sql: Sql, keys: Keys, q: { competitionId: string; phaseKey: string }) {
-  const [phase] = await sql<
-    {
-      offers_opened_at: Date | null;
-      state: string;
-      template: { phases: { key: string; sealedPrice: boolean }[] };
-    }[]
-  >`
-    select p.offers_opened_at, p.state, c.template from phases p join competitions c on c.id = p.competition_id
-    where p.competition_id = ${q.competitionId} and p.key = ${q.phaseKey}`;
+  const [phase] = await sql<{ offers_opened_at: Date | null }[]>`
+    select offers_opened_at from phases where competition_id = ${q.competitionId} and key = ${q.phaseKey}`;
   if (!phase) throw new Refusal('not-found', `competition ${q.competitionId} has no phase "${q.phaseKey}"`);
-  const sealedPrice = phase.template.phases.find((p) => p.key === q.phaseKey)?.sealedPrice ?? false;
-  const priceOpen = !sealedPrice || PRICE_OPEN_STATES.includes(phase.state);
   const rows = await sql<
     {
       id: string;
@@ -189,7 +182,8 @@ export async function listPhaseOffers(sql: Sql, keys: Keys, q: { competitionId: 
       version: o.version,
       status: o.status,
       requestedAmount: o.requested_amount,
-      price: priceOpen && phase.offers_opened_at ? o.price : null,
+      // A sealed price is null here until the gate opened its envelope.
+      price: phase.offers_opened_at ? o.price : null,
       content: phase.offers_opened_at ? unseal(keys, o.sealed_content, o.id).toString('utf8') : null,
       receipt: o.receipt,
     })),

@@ -20,7 +20,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** iv | tag | ciphertext; the additional data binds the ciphertext to its offer row. */
-export function seal(keys: Keys, plaintext: Buffer, boundTo: string): Buffer {
+export const priceEnvelope = (offerId: string) => `${offerId}/price`;
+
+export function seal(keys: Pick<Keys, 'seal'>, plaintext: Buffer, boundTo: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keys.seal, iv);
   cipher.setAAD(Buffer.from(boundTo));
@@ -28,7 +30,7 @@ export function seal(keys: Keys, plaintext: Buffer, boundTo: string): Buffer {
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
-export function unseal(keys: Keys, sealed: Buffer, boundTo: string): Buffer {
+export function unseal(keys: Pick<Keys, 'seal'>, sealed: Buffer, boundTo: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', keys.seal, sealed.subarray(0, IV_BYTES));
   decipher.setAAD(Buffer.from(boundTo));
   decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));

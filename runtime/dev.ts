@@ -65,11 +65,13 @@ async function main() {
 
     const connection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => connection.close());
+    const keys = await loadOrCreateDevKeys(join(dataDir, 'keys.json'));
     const worker = await createWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       sql,
+      keys,
     });
     const running = worker.run();
     stops.push(async () => {
@@ -86,7 +88,7 @@ async function main() {
         temporal: temporalClient,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         tokens,
-        keys: await loadOrCreateDevKeys(join(dataDir, 'keys.json')),
+        keys,
         listInTemporalUi: true,
       },
       config.PORT,

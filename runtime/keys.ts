@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Keys } from '../db/sealing.ts';
 
-function sealKeyFrom(text: string): Buffer {
+export function sealKeyFrom(text: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(text.trim())
     ? Buffer.from(text.trim(), 'hex')
     : Buffer.from(text.trim(), 'base64');

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import type { Keys } from '../db/sealing.ts';
 import type { Sql } from '../db/sql.ts';
 
 const require = createRequire(import.meta.url);
@@ -10,6 +11,7 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   sql: Sql;
+  keys: Pick<Keys, 'seal'>;
   /** A pre-built bundle (tests build it once per suite); otherwise the worker bundles the source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -21,7 +23,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ sql: deps.sql }),
+    activities: createActivities({ sql: deps.sql, keys: deps.keys }),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
   });
 }
@@ -32,6 +34,9 @@ async function main() {
   const { migrate } = await import('../db/migrate.ts');
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a stand-alone worker');
+  if (!config.PHASEGATE_SEAL_KEY)
+    throw new Error('PHASEGATE_SEAL_KEY is required: the worker opens sealed prices');
+  const { sealKeyFrom } = await import('./keys.ts');
   const sql = createSql(config.DATABASE_URL);
   await migrate(sql);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -40,6 +45,7 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
+    keys: { seal: sealKeyFrom(config.PHASEGATE_SEAL_KEY) },
   });
   console.log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   await worker.run();

@@ -26,6 +26,9 @@ create table offers (
   version int not null check (version >= 1),
   status text not null default 'active' check (status in ('active', 'superseded', 'withdrawn')),
   price numeric check (price >= 0),
+  -- The second envelope: where the template seals prices, the price stays encrypted here until the
+  -- gate ranks the offers, after quality scoring; then it is written to price.
+  sealed_price bytea,
   requested_amount numeric not null check (requested_amount >= 0),
   -- AES-256-GCM: nobody reads the content before the opening.
   sealed_content bytea not null,

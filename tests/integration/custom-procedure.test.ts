@@ -14,6 +14,50 @@ describe('a procedure an officer defines', () => {
   });
   afterAll(async () => h?.close());
 
+  it('a sealed price envelope opens only at the gate, after quality scoring', async () => {
+    const template = customTemplate();
+    const pilot = { ...template.phases[1]!, admission: { kind: 'open' as const }, sealedPrice: true };
+    const posted = await h.call('officer-1', 'POST', '/templates', {
+      ...template,
+      id: 'sealed-pilot',
+      phases: [pilot],
+    });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    const run = await CompetitionRun.launch(h, {
+      title: 'Sealed price pilot',
+      buyer: 'Gemeente Tilburg',
+      procedure: 'sealed-pilot',
+      jurors: { pilot: jury },
+    });
+    const prices: Record<string, number> = { 'company-05': 140_000, 'company-06': 95_000 };
+    for (const [company, price] of Object.entries(prices)) {
+      expect((await run.offer(company, 'pilot', { requestedAmount: price, price })).status).toBe(201);
+    }
+    const stored = await h.sql<{ price: number | null; sealed: boolean }[]>`
+      select price, sealed_price is not null as sealed from offers where competition_id = ${run.id}`;
+    expect(stored).toEqual([
+      { price: null, sealed: true },
+      { price: null, sealed: true },
+    ]);
+
+    await run.closeSubmissions('pilot');
+    const officersView = await h.call('officer-1', 'GET', `/competitions/${run.id}/phases/pilot/offers`);
+    expect(officersView.body.offers.map((o: { price: number | null }) => o.price)).toEqual([null, null]);
+    const jurorsView = await run.jurorOffers('juror-1', 'pilot');
+    expect(jurorsView.every((o: any) => o.price === null)).toBe(true);
+
+    await run.juryScores('pilot', jury, ['prototype', 'team'], () => 8);
+    await run.waitForPhase('pilot', 'gate');
+    const ranking = await h.call('officer-1', 'GET', `/competitions/${run.id}/phases/pilot/ranking`);
+    expect(ranking.body.offers.map((o: any) => [o.company, o.price])).toEqual([
+      ['company-06', 95_000],
+      ['company-05', 140_000],
+    ]);
+    const opened =
+      await h.sql`select count(*)::int as n from audit_log where competition_id = ${run.id} and action = 'prices.opened'`;
+    expect(opened[0]!.n).toBe(1);
+  });
+
   it('a valid custom two-phase template runs from posting to the final award of its last phase with no new code', async () => {
     const posted = await h.call('officer-1', 'POST', '/templates', customTemplate());
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);

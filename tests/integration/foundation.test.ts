@@ -27,12 +27,14 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
   beforeAll(async () => {
     db = await freshDatabase();
     const taskQueue = `foundation-${Date.now()}`;
+    const keys = generateKeys();
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const worker = await createWorker({
       connection,
       namespace: 'default',
       taskQueue,
       sql: db.sql,
+      keys,
       workflowBundle: await workflowBundle(),
     });
     const running = worker.run();
@@ -43,7 +45,7 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
     };
     client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
     api = await startApi(
-      { sql: db.sql, temporal: client, taskQueue, tokens, keys: generateKeys(), listInTemporalUi: false },
+      { sql: db.sql, temporal: client, taskQueue, tokens, keys, listInTemporalUi: false },
       0,
       '127.0.0.1',
     );

@@ -92,7 +92,7 @@ describe('no offer, award or notice is lost or duplicated, whatever the timing o
     };
     const before = await counts();
     const phase = await run.phase(F);
-    const acts = createActivities({ sql: h.sql });
+    const acts = createActivities({ sql: h.sql, keys: h.keys });
     const ref = { competitionId: run.id, phaseKey: F };
     const at = phase.timeline.finalAwardAt;
     await acts.openPhase({

@@ -12,6 +12,7 @@ import { createApp } from '../../api/app.ts';
 import type { TokenMap } from '../../api/auth.ts';
 import { migrate } from '../../db/migrate.ts';
 import { createSql, type Sql } from '../../db/sql.ts';
+import type { Keys } from '../../db/sealing.ts';
 import { generateKeys } from '../../runtime/keys.ts';
 import { createWorker, workflowsPath } from '../../runtime/worker.ts';
 
@@ -62,6 +63,7 @@ export interface Harness {
   worker: Worker;
   app: ReturnType<typeof createApp>;
   taskQueue: string;
+  keys: Keys;
   /** Calls the API as the given principal, in process; JSON in and out. */
   call(
     as: string,
@@ -87,11 +89,13 @@ export async function timeSkippingHarness(): Promise<Harness> {
 export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> {
   const db = await freshDatabase();
   const taskQueue = `phasegate-test-${randomBytes(4).toString('hex')}`;
+  const keys = generateKeys();
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     sql: db.sql,
+    keys,
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
@@ -100,7 +104,7 @@ export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> 
     temporal: env.client,
     taskQueue,
     tokens,
-    keys: generateKeys(),
+    keys,
     listInTemporalUi: false,
   });
   return {
@@ -109,6 +113,7 @@ export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> 
     worker,
     app,
     taskQueue,
+    keys,
     async call(as, method, path, body, headers = {}) {
       const response = await app.request(path, {
         method,
