@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { addMonths, calendarDaysAfter, localTime } from '../domain/calendar.ts';
 import type { Ranking, RankInput } from '../domain/scoring.ts';
-import type { ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
 import { priceEnvelope, unseal, type Keys } from '../db/sealing.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import { rank } from '../scoring/index.ts';
 import { notify } from '../db/notifications.ts';
-import { lockPhase, type PhaseRef } from './phases.ts';
+import { loadTemplate, lockPhase, revokeIntendedAwards, type PhaseRef } from './phase-records.ts';
 
 export interface StoredRanking {
   revision: number;
@@ -18,14 +17,21 @@ export interface StoredRanking {
   unscored: string[];
 }
 
-async function loadTemplate(tx: TransactionSql, ref: PhaseRef) {
-  const [row] = await tx<
-    { template: ProcedureTemplate }[]
-  >`select template from competitions where id = ${ref.competitionId}`;
-  const template = row!.template;
-  const phase = template.phases.find((p) => p.key === ref.phaseKey);
-  if (!phase) throw ApplicationFailure.nonRetryable(`no phase ${ref.phaseKey} in the template`, 'not-found');
-  return { template, phase };
+/** Gives an offer an intended award, or gives it back one it held before. */
+async function holdIntendedAward(tx: TransactionSql, ref: PhaseRef, offer: Ranking['offers'][number]) {
+  await tx`
+    insert into awards (competition_id, phase_key, offer_id, company_id, amount, rank, status)
+    values (${ref.competitionId}, ${ref.phaseKey}, ${offer.offerId}, ${offer.company},
+            ${offer.requestedAmount}, ${offer.rank}, 'intended')
+    on conflict (competition_id, phase_key, offer_id)
+    do update set status = 'intended', rank = excluded.rank, amount = excluded.amount, updated_at = now()`;
+}
+
+async function countPendingDeliverables(tx: TransactionSql | Sql, ref: PhaseRef): Promise<number> {
+  const [row] = await tx<{ pending: number }[]>`
+    select count(*)::int as pending from awards where competition_id = ${ref.competitionId}
+      and phase_key = ${ref.phaseKey} and status = 'final' and deliverable_status = 'pending'`;
+  return row?.pending ?? 0;
 }
 
 export async function latestRanking(tx: TransactionSql | Sql, ref: PhaseRef, round: number) {
@@ -218,17 +224,10 @@ export function createGateActivities({ sql, keys }: { sql: Sql; keys: Pick<Keys,
         if (phase.state !== 'gate') {
           return { standstillEndsAt: (phase.standstill_ends_at as Date).toISOString() };
         }
-        await tx`
-          update awards set status = 'revoked', updated_at = now()
-          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'intended'`;
+        await revokeIntendedAwards(tx, input);
         const selected = stored.ranking.offers.filter((o) => o.selection.selected);
         for (const offer of selected) {
-          await tx`
-            insert into awards (competition_id, phase_key, offer_id, company_id, amount, rank, status)
-            values (${input.competitionId}, ${input.phaseKey}, ${offer.offerId}, ${offer.company},
-                    ${offer.requestedAmount}, ${offer.rank}, 'intended')
-            on conflict (competition_id, phase_key, offer_id)
-            do update set status = 'intended', rank = excluded.rank, amount = excluded.amount, updated_at = now()`;
+          await holdIntendedAward(tx, input, offer);
         }
         await tx`
           update phases set state = 'standstill', intended_award_at = ${input.at}, standstill_closed_at = null,
@@ -288,12 +287,7 @@ export function createGateActivities({ sql, keys }: { sql: Sql; keys: Pick<Keys,
         );
         const movedUp = ranking.offers.filter((o) => o.selection.selected && !holders.has(o.offerId));
         for (const offer of movedUp) {
-          await tx`
-            insert into awards (competition_id, phase_key, offer_id, company_id, amount, rank, status)
-            values (${input.competitionId}, ${input.phaseKey}, ${offer.offerId}, ${offer.company},
-                    ${offer.requestedAmount}, ${offer.rank}, 'intended')
-            on conflict (competition_id, phase_key, offer_id)
-            do update set status = 'intended', rank = excluded.rank, updated_at = now()`;
+          await holdIntendedAward(tx, input, offer);
         }
         await appendAudit(tx, {
           competitionId: input.competitionId,
@@ -350,9 +344,7 @@ export function createGateActivities({ sql, keys }: { sql: Sql; keys: Pick<Keys,
             decision_reason = ${input.reason}, decided_by = ${input.officerId}, decided_at = ${input.at}
           where id = ${input.objectionId}`;
         if (input.upheld) {
-          await tx`
-            update awards set status = 'revoked', updated_at = now()
-            where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'intended'`;
+          await revokeIntendedAwards(tx, input);
         }
         await appendAudit(tx, {
           competitionId: input.competitionId,
@@ -537,10 +529,7 @@ export function createGateActivities({ sql, keys }: { sql: Sql; keys: Pick<Keys,
             },
           ]);
         }
-        const [row] = await tx<{ pending: number }[]>`
-          select count(*)::int as pending from awards where competition_id = ${input.competitionId}
-            and phase_key = ${input.phaseKey} and status = 'final' and deliverable_status = 'pending'`;
-        return { pending: row?.pending ?? 0 };
+        return { pending: await countPendingDeliverables(tx, input) };
       });
     },
   };

@@ -1,17 +1,12 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import { localTime, resolveSchedule } from '../domain/calendar.ts';
 import { planPitchSlots, resolvePitchWindows } from '../domain/pitches.ts';
 import type { PhaseState } from '../domain/competition.ts';
 import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/schedule.ts';
-import type { Admission, ProcedureTemplate } from '../domain/template.ts';
+import type { Admission } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import { notify, noticesTo } from '../db/notifications.ts';
-
-export interface PhaseRef {
-  competitionId: string;
-  phaseKey: string;
-}
+import { loadTemplate, lockPhase, revokeIntendedAwards, type PhaseRef } from './phase-records.ts';
 
 const MILESTONE_COLUMNS: Record<Milestone, string> = {
   questionsClose: 'questions_close_at',
@@ -20,19 +15,6 @@ const MILESTONE_COLUMNS: Record<Milestone, string> = {
   evaluationClose: 'evaluation_close_at',
   intendedAwardDue: 'intended_award_due_at',
 };
-
-/** Locks the phase row: offers and scores take a share lock on it, so a transition waits for them. */
-export async function lockPhase(tx: TransactionSql, ref: PhaseRef) {
-  const [phase] = await tx`
-    select * from phases where competition_id = ${ref.competitionId} and key = ${ref.phaseKey} for update`;
-  if (!phase) {
-    throw ApplicationFailure.nonRetryable(
-      `phase ${ref.phaseKey} of ${ref.competitionId} does not exist`,
-      'not-found',
-    );
-  }
-  return phase;
-}
 
 /** Tells every juror of the phase, in the transaction that made the news. */
 async function tellJury(
@@ -175,9 +157,7 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
             update phases set state = 'evaluation', evaluation_round = ${input.round},
               evaluation_close_at = ${input.evaluationCloseAt}, updated_at = now()
             where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-          await tx`
-            update awards set status = 'revoked', updated_at = now()
-            where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'intended'`;
+          await revokeIntendedAwards(tx, input);
           await appendAudit(tx, {
             competitionId: input.competitionId,
             actor: 'system',
@@ -205,10 +185,9 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
     ): Promise<{ scheduled: number; unassigned: number }> {
       return sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
-        const [competition] = await tx<{ template: ProcedureTemplate }[]>`
-          select template from competitions where id = ${input.competitionId}`;
-        const { calendar } = competition!.template;
-        const plan = competition!.template.phases.find((p) => p.key === input.phaseKey)?.pitches;
+        const { template, phase: phaseTemplate } = await loadTemplate(tx, input);
+        const { calendar } = template;
+        const plan = phaseTemplate.pitches;
         if (!plan) return { scheduled: 0, unassigned: 0 };
         const offers = await tx<{ id: string; company_id: string }[]>`
           select o.id, o.company_id from offers o

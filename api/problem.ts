@@ -67,7 +67,11 @@ export function validationProblem(
   type: ProblemType = 'validation-failed',
   prefix: (string | number)[] = [],
 ) {
-  const errors = fieldErrors(error, prefix);
+  return fieldProblem(type, fieldErrors(error, prefix));
+}
+
+/** A problem whose detail lists every failing field, and whose `errors` name them one by one. */
+export function fieldProblem(type: ProblemType, errors: NonNullable<Problem['errors']>) {
   return new ProblemError(type, errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/client';
 import { competitionWorkflowId, phaseWorkflowId } from '../domain/competition.ts';
+import { competitionStatusOf } from '../db/competitions.ts';
 import { ProblemError } from './problem.ts';
 import type { AppDeps } from './app.ts';
 
@@ -44,11 +45,9 @@ export async function steer<Ret, Arg>(
     return await deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
-    const [competition] = await deps.sql<{ status: string }[]>`
-      select status from competitions where id = ${target.competitionId}`;
-    if (!competition) throw new ProblemError('not-found', `no competition ${target.competitionId}`);
-    if (competition.status !== 'running')
-      throw new ProblemError('refused', `the competition is ${competition.status}`);
+    const status = await competitionStatusOf(deps.sql, target.competitionId);
+    if (!status) throw new ProblemError('not-found', `no competition ${target.competitionId}`);
+    if (status !== 'running') throw new ProblemError('refused', `the competition is ${status}`);
     throw new ProblemError('refused', `phase ${target.phaseKey} has not started`);
   }
 }

@@ -148,6 +148,12 @@ export async function getCompetitionStatus(sql: Sql, id: string): Promise<Compet
   };
 }
 
+/** Whether the competition exists, and how it stands: a cheap look-up for guards. */
+export async function competitionStatusOf(sql: Sql, id: string): Promise<CompetitionStatus | undefined> {
+  const [row] = await sql<{ status: CompetitionStatus }[]>`select status from competitions where id = ${id}`;
+  return row?.status;
+}
+
 export async function listCompetitions(sql: Sql, limit: number, status?: CompetitionStatus) {
   return sql<{ id: string; title: string; status: CompetitionStatus; currentPhase: string | null }[]>`
     select id, title, status, current_phase as "currentPhase" from competitions

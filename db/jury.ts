@@ -1,4 +1,5 @@
 import type { PhaseState } from '../domain/competition.ts';
+import type { Criterion } from '../domain/scoring.ts';
 import { appendAudit } from './audit.ts';
 import { assertJurorAssigned, beforeDeadline, guardPhase, type GuardedPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
@@ -95,10 +96,19 @@ export interface ScoreLine {
   reason: string;
 }
 
-const onStep = (score: number, min: number, step: number) => {
-  const steps = (score - min) / step;
-  return Math.abs(steps - Math.round(steps)) < 1e-9;
-};
+/** A score must name a criterion of the phase and sit on that criterion's scale and step. */
+function checkScore(criteria: readonly Criterion[], line: Omit<ScoreLine, 'reason'>): void {
+  const criterion = criteria.find((c) => c.key === line.criterion);
+  if (!criterion) throw new Refusal('invalid-score', `unknown criterion "${line.criterion}"`);
+  const { min, max, step } = criterion.scale;
+  const steps = (line.score - min) / step;
+  if (line.score < min || line.score > max || Math.abs(steps - Math.round(steps)) >= 1e-9) {
+    throw new Refusal(
+      'invalid-score',
+      `${line.criterion}: ${line.score} is not on the scale ${min}–${max} in steps of ${step}`,
+    );
+  }
+}
 
 /**
  * Stores a juror's scores for one offer in the current round. Checked here, in the transaction:
@@ -136,18 +146,7 @@ export async function submitScores(
       select 1 from juror_completions where competition_id = ${s.competitionId} and phase_key = ${s.phaseKey}
         and juror_id = ${s.jurorId} and round = ${phase.round}`;
     if (finished) throw new Refusal('phase-closed', 'you already finished this evaluation round');
-    const criteria = new Map(phase.template.criteria.map((c) => [c.key, c]));
-    for (const line of s.scores) {
-      const criterion = criteria.get(line.criterion);
-      if (!criterion) throw new Refusal('invalid-score', `unknown criterion "${line.criterion}"`);
-      const { min, max, step } = criterion.scale;
-      if (line.score < min || line.score > max || !onStep(line.score, min, step)) {
-        throw new Refusal(
-          'invalid-score',
-          `${line.criterion}: ${line.score} is not on the scale ${min}–${max} in steps of ${step}`,
-        );
-      }
-    }
+    for (const line of s.scores) checkScore(phase.template.criteria, line);
     for (const line of s.scores) {
       await tx`
         insert into scores (offer_id, juror_id, criterion, round, score, reason)
@@ -210,15 +209,7 @@ export async function recordConsensus(
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, c.competitionId, c.phaseKey, ['evaluation', 'consensus']);
     await activeOffer(tx, phase, c.offerId);
-    const criterion = phase.template.criteria.find((k) => k.key === c.criterion);
-    if (!criterion) throw new Refusal('invalid-score', `unknown criterion "${c.criterion}"`);
-    const { min, max, step } = criterion.scale;
-    if (c.score < min || c.score > max || !onStep(c.score, min, step)) {
-      throw new Refusal(
-        'invalid-score',
-        `${c.criterion}: ${c.score} is not on the scale ${min}–${max} in steps of ${step}`,
-      );
-    }
+    checkScore(phase.template.criteria, c);
     await tx`
       insert into consensus_scores (offer_id, criterion, round, score, reason, chair_id)
       values (${c.offerId}, ${c.criterion}, ${phase.round}, ${c.score}, ${c.reason}, ${c.chairId})

@@ -12,13 +12,18 @@ import {
 import { scheduleOrderProblems } from '../../domain/schedule-preview.ts';
 import { applyOverrides, ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
 import { verifyAudit } from '../../db/audit.ts';
-import { getCompetitionStatus, insertCompetition, listCompetitions } from '../../db/competitions.ts';
+import {
+  competitionStatusOf,
+  getCompetitionStatus,
+  insertCompetition,
+  listCompetitions,
+} from '../../db/competitions.ts';
 import { findTemplate } from '../../db/templates.ts';
 import { cancelCompetitionUpdate } from '../../workflows/messages.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { ProblemError, validationProblem } from '../problem.ts';
+import { fieldProblem, ProblemError, validationProblem } from '../problem.ts';
 import { steer } from '../workflow-messages.ts';
 
 const IdParam = z.object({ id: z.string().uuid() });
@@ -36,47 +41,37 @@ async function resolveTemplate(
   body: z.infer<typeof LaunchCompetitionSchema>,
 ): Promise<ProcedureTemplate> {
   const base = await findTemplate(deps.sql, body.procedure);
-  if (!base)
-    throw new ProblemError('validation-failed', `procedure: no template "${body.procedure}"`, [
+  if (!base) {
+    throw fieldProblem('validation-failed', [
       { path: 'procedure', message: `no template "${body.procedure}"` },
     ]);
+  }
   const { template, unknownPhases } = applyOverrides(base, body.overrides.phases);
   if (unknownPhases.length) {
-    const errors = unknownPhases.map((k) => ({
-      path: `overrides.phases.${k}`,
-      message: `the template has no phase "${k}"`,
-    }));
-    throw new ProblemError(
+    throw fieldProblem(
       'validation-failed',
-      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-      errors,
+      unknownPhases.map((k) => ({
+        path: `overrides.phases.${k}`,
+        message: `the template has no phase "${k}"`,
+      })),
     );
   }
   const parsed = ProcedureTemplateSchema.safeParse(template);
   if (!parsed.success) throw validationProblem(parsed.error, 'invalid-template', ['template']);
   // Overrides can move windows across units or past what dates can resolve: checked like a posted template.
-  const problems = scheduleOrderProblems(parsed.data).map((p) => ({
-    path: `template.${p.path}`,
-    message: p.message,
-  }));
+  const problems = scheduleOrderProblems(parsed.data);
   if (problems.length) {
-    throw new ProblemError(
+    throw fieldProblem(
       'invalid-template',
-      problems.map((p) => `${p.path}: ${p.message}`).join('; '),
-      problems,
+      problems.map((p) => ({ path: `template.${p.path}`, message: p.message })),
     );
   }
   const phaseKeys = new Set(parsed.data.phases.map((p) => p.key));
   const strayJurors = Object.keys(body.jurors).filter((k) => !phaseKeys.has(k));
   if (strayJurors.length) {
-    const errors = strayJurors.map((k) => ({
-      path: `jurors.${k}`,
-      message: `the competition has no phase "${k}"`,
-    }));
-    throw new ProblemError(
+    throw fieldProblem(
       'validation-failed',
-      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-      errors,
+      strayJurors.map((k) => ({ path: `jurors.${k}`, message: `the competition has no phase "${k}"` })),
     );
   }
   return parsed.data;
@@ -245,7 +240,7 @@ export function competitionRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await getCompetitionStatus(deps.sql, id)))
+      if (!(await competitionStatusOf(deps.sql, id)))
         throw new ProblemError('not-found', `no competition ${id}`);
       return c.json(await verifyAudit(deps.sql, id), 200);
     },

@@ -13,7 +13,7 @@ import { findTemplate, insertTemplate, listTemplates } from '../../db/templates.
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { ProblemError, validationProblem, type Problem } from '../problem.ts';
+import { fieldProblem, ProblemError, validationProblem, type Problem } from '../problem.ts';
 
 const TemplateIdParam = z.object({ id: z.string().min(1) });
 const TemplateSummary = z.object({ id: z.string(), name: z.string(), builtIn: z.boolean() });
@@ -37,7 +37,7 @@ const officerOnly = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 function refuseTemplate(errors: NonNullable<Problem['errors']>): never {
-  throw new ProblemError('invalid-template', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  throw fieldProblem('invalid-template', errors);
 }
 
 /** A template's body fails as `invalid-template`; anything else in the request as `validation-failed`. */
