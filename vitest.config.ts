@@ -6,12 +6,12 @@ const canary = process.env.PHASEGATE_CANARY === '1';
 export default defineConfig({
   test: {
     reporters: ['default', './tests/summary-reporter.ts'],
+    passWithNoTests: canary,
     projects: [
       {
         test: {
           name: 'unit',
           include: canary ? [] : ['tests/unit/**/*.test.ts'],
-          passWithNoTests: canary,
         },
       },
       {
