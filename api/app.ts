@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Sql } from '../db/sql.ts';
-import { authenticate, type AuthEnv, type TokenMap } from './auth.ts';
+import { authenticate, type AuthEnv, type Identities } from './auth.ts';
 import { classifyFailure } from './failures.ts';
 import { ProblemError, renderProblem, validationProblem } from './problem.ts';
 import { Refusal } from '../db/refusal.ts';
@@ -20,11 +20,10 @@ import { pitchRoutes } from './routes/pitches.ts';
 import { questionRoutes } from './routes/questions.ts';
 import { receiptRoutes } from './routes/receipts.ts';
 
-export interface AppDeps {
+export interface AppDeps extends Identities {
   sql: Sql;
   temporal: Client;
   taskQueue: string;
-  tokens: TokenMap;
   keys: Keys;
   /** Whether the Temporal server has Phasegate's search attributes (the dev server and compose do). */
   listInTemporalUi: boolean;
@@ -51,8 +50,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', receiptRoutes(deps));
   for (const prefix of ['/competitions', '/templates', '/me']) {
-    app.use(prefix, authenticate(deps.tokens));
-    app.use(`${prefix}/*`, authenticate(deps.tokens));
+    app.use(prefix, authenticate(deps));
+    app.use(`${prefix}/*`, authenticate(deps));
   }
   app.route('/', competitionRoutes(deps));
   app.route('/', templateRoutes(deps));
@@ -78,7 +77,8 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => renderProblem(c, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
-    if (error instanceof ProblemError) return renderProblem(c, error.problemType, error.detail, error.errors);
+    if (error instanceof ProblemError)
+      return renderProblem(c, error.problemType, error.detail, error.errors, error.headers);
     if (error instanceof Refusal) return renderProblem(c, error.code, error.message);
     if (error instanceof HTTPException && error.status === 400) {
       return renderProblem(c, 'validation-failed', error.message || 'the body is not valid JSON');

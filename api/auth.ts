@@ -1,31 +1,115 @@
 import { createMiddleware } from 'hono/factory';
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ProblemError } from './problem.ts';
 
 export const RoleSchema = z.enum(['officer', 'company', 'juror']);
 export type Role = z.infer<typeof RoleSchema>;
 
+/** What may name a party: printable, no control characters, as stored and shown in the audit log. */
+const PartyId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:@+|-]*$/u, 'letters, digits and . _ : @ + | - only');
+
 export const PrincipalSchema = z.object({
-  id: z.string().min(1),
+  /** The party that acts: the company (an organisation) for companies, the person otherwise. */
+  id: PartyId,
   role: RoleSchema,
-  name: z.string().optional(),
+  name: z.string().max(200).optional(),
+  /** The person behind the call, when a token says so; several people may act for one company. */
+  person: PartyId.optional(),
 });
 export type Principal = z.infer<typeof PrincipalSchema>;
 
-/** Bearer token → who is calling. In production the map comes from PHASEGATE_AUTH_TOKENS. */
+/** Bearer token → who is calling. Development only: production signs in by OpenID Connect (JWT). */
 export const TokenMapSchema = z.record(z.string().min(16), PrincipalSchema);
 export type TokenMap = z.infer<typeof TokenMapSchema>;
 
+/** How JWTs from the OpenID Connect provider are checked and read. */
+export interface JwtIdentity {
+  issuer: string;
+  audience: string;
+  /** A remote JWKS (production) or a local key set (development, tests). */
+  keys: JWTVerifyGetKey;
+  /** Seconds of clock difference tolerated on `exp`, `nbf` and `iat`. */
+  clockToleranceSeconds: number;
+  /** Claim that holds the Phasegate role: officer, company or juror. */
+  roleClaim: string;
+  /** Claim that holds the organisation a company's person acts for. */
+  organisationClaim: string;
+}
+
+export interface Identities {
+  tokens?: TokenMap;
+  jwt?: JwtIdentity;
+}
+
 export type AuthEnv = { Variables: { principal: Principal } };
 
-export function authenticate(tokens: TokenMap) {
+const REALM = 'Bearer realm="phasegate"';
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+function refuse(detail: string, error?: 'invalid_token'): never {
+  const challenge = error ? `${REALM}, error="${error}", error_description="${detail}"` : REALM;
+  throw new ProblemError('unauthenticated', detail, undefined, { 'www-authenticate': challenge });
+}
+
+function principalFromClaims(payload: JWTPayload, jwt: JwtIdentity): Principal {
+  const role = RoleSchema.safeParse(payload[jwt.roleClaim]);
+  if (!role.success) refuse(`the token's ${jwt.roleClaim} claim names no Phasegate role`, 'invalid_token');
+  const organisation = payload[jwt.organisationClaim];
+  const candidate = {
+    id: role.data === 'company' ? organisation : payload.sub,
+    role: role.data,
+    person: payload.sub,
+    name: typeof payload.name === 'string' ? payload.name : undefined,
+  };
+  const principal = PrincipalSchema.safeParse(candidate);
+  if (!principal.success) {
+    const missing = role.data === 'company' ? `${jwt.organisationClaim} and sub` : 'sub';
+    refuse(`the token's ${missing} claims do not name a party`, 'invalid_token');
+  }
+  return principal.data;
+}
+
+async function principalFromJwt(token: string, jwt: JwtIdentity): Promise<Principal> {
+  try {
+    const { payload } = await jwtVerify(token, jwt.keys, {
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      clockTolerance: jwt.clockToleranceSeconds,
+      requiredClaims: ['exp', 'sub'],
+    });
+    return principalFromClaims(payload, jwt);
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) {
+      refuse('the token is not valid: wrong signature, issuer, audience, or it has expired', 'invalid_token');
+    }
+    throw error;
+  }
+}
+
+/**
+ * Who is calling. Static tokens are looked up as own properties only, so no name on
+ * `Object.prototype` (`constructor`, `__proto__`, …) can pass for a token.
+ */
+export async function identify(header: string | undefined, identities: Identities): Promise<Principal> {
+  const match = /^Bearer +([\x21-\x7e]+)$/i.exec(header ?? '');
+  if (!match) refuse('send Authorization: Bearer <token>');
+  const token = match[1]!;
+  if (identities.jwt && JWT_SHAPE.test(token)) return principalFromJwt(token, identities.jwt);
+  const tokens = identities.tokens;
+  const known = tokens && Object.hasOwn(tokens, token) ? PrincipalSchema.safeParse(tokens[token]) : undefined;
+  if (!known?.success) refuse('the token is not known', 'invalid_token');
+  return known.data;
+}
+
+export function authenticate(identities: Identities) {
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = match ? tokens[match[1]!] : undefined;
-    if (!principal)
-      throw new ProblemError('unauthenticated', 'send Authorization: Bearer <token> with a known token');
-    c.set('principal', principal);
+    c.set('principal', await identify(c.req.header('authorization'), identities));
     await next();
   });
 }

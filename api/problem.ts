@@ -50,6 +50,8 @@ export class ProblemError extends HTTPException {
     readonly problemType: ProblemType,
     readonly detail: string,
     readonly errors?: { path: string; message: string }[],
+    /** Headers the answer must carry, such as `WWW-Authenticate` or `Retry-After`. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(PROBLEM_TYPES[problemType].status, { message: detail });
   }
@@ -75,7 +77,13 @@ export function fieldProblem(type: ProblemType, errors: NonNullable<Problem['err
   return new ProblemError(type, errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 
-export function renderProblem(c: Context, type: ProblemType, detail: string, errors?: Problem['errors']) {
+export function renderProblem(
+  c: Context,
+  type: ProblemType,
+  detail: string,
+  errors?: Problem['errors'],
+  headers: Record<string, string> = {},
+) {
   const { status, title } = PROBLEM_TYPES[type];
   const body: Problem = {
     type: problemTypeUri(type),
@@ -85,5 +93,5 @@ export function renderProblem(c: Context, type: ProblemType, detail: string, err
     instance: c.req.path,
     ...(errors ? { errors } : {}),
   };
-  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+  return c.body(JSON.stringify(body), status, { ...headers, 'content-type': 'application/problem+json' });
 }

@@ -5,12 +5,71 @@ export const KeySchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, starting with a letter');
 
+/*
+ * Bounds on every number in a rank input. z.number() already refuses NaN and ±Infinity; the bounds
+ * below keep everything the scoring derives from the numbers (sums, products, quotients, cents) finite
+ * and exact enough to compare, far from the 1.8e308 where a double overflows to Infinity. The scoring
+ * itself does not check for overflow, so a bound loosened here must be checked against the computations in scoring/.
+ */
+
+/**
+ * Scores, scale ends and minimums lie within ±1e6 points (real scales run 0-10 or 0-100). The scoring
+ * computes the range max - min (at most 2e6), quality points weight x (score - min) / range with
+ * weight <= 100 (at most 2e8 before the division, at most 100 after it), and means and medians of
+ * scores, which stay within the scale.
+ */
+export const MAX_POINTS = 1_000_000;
+
+/**
+ * The finest scale step. Positions on the scale, (score - min) / step, then stay below 2e12 even for
+ * an off-scale score; scoring refuses a scale of more than 10,000 steps anyway (scoring/competition.ts).
+ */
+export const MIN_SCALE_STEP = 0.000_001;
+
+/**
+ * Amounts of money lie within ten billion euros, far above any phase budget or contract. Money is
+ * counted in whole cents (scoring/competition.ts toCents): 1e12 cents is far below 2^53, so budget
+ * sums and differences stay exact, and euros x 100 lands within a thousandth of a cent of the whole
+ * cent, which is how toCents tells whole cents from fractions (at 1e12 euros it misreads about one
+ * valid amount in twelve). Derived euros stay small too: the value-for-money fictitious price is at
+ * most 1e10 + 100 points x 1e10 euros per point.
+ */
+export const MAX_EUROS = 10_000_000_000;
+
+/**
+ * A price, budget, price cap or euros per point that must be positive is at least one cent. Prices
+ * are divided by: quality points per euro are then at most 100 / 0.01 = 1e4, and relative price
+ * points weight x lowest price / price at most the weight.
+ */
+export const MIN_POSITIVE_EUROS = 0.01;
+
+/** Points on a scale: scores, scale ends, minimums. */
+const PointsSchema = z
+  .number()
+  .min(-MAX_POINTS, `at least -${MAX_POINTS} points`)
+  .max(MAX_POINTS, `at most ${MAX_POINTS} points`);
+
+/** An amount of money in euros that may be zero (a request, a budget, a per-offer maximum). */
+const EurosSchema = z.number().min(0).max(MAX_EUROS, `at most ${MAX_EUROS} euros`);
+
+/** An amount of money in euros that must be positive (a price, a price budget or cap, euros per point). */
+const PositiveEurosSchema = z
+  .number()
+  .min(MIN_POSITIVE_EUROS, `at least ${MIN_POSITIVE_EUROS} euros (one cent)`)
+  .max(MAX_EUROS, `at most ${MAX_EUROS} euros`);
+
+/** A weight in percent of the total points; the weights of a competition add up to 100. */
+const WeightSchema = z.number().positive().max(100);
+
 /** Scores lie on the grid min, min + step, ..., max. */
 export const ScaleSchema = z
   .object({
-    min: z.number(),
-    max: z.number(),
-    step: z.number().positive(),
+    min: PointsSchema,
+    max: PointsSchema,
+    step: z
+      .number()
+      .min(MIN_SCALE_STEP, `at least ${MIN_SCALE_STEP} points`)
+      .max(2 * MAX_POINTS, `at most ${2 * MAX_POINTS} points, the widest scale`),
   })
   .refine((s) => s.max > s.min, { message: 'max must be greater than min', path: ['max'] });
 export type Scale = z.infer<typeof ScaleSchema>;
@@ -19,10 +78,10 @@ export const CriterionSchema = z.object({
   key: KeySchema,
   name: z.string().min(1),
   /** Share of the total points, in percent. */
-  weight: z.number().positive().max(100),
+  weight: WeightSchema,
   scale: ScaleSchema,
   /** An aggregate score below this makes the offer ineligible. */
-  minimum: z.number().optional(),
+  minimum: PointsSchema.optional(),
 });
 export type Criterion = z.infer<typeof CriterionSchema>;
 
@@ -33,17 +92,17 @@ export const PriceMethodSchema = z.discriminatedUnion('method', [
    * price points = weight x lowest price / price, the lowest price being that of all offers.
    * Can reverse ranks when an offer is added.
    */
-  z.object({ method: z.literal('relative'), weight: z.number().positive().max(100) }),
+  z.object({ method: z.literal('relative'), weight: WeightSchema }),
   /** Full points at the lowest price, zero at the budget, linear between. */
   z.object({
     method: z.literal('linear-to-budget'),
-    weight: z.number().positive().max(100),
-    budget: z.number().positive(),
+    weight: WeightSchema,
+    budget: PositiveEurosSchema,
   }),
   /** Gunnen op waarde: fictitious price = price - quality points x euros per point; lowest wins. */
-  z.object({ method: z.literal('value-for-money'), euroPerQualityPoint: z.number().positive() }),
+  z.object({ method: z.literal('value-for-money'), euroPerQualityPoint: PositiveEurosSchema }),
   /** Price is fixed or capped; quality alone ranks, an offer above the cap is ineligible. */
-  z.object({ method: z.literal('fixed-price'), maximumPrice: z.number().positive() }),
+  z.object({ method: z.literal('fixed-price'), maximumPrice: PositiveEurosSchema }),
   /** Quality points divided by price; highest wins. */
   z.object({ method: z.literal('quality-price-ratio') }),
 ]);
@@ -55,7 +114,11 @@ export const AggregationSchema = z.object({
   /** Z-score each juror over the offers they scored, mapped back to the scale. */
   normaliseJurors: z.boolean().default(false),
   /** Jurors further apart than this on one offer and criterion flag it "needs consensus". */
-  spreadThreshold: z.number().positive().optional(),
+  spreadThreshold: z
+    .number()
+    .positive()
+    .max(2 * MAX_POINTS, `at most ${2 * MAX_POINTS} points, the widest scale`)
+    .optional(),
 });
 export type Aggregation = z.infer<typeof AggregationSchema>;
 
@@ -67,11 +130,12 @@ export const TieBreakStepSchema = z.discriminatedUnion('by', [
 export type TieBreakStep = z.infer<typeof TieBreakStepSchema>;
 
 export const GateRuleSchema = z.object({
-  awardSlots: z.number().int().min(0),
+  /** At most a million: the count is only compared, but a gate never awards more contracts than that. */
+  awardSlots: z.number().int().min(0).max(1_000_000),
   /** Total money for the phase's contracts, in euros. */
-  phaseBudget: z.number().min(0),
+  phaseBudget: EurosSchema,
   /** The most one offer may be paid, in euros. */
-  maxPerOffer: z.number().min(0),
+  maxPerOffer: EurosSchema,
   /** Minimum quality, in percent of the maximum quality points. */
   overallMinimum: z.number().min(0).max(100).default(0),
   /** strict-order stops at the first offer that does not fit; skip-to-fit passes over it. */
@@ -92,9 +156,9 @@ export const OfferForRankingSchema = z.object({
   offerId: OfferIdSchema,
   company: z.string().min(1),
   /** The offered price in euros; every price method except 'none' needs it. */
-  price: z.number().positive().optional(),
+  price: PositiveEurosSchema.optional(),
   /** What the company asks to be paid for this phase, in euros (whole cents); selection spends the budget on it. */
-  requestedAmount: z.number().min(0),
+  requestedAmount: EurosSchema,
 });
 export type OfferForRanking = z.infer<typeof OfferForRankingSchema>;
 
@@ -102,7 +166,7 @@ export const JurorScoreSchema = z.object({
   offerId: OfferIdSchema,
   jurorId: JurorIdSchema,
   criterion: KeySchema,
-  score: z.number(),
+  score: PointsSchema,
   reason: ReasonSchema,
 });
 export type JurorScore = z.infer<typeof JurorScoreSchema>;
@@ -111,7 +175,7 @@ export type JurorScore = z.infer<typeof JurorScoreSchema>;
 export const ConsensusScoreSchema = z.object({
   offerId: OfferIdSchema,
   criterion: KeySchema,
-  score: z.number(),
+  score: PointsSchema,
   reason: ReasonSchema,
 });
 export type ConsensusScore = z.infer<typeof ConsensusScoreSchema>;

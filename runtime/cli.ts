@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import type { RankInputDraft } from '../scoring/index.ts';
 import { rank, rankInputJsonSchema, ScoringError } from '../scoring/index.ts';
 
@@ -9,6 +10,35 @@ const USAGE = `usage:
 
 /** Exit status for input the command cannot use: bad arguments, unreadable or invalid input. */
 const EXIT_BAD_INPUT = 2;
+
+/**
+ * Characters that move the cursor, recolour or clear the terminal, or reorder or break the line a
+ * reader sees: C0 controls (ESC among them), DEL, C1 controls, U+2028/2029, and the bidi marks,
+ * embeddings, overrides and isolates.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\f': '\\f',
+  '\r': '\\r',
+};
+
+/**
+ * Text from the input (ids, names, file names, parser messages) made safe to print on a terminal:
+ * each unsafe character becomes its JSON-style escape (\n, \u001b, \u202e), so an id cannot forge a
+ * line of output or hide what it is. Everything else, backslashes included, is left as it is, so
+ * escaping twice changes nothing and JSON text stays JSON with the same value.
+ */
+export function escapeForTerminal(text: string): string {
+  return text.replace(
+    TERMINAL_UNSAFE,
+    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /** Runs one command and returns the exit status; the caller sets it, so piped output is flushed. */
 export async function main(args: readonly string[]): Promise<number> {
@@ -51,14 +81,41 @@ async function rankCommand(file: string | undefined): Promise<number> {
     return fail(`${source} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    process.stdout.write(`${JSON.stringify(rank(input as RankInputDraft), null, 2)}\n`);
+    process.stdout.write(`${jsonForTerminal(rank(input as RankInputDraft))}\n`);
     return 0;
   } catch (error) {
     // rank() reports schema failures as ScoringError 'invalid-input'; anything else is a bug and
     // keeps its stack trace.
-    if (error instanceof ScoringError) return fail(`${error.code}: ${error.message}`);
+    if (error instanceof ScoringError) return fail(...scoringErrorLines(error));
     throw error;
   }
+}
+
+/**
+ * JSON.stringify escapes the C0 controls inside strings, so the only raw line breaks are the layout's
+ * own; escaping each line catches what it leaves raw (C1 controls, U+2028/2029, bidi controls) with
+ * \u escapes that JSON reads back as the same characters.
+ */
+function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).split('\n').map(escapeForTerminal).join('\n');
+}
+
+/**
+ * A ScoringError's message is one line, with ids in it. The one exception, the schema's report, is
+ * rebuilt from its issues, one line per message and per JSON path (offers[3].price), so that no
+ * character of the input can start a line of its own.
+ */
+function scoringErrorLines(error: ScoringError): string[] {
+  if (!(error.cause instanceof z.ZodError)) return [`${error.code}: ${error.message}`];
+  const [heading = ''] = error.message.split('\n', 1);
+  const issues = [...error.cause.issues].sort((a, b) => a.path.length - b.path.length);
+  return [
+    `${error.code}: ${heading}`,
+    ...issues.flatMap((issue) => [
+      `✖ ${issue.message}`,
+      ...(issue.path.length > 0 ? [`  → at ${z.core.toDotPath(issue.path)}`] : []),
+    ]),
+  ];
 }
 
 async function readStdin(): Promise<string> {
@@ -68,11 +125,12 @@ async function readStdin(): Promise<string> {
 }
 
 function usageError(problem: string): number {
-  process.stderr.write(`phasegate: ${problem}\n${USAGE}`);
+  process.stderr.write(`phasegate: ${escapeForTerminal(problem)}\n${USAGE}`);
   return EXIT_BAD_INPUT;
 }
 
-function fail(message: string): number {
-  process.stderr.write(`phasegate: ${message}\n`);
+/** Writes an error, one line per entry; each entry is escaped, as any of them may quote the input. */
+function fail(...lines: string[]): number {
+  process.stderr.write(`phasegate: ${lines.map(escapeForTerminal).join('\n')}\n`);
   return EXIT_BAD_INPUT;
 }

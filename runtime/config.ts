@@ -20,8 +20,16 @@ export const ConfigSchema = z.object({
   PHASEGATE_SEAL_KEY: z.string().optional(),
   /** Ed25519 private key (PEM, or PEM as base64) that signs submission receipts. */
   PHASEGATE_RECEIPT_KEY: z.string().optional(),
-  /** JSON token map, or a path to a file holding one. */
+  /** Development only: a JSON token map, or a path to a file holding one. */
   PHASEGATE_AUTH_TOKENS: z.string().optional(),
+  /** OpenID Connect provider whose JWTs sign people in (production). */
+  PHASEGATE_OIDC_ISSUER: z.string().url().optional(),
+  PHASEGATE_OIDC_AUDIENCE: z.string().min(1).default('phasegate'),
+  /** The provider's JWKS; found by OpenID discovery from the issuer when absent. */
+  PHASEGATE_OIDC_JWKS_URL: z.string().url().optional(),
+  PHASEGATE_OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  PHASEGATE_OIDC_ROLE_CLAIM: z.string().min(1).default('phasegate_role'),
+  PHASEGATE_OIDC_ORGANISATION_CLAIM: z.string().min(1).default('org'),
   /** Set when the Temporal server has PhasegateStatus/PhasegatePhase registered. */
   PHASEGATE_SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
 });

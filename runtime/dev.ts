@@ -4,6 +4,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { migrate } from '../db/migrate.ts';
 import { createSql } from '../db/sql.ts';
 import { DEV_TOKENS, loadConfig, loadTokens } from './config.ts';
+import { devJwtIdentity, loadOrCreateDevSigningKey, oidcIdentity } from './identity.ts';
 import { loadOrCreateDevKeys } from './keys.ts';
 import { choosePostgresDataDir, startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
 import { lazyTemporalClient, startApi } from './server.ts';
@@ -16,6 +17,11 @@ import { createWorker } from './worker.ts';
  * embedded Postgres unless DATABASE_URL is set, a worker and the API. Ctrl-C stops it all; the
  * next start finds the same competitions.
  */
+const devTokenList = () =>
+  `Development tokens (Authorization: Bearer <token>):\n${Object.entries(DEV_TOKENS)
+    .map(([token, p]) => `  ${p.role.padEnd(8)} ${p.id.padEnd(10)} ${token}`)
+    .join('\n')}`;
+
 async function main() {
   const config = loadConfig();
   // This launcher stops the worker itself, before the servers it depends on.
@@ -79,7 +85,11 @@ async function main() {
       await running;
     });
 
-    const tokens = loadTokens(config.PHASEGATE_AUTH_TOKENS) ?? DEV_TOKENS;
+    const configuredTokens = loadTokens(config.PHASEGATE_AUTH_TOKENS);
+    const tokens = configuredTokens ?? DEV_TOKENS;
+    const jwt =
+      (await oidcIdentity(config)) ??
+      devJwtIdentity(await loadOrCreateDevSigningKey(join(dataDir, 'dev-jwt-key.json')));
     const temporalClient = lazyTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE);
     stops.push(() => temporalClient.connection.close());
     const api = await startApi(
@@ -88,6 +98,7 @@ async function main() {
         temporal: temporalClient,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         tokens,
+        jwt,
         keys,
         listInTemporalUi: true,
       },
@@ -101,10 +112,8 @@ async function main() {
   Temporal UI  ${temporal.uiUrl}
   Temporal     ${temporal.address}
   Postgres     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
-Development tokens (Authorization: Bearer <token>):
-${Object.entries(tokens)
-  .map(([token, p]) => `  ${p.role.padEnd(8)} ${p.id.padEnd(10)} ${token}`)
-  .join('\n')}
+${configuredTokens ? 'Tokens: from PHASEGATE_AUTH_TOKENS (not printed)' : devTokenList()}
+More: npm run token -- --role company --org acme   (a development JWT for any person)
 Press Ctrl-C to stop.`);
   } catch (error) {
     console.error('Phasegate could not start:', error);

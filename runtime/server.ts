@@ -32,10 +32,15 @@ async function main() {
   const { createSql } = await import('../db/sql.ts');
   const { migrate } = await import('../db/migrate.ts');
   const { keysFrom } = await import('./keys.ts');
+  const { oidcIdentity } = await import('./identity.ts');
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a stand-alone API');
-  const tokens = loadTokens(config.PHASEGATE_AUTH_TOKENS);
-  if (!tokens) throw new Error('PHASEGATE_AUTH_TOKENS is required: a JSON token map or a file holding one');
+  const jwt = await oidcIdentity(config);
+  // Static tokens are a development convenience; production signs people in through OpenID Connect.
+  const tokens = process.env.NODE_ENV === 'production' ? undefined : loadTokens(config.PHASEGATE_AUTH_TOKENS);
+  if (!jwt && !tokens) {
+    throw new Error('PHASEGATE_OIDC_ISSUER is required (PHASEGATE_AUTH_TOKENS only outside production)');
+  }
   if (!config.PHASEGATE_SEAL_KEY || !config.PHASEGATE_RECEIPT_KEY) {
     throw new Error('PHASEGATE_SEAL_KEY and PHASEGATE_RECEIPT_KEY are required');
   }
@@ -48,6 +53,7 @@ async function main() {
       temporal: lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       tokens,
+      jwt,
       keys,
       listInTemporalUi: config.PHASEGATE_SEARCH_ATTRIBUTES === 'on',
     },

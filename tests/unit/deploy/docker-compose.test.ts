@@ -186,7 +186,7 @@ describe('docker-compose.yml (production)', () => {
       'POSTGRES_PASSWORD',
       'PHASEGATE_SEAL_KEY',
       'PHASEGATE_RECEIPT_KEY',
-      'PHASEGATE_AUTH_TOKENS',
+      'PHASEGATE_OIDC_ISSUER',
     ]) {
       const uses = [...composeText.matchAll(new RegExp(`\\$\\{${secret}(:?[-?])?`, 'g'))];
       expect(uses.length, `${secret} is used`).toBeGreaterThan(0);
