@@ -59,15 +59,17 @@ async function openPriceEnvelopes(tx: TransactionSql, ref: PhaseRef, keys: Pick<
       and sealed_price is not null and price is null
     order by id`;
   if (sealed.length === 0) return;
+  const prices: Record<string, number> = {};
   for (const offer of sealed) {
     const price = Number(unseal(keys, offer.sealed_price, priceEnvelope(offer.id)).toString('utf8'));
     await tx`update offers set price = ${price} where id = ${offer.id}`;
+    prices[offer.id] = price;
   }
   await appendAudit(tx, {
     competitionId: ref.competitionId,
     actor: 'system',
     action: 'prices.opened',
-    data: { phase: ref.phaseKey, offers: sealed.map((o) => o.id) },
+    data: { phase: ref.phaseKey, offers: sealed.map((o) => o.id), prices },
   });
 }
 

@@ -1,6 +1,8 @@
 import type { Keys } from '../db/sealing.ts';
 import type { Sql } from '../db/sql.ts';
+import { createAttentionActivities } from './attention.ts';
 import { createCompetitionActivities } from './competitions.ts';
+import { failingFastOnBadData } from './failures.ts';
 import { createGateActivities } from './gates.ts';
 import { createPhaseActivities } from './phases.ts';
 
@@ -10,14 +12,18 @@ export interface ActivityDeps {
   keys: Pick<Keys, 'seal'>;
 }
 
+/** Every activity fails at once on data that no retry can fix, and retryably on an outage (failures.ts). */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return failingFastOnBadData({
     ...createCompetitionActivities(deps),
     ...createPhaseActivities(deps),
     ...createGateActivities(deps),
-  };
+    ...createAttentionActivities(deps),
+  });
 }
 
-export type CompetitionActivities = ReturnType<typeof createCompetitionActivities>;
+export type AttentionActivities = ReturnType<typeof createAttentionActivities>;
+export type CompetitionActivities = ReturnType<typeof createCompetitionActivities> & AttentionActivities;
 export type PhaseActivities = ReturnType<typeof createPhaseActivities> &
-  ReturnType<typeof createGateActivities>;
+  ReturnType<typeof createGateActivities> &
+  AttentionActivities;

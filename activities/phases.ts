@@ -1,9 +1,9 @@
 import { localTime, resolveSchedule } from '../domain/calendar.ts';
 import { planPitchSlots, resolvePitchWindows } from '../domain/pitches.ts';
-import type { PhaseState } from '../domain/competition.ts';
+import { OFFER_STATES, type PhaseState } from '../domain/competition.ts';
 import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/schedule.ts';
 import type { Admission } from '../domain/template.ts';
-import { appendAudit } from '../db/audit.ts';
+import { appendAudit, offersDigest } from '../db/audit.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import { notify, noticesTo } from '../db/notifications.ts';
 import { loadTemplate, lockPhase, revokeIntendedAwards, type PhaseRef } from './phase-records.ts';
@@ -33,6 +33,17 @@ async function tellJury(
     ),
   );
   return jurors.length;
+}
+
+/**
+ * Leaving the offer window, the chain records which offers there are, by their signed receipts, so
+ * none can be added or removed later unseen (intake itself writes no audit entry).
+ */
+async function offersAtClose(tx: TransactionSql, ref: PhaseRef, from: PhaseState) {
+  if (!OFFER_STATES.includes(from)) return {};
+  return {
+    offersAtClose: { phase: ref.phaseKey, ...(await offersDigest(tx, ref.competitionId, ref.phaseKey)) },
+  };
 }
 
 export function createPhaseActivities({ sql }: { sql: Sql }) {
@@ -102,7 +113,13 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
           competitionId: input.competitionId,
           actor: 'system',
           action: 'phase.moved',
-          data: { phase: input.phaseKey, from: phase.state, to: input.to, at: input.at },
+          data: {
+            phase: input.phaseKey,
+            from: phase.state,
+            to: input.to,
+            at: input.at,
+            ...(OFFER_STATES.includes(input.to) ? {} : await offersAtClose(tx, input, phase.state)),
+          },
         });
       });
     },
@@ -162,7 +179,12 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
             competitionId: input.competitionId,
             actor: 'system',
             action: 'evaluation.opened',
-            data: { phase: input.phaseKey, round: input.round, closesAt: input.evaluationCloseAt },
+            data: {
+              phase: input.phaseKey,
+              round: input.round,
+              closesAt: input.evaluationCloseAt,
+              ...(await offersAtClose(tx, input, phase.state)),
+            },
           });
         }
         const [{ offers }] = (await tx`

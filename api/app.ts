@@ -2,13 +2,16 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { Client } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
+import { strictJsonBody } from './body.ts';
 import { HTTPException } from 'hono/http-exception';
+import { signingCheckpointsWith } from '../db/audit.ts';
 import type { Sql } from '../db/sql.ts';
 import { authenticate, type AuthEnv, type Identities } from './auth.ts';
 import { classifyFailure } from './failures.ts';
 import { ProblemError, renderProblem, validationProblem } from './problem.ts';
 import { Refusal } from '../db/refusal.ts';
 import type { Keys } from '../db/sealing.ts';
+import { attentionRoutes } from './routes/attention.ts';
 import { competitionRoutes } from './routes/competitions.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -27,6 +30,8 @@ export interface AppDeps extends Identities {
   keys: Keys;
   /** Whether the Temporal server has Phasegate's search attributes (the dev server and compose do). */
   listInTemporalUi: boolean;
+  /** How long a request waits on a workflow before a 503 (default 10 s, api/workflow-messages.ts). */
+  workflowDeadlineMs?: number;
 }
 
 export type AppEnv = AuthEnv;
@@ -47,6 +52,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  app.use('*', strictJsonBody);
+  // Every write an API call makes may complete an audit checkpoint; the server's key signs it.
+  app.use('*', (_, next) => signingCheckpointsWith(deps.keys.receiptPrivate, next));
   app.route('/', healthRoutes(deps));
   app.route('/', receiptRoutes(deps));
   for (const prefix of ['/competitions', '/templates', '/me']) {
@@ -59,6 +67,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', questionRoutes(deps));
   app.route('/', juryRoutes(deps));
   app.route('/', gateRoutes(deps));
+  app.route('/', attentionRoutes(deps));
   app.route('/', pitchRoutes(deps));
   app.route('/', notificationRoutes(deps));
 

@@ -13,7 +13,10 @@ export const problemResponses = {
   403: problem('The caller may not do this'),
   404: problem('No such competition, phase or offer'),
   409: problem('The procedure does not allow this now'),
-  503: problem('Temporal or Postgres is unavailable'),
+  503: problem(
+    'Temporal or Postgres is unavailable (`dependency-unavailable`), or the workflow did not answer within ' +
+      'its deadline (`workflow-timeout`); `Retry-After` says when to try again',
+  ),
 } as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description = 'JSON body') => ({

@@ -25,12 +25,27 @@ export const PROBLEM_TYPES = {
   'pitch-not-held': { status: 409, title: 'The jury scores this offer after its pitch' },
   refused: { status: 409, title: 'The competition refused this action' },
   duplicate: { status: 409, title: 'This already exists' },
+  'idempotency-key-in-flight': {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being processed',
+  },
+  'idempotency-key-reused': {
+    status: 422,
+    title: 'This Idempotency-Key was already used with another request body',
+  },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
   'dependency-unavailable': { status: 503, title: 'A service Phasegate depends on is unavailable' },
+  'workflow-timeout': {
+    status: 503,
+    title: 'The competition did not answer in time; the action may still take effect',
+  },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+/** Seconds a client waits before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export const problemTypeUri = (type: ProblemType) => `urn:phasegate:problem:${type}`;
 
@@ -58,10 +73,13 @@ export class ProblemError extends HTTPException {
 }
 
 export function fieldErrors(error: z.ZodError, prefix: (string | number)[] = []) {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const at = (path: PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(body)';
+  // An unknown field is named by its own path, one error each, as any other failing field is.
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
 }
 
 export function validationProblem(
@@ -85,6 +103,9 @@ export function renderProblem(
   headers: Record<string, string> = {},
 ) {
   const { status, title } = PROBLEM_TYPES[type];
+  // Every 503 says when to try again (RFC 9110 §10.2.3), unless the thrower chose a time.
+  const retry: Record<string, string> =
+    status === 503 && !headers['retry-after'] ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
   const body: Problem = {
     type: problemTypeUri(type),
     title,
@@ -93,5 +114,9 @@ export function renderProblem(
     instance: c.req.path,
     ...(errors ? { errors } : {}),
   };
-  return c.body(JSON.stringify(body), status, { ...headers, 'content-type': 'application/problem+json' });
+  return c.body(JSON.stringify(body), status, {
+    ...retry,
+    ...headers,
+    'content-type': 'application/problem+json',
+  });
 }

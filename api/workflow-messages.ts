@@ -1,8 +1,47 @@
-import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  type QueryDefinition,
+  type SignalDefinition,
+  type UpdateDefinition,
+} from '@temporalio/client';
 import { competitionWorkflowId, phaseWorkflowId } from '../domain/competition.ts';
 import { competitionStatusOf } from '../db/competitions.ts';
 import { ProblemError } from './problem.ts';
 import type { AppDeps } from './app.ts';
+
+/** How long the API waits for a workflow (an Update, a query, a start, a signal) by default. */
+export const DEFAULT_WORKFLOW_DEADLINE_MS = 10_000;
+
+/**
+ * Runs a call that waits on a workflow, and gives up at the deadline: the call is aborted and the
+ * client gets a 503 `workflow-timeout` with `Retry-After`, never a request that hangs. An Update
+ * already sent may still take effect when a worker picks it up; the detail says so.
+ */
+export async function withinDeadline<T>(deps: AppDeps, what: string, call: () => Promise<T>): Promise<T> {
+  const ms = deps.workflowDeadlineMs ?? DEFAULT_WORKFLOW_DEADLINE_MS;
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(
+        new ProblemError(
+          'workflow-timeout',
+          `${what} got no answer from the competition's workflow within ${ms / 1000} s; it may still ` +
+            'take effect, so read the status before trying again',
+        ),
+      );
+    }, ms);
+  });
+  const work = deps.temporal.withAbortSignal(controller.signal, call);
+  // Once the deadline has passed, the aborted call's own failure is nobody's answer.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Tells a phase workflow to look at Postgres again. The row written before is the record, and the
@@ -17,7 +56,9 @@ export async function nudgePhase<Args extends unknown[]>(
   ...args: Args
 ): Promise<boolean> {
   try {
-    await deps.temporal.workflow.getHandle(phaseWorkflowId(competitionId, phaseKey)).signal(signal, ...args);
+    await withinDeadline(deps, `the ${signal.name} signal`, () =>
+      deps.temporal.workflow.getHandle(phaseWorkflowId(competitionId, phaseKey)).signal(signal, ...args),
+    );
     return true;
   } catch (error) {
     console.warn(
@@ -42,7 +83,9 @@ export async function steer<Ret, Arg>(
     ? phaseWorkflowId(target.competitionId, target.phaseKey)
     : competitionWorkflowId(target.competitionId);
   try {
-    return await deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+    return await withinDeadline(deps, `the ${update.name} action`, () =>
+      deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] }),
+    );
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     const status = await competitionStatusOf(deps.sql, target.competitionId);
@@ -54,3 +97,14 @@ export async function steer<Ret, Arg>(
 
 export const phaseHandle = (deps: AppDeps, competitionId: string, phaseKey: string) =>
   deps.temporal.workflow.getHandle(phaseWorkflowId(competitionId, phaseKey));
+
+/** Asks a phase workflow a query, within the deadline. */
+export const queryPhase = <Ret>(
+  deps: AppDeps,
+  competitionId: string,
+  phaseKey: string,
+  query: QueryDefinition<Ret>,
+) =>
+  withinDeadline(deps, `the ${query.name} query`, () =>
+    phaseHandle(deps, competitionId, phaseKey).query(query),
+  );

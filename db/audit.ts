@@ -1,3 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sign, type KeyObject } from 'node:crypto';
+import {
+  verifyAuditExport,
+  type AuditExport,
+  type AuditVerification,
+  type ExportedOffer,
+} from '../domain/audit-proof.ts';
+import { checkpointBytes, type Checkpoint, type Receipt } from '../domain/proofs.ts';
+import { sha256 } from './sealing.ts';
 import type { Sql, TransactionSql } from './sql.ts';
 
 export interface AuditEntry {
@@ -9,12 +19,34 @@ export interface AuditEntry {
 
 const GENESIS = '0'.repeat(64);
 
+/** A checkpoint every this many entries, and at every transition of a phase or the competition. */
+export const CHECKPOINT_EVERY = 16;
+const TRANSITIONS = new Set([
+  'competition.launched',
+  'phase.published',
+  'phase.moved',
+  'evaluation.opened',
+  'award.intended',
+  'award.final',
+  'phase.closed',
+  'phase.needs-attention',
+  'phase.resumed',
+]);
+
+/**
+ * The key that signs checkpoints, for the appends made inside `run`. The worker runs every
+ * activity inside it and the API every request, so no write path can append without it.
+ */
+const checkpointSigner = new AsyncLocalStorage<KeyObject>();
+export const signingCheckpointsWith = <T>(key: KeyObject, run: () => T): T => checkpointSigner.run(key, run);
+
 /**
  * The hash is computed by Postgres from the stored text of each column, so the verifier recomputes
- * exactly what was written, whatever client wrote it.
+ * exactly what was written, whatever client wrote it (domain/audit-proof.ts documents the bytes).
  */
 const rowHash = (prev: string, seq: string, at: string, actor: string, action: string, data: string) =>
-  `encode(sha256(convert_to(${prev} || '|' || ${seq}::bigint::text || '|' || to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|' || ${actor} || '|' || ${action} || '|' || ${data}::text, 'UTF8')), 'hex')`;
+  `encode(sha256(convert_to(${prev} || '|' || ${seq}::bigint::text || '|' || ${atText(at)} || '|' || ${actor} || '|' || ${action} || '|' || ${data}::text, 'UTF8')), 'hex')`;
+const atText = (at: string) => `to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
 
 /** Appends one entry to the competition's chain; call inside the transaction that made the change. */
 export async function appendAudit(tx: TransactionSql, entry: AuditEntry): Promise<void> {
@@ -24,34 +56,138 @@ export async function appendAudit(tx: TransactionSql, entry: AuditEntry): Promis
     order by seq desc limit 1`;
   const seq = last ? Number(last.seq) + 1 : 1;
   const prev = last?.hash ?? GENESIS;
-  await tx.unsafe(
+  const [appended] = await tx.unsafe<{ hash: string }[]>(
     `insert into audit_log (competition_id, seq, at, actor, action, data, prev_hash, hash)
      select $1, $2::bigint, v.at, $3, $4, $5::text::jsonb, $6, ${rowHash('$6', '$2', 'v.at', '$3', '$4', '$5::text::jsonb')}
-     from (select clock_timestamp() as at) v`,
+     from (select clock_timestamp() as at) v
+     returning hash`,
     [entry.competitionId, seq, entry.actor, entry.action, JSON.stringify(entry.data ?? {}), prev],
   );
+  if (seq % CHECKPOINT_EVERY === 0 || TRANSITIONS.has(entry.action)) {
+    await recordCheckpoint(tx, entry.competitionId, seq, appended!.hash);
+  }
 }
 
-export interface AuditVerification {
-  valid: boolean;
-  entries: number;
-  /** The first entry whose hash or link does not match what was stored. */
-  brokenAt?: number;
-  headHash?: string;
+async function recordCheckpoint(
+  tx: TransactionSql,
+  competitionId: string,
+  position: number,
+  headHash: string,
+) {
+  const key = checkpointSigner.getStore();
+  if (!key) throw new Error('audit checkpoints need the signing key: append inside signingCheckpointsWith');
+  const [clock] = await tx<{ now: Date }[]>`select date_trunc('milliseconds', clock_timestamp()) as now`;
+  const at = clock!.now.toISOString();
+  const signature = sign(null, checkpointBytes({ competitionId, position, headHash, at }), key).toString(
+    'base64',
+  );
+  await tx`
+    insert into audit_checkpoints (competition_id, position, head_hash, at, signature)
+    values (${competitionId}, ${position}, ${headHash}, ${at}, ${signature})`;
 }
 
-export async function verifyAudit(sql: Sql, competitionId: string): Promise<AuditVerification> {
-  const rows = await sql.unsafe<{ seq: string; prev_hash: string; hash: string; expected: string }[]>(
-    `select seq, prev_hash, hash, ${rowHash('prev_hash', 'seq', 'at', 'actor', 'action', 'data')} as expected
+interface CheckpointRow {
+  competition_id: string;
+  position: string;
+  head_hash: string;
+  at: Date;
+  signature: string;
+}
+const checkpointOf = (row: CheckpointRow): Checkpoint => ({
+  competitionId: row.competition_id,
+  position: Number(row.position),
+  headHash: row.head_hash,
+  at: row.at.toISOString(),
+  algorithm: 'Ed25519',
+  signature: row.signature,
+});
+
+/** Read without a lock: offer intake hands it out on every receipt. */
+export async function latestCheckpoint(sql: Sql | TransactionSql, competitionId: string) {
+  const [row] = await sql<CheckpointRow[]>`
+    select * from audit_checkpoints where competition_id = ${competitionId} order by position desc limit 1`;
+  return row ? checkpointOf(row) : null;
+}
+
+/** The digest of a phase's offers, recorded in the chain when its submissions close. */
+export async function offersDigest(tx: TransactionSql, competitionId: string, phaseKey: string) {
+  const rows = await tx<{ id: string; signature: string }[]>`
+    select id, receipt->>'signature' as signature from offers
+    where competition_id = ${competitionId} and phase_key = ${phaseKey} order by id`;
+  return { count: rows.length, digest: sha256(rows.map((r) => `${r.id} ${r.signature}`).join('\n')) };
+}
+
+/**
+ * Everything needed to check the competition's record offline, as `GET …/audit` serves it. Offers
+ * of phases not opened yet stay out: nobody, officers included, sees an amount before the opening.
+ */
+export async function exportAudit(
+  sql: Sql,
+  competitionId: string,
+  { withSealedOffers = false } = {},
+): Promise<AuditExport> {
+  const entries = await sql.unsafe<
+    {
+      seq: string;
+      at: string;
+      actor: string;
+      action: string;
+      data: string;
+      prev_hash: string;
+      hash: string;
+    }[]
+  >(
+    `select seq, ${atText('at')} as at, actor, action, data::text as data, prev_hash, hash
      from audit_log where competition_id = $1 order by seq`,
     [competitionId],
   );
-  let prev = GENESIS;
-  for (const [index, row] of rows.entries()) {
-    if (Number(row.seq) !== index + 1 || row.prev_hash !== prev || row.hash !== row.expected) {
-      return { valid: false, entries: rows.length, brokenAt: index + 1 };
-    }
-    prev = row.hash;
-  }
-  return { valid: true, entries: rows.length, headHash: rows.length ? prev : undefined };
+  const checkpoints = await sql<CheckpointRow[]>`
+    select * from audit_checkpoints where competition_id = ${competitionId} order by position`;
+  const offers = await sql<
+    (Omit<ExportedOffer, 'receipt' | 'sealedPriceSha256'> & {
+      receipt: Receipt;
+      sealedPrice: Buffer | null;
+    })[]
+  >`
+    select id as "offerId", phase_key as phase, company_id as company, version,
+           content_sha256 as "contentSha256", requested_amount as "requestedAmount", price,
+           sealed_price as "sealedPrice", receipt
+    from offers o
+    where competition_id = ${competitionId}
+      and (${withSealedOffers} or exists (
+        select 1 from phases p where p.competition_id = o.competition_id and p.key = o.phase_key
+          and p.offers_opened_at is not null))
+    order by id`;
+  const sealedPhases = await sql<{ key: string }[]>`
+    select key from phases where competition_id = ${competitionId} and offers_opened_at is null
+      and not ${withSealedOffers} order by key`;
+  return {
+    format: 'phasegate-audit-export-v1',
+    competitionId,
+    entries: entries.map((e) => ({
+      seq: Number(e.seq),
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      data: e.data,
+      prevHash: e.prev_hash,
+      hash: e.hash,
+    })),
+    checkpoints: checkpoints.map(checkpointOf),
+    sealedPhases: sealedPhases.map((p) => p.key),
+    offers: offers.map(({ sealedPrice, ...offer }) => ({
+      ...offer,
+      sealedPriceSha256: sealedPrice ? sha256(sealedPrice) : null,
+    })),
+  };
+}
+
+/** The chain, its signed checkpoints and every offer's receipt, checked as an outsider would. */
+export async function verifyAudit(
+  sql: Sql,
+  competitionId: string,
+  publicKey: KeyObject,
+): Promise<AuditVerification> {
+  // The server checks sealed offers too; its answer names problems, never amounts.
+  return verifyAuditExport(await exportAudit(sql, competitionId, { withSealedOffers: true }), publicKey);
 }

@@ -1,7 +1,9 @@
 import type { CompetitionStatus, PhaseState } from '../domain/competition.ts';
+import { visibleCounts, type Viewer } from '../domain/rules/visibility.ts';
 import type { ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from './audit.ts';
 import type { Sql } from './sql.ts';
+import { momentOfRow } from './visibility.ts';
 
 export interface NewCompetition {
   id: string;
@@ -70,7 +72,10 @@ export interface PhaseStatus {
   evaluationRound: number;
   outcome: string | null;
   timeline: Record<string, string | null>;
-  counts: { offers: number; withdrawn: number; questions: number; jurors: number; scores: number };
+  /** Null where the viewer may not see the count yet (domain/rules/visibility.ts). */
+  counts: ReturnType<typeof visibleCounts>;
+  /** Set while the phase is `needs-attention`: the step that failed for good, why, and since when. */
+  attention?: { step: string; reason: string; since: string };
 }
 
 export interface CompetitionStatusView {
@@ -89,9 +94,15 @@ export interface CompetitionStatusView {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export async function getCompetitionStatus(sql: Sql, id: string): Promise<CompetitionStatusView | undefined> {
+/** A competition's status as the viewer may see it: counts only where the rules show them. */
+export async function getCompetitionStatus(
+  sql: Sql,
+  id: string,
+  viewer: Viewer,
+): Promise<CompetitionStatusView | undefined> {
   const [c] = await sql`
-    select id, title, buyer, challenge, procedure, status, outcome, current_phase, created_at, updated_at
+    select id, title, buyer, challenge, procedure, status, outcome, current_phase, created_at, updated_at,
+      now() as db_now
     from competitions where id = ${id}`;
   if (!c) return undefined;
   const phases = await sql`
@@ -137,13 +148,18 @@ export async function getCompetitionStatus(sql: Sql, id: string): Promise<Compet
         finalAwardAt: iso(p.final_award_at),
         deliverablesDueAt: iso(p.deliverables_due_at),
       },
-      counts: {
+      counts: visibleCounts(viewer, momentOfRow(p, c.db_now), {
         offers: p.offers,
         withdrawn: p.withdrawn,
         questions: p.questions,
         jurors: p.jurors,
         scores: p.scores,
-      },
+      }),
+      ...(p.state === 'needs-attention'
+        ? {
+            attention: { step: p.attention_step, reason: p.attention_reason, since: iso(p.attention_since)! },
+          }
+        : {}),
     })),
   };
 }

@@ -1,10 +1,12 @@
 import type { PhaseState } from '../domain/competition.ts';
+import { maySee, visibleOfferParts, type Declaration } from '../domain/rules/visibility.ts';
 import type { Criterion } from '../domain/scoring.ts';
 import { appendAudit } from './audit.ts';
 import { assertJurorAssigned, beforeDeadline, guardPhase, type GuardedPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import { unseal, type Keys } from './sealing.ts';
 import type { Sql, TransactionSql } from './sql.ts';
+import { isOnJury, momentOfRow } from './visibility.ts';
 
 const EVALUATING: PhaseState[] = ['evaluation'];
 
@@ -53,7 +55,7 @@ export async function declareConflict(
   });
 }
 
-/** The offers a juror evaluates: content only for those declared free of conflict. */
+/** The offers a juror evaluates: content, amount and price only once opened and declared free of conflict. */
 export async function offersForJuror(
   sql: Sql,
   keys: Keys,
@@ -77,16 +79,27 @@ export async function offersForJuror(
       where o.competition_id = ${q.competitionId} and o.phase_key = ${q.phaseKey} and o.status = 'active'
       order by o.submitted_at, o.id`;
     const sealedPrice = phase.template.sealedPrice;
-    const opened = phase.row.offers_opened_at !== null;
-    return rows.map((o) => ({
-      offerId: o.id,
-      company: o.company_id,
-      declaration: o.has_conflict === null ? 'not-declared' : o.has_conflict ? 'conflict' : 'no-conflict',
-      content:
-        opened && o.has_conflict === false ? unseal(keys, o.sealed_content, o.id).toString('utf8') : null,
-      price: opened && o.has_conflict === false && !sealedPrice ? o.price : null,
-      requestedAmount: o.requested_amount,
-    }));
+    const moment = momentOfRow(phase.row, phase.now);
+    const viewer = { role: 'juror', id: q.jurorId } as const;
+    return rows.map((o) => {
+      const declaration: Declaration =
+        o.has_conflict === null ? 'not-declared' : o.has_conflict ? 'conflict' : 'no-conflict';
+      return {
+        offerId: o.id,
+        company: o.company_id,
+        declaration,
+        // A sealed price stays with the gate, which opens it after quality scoring: never the jury's.
+        ...visibleOfferParts(
+          viewer,
+          { moment, relation: { onJury: true, declaration } },
+          {
+            content: () => unseal(keys, o.sealed_content, o.id).toString('utf8'),
+            price: sealedPrice ? null : o.price,
+            requestedAmount: o.requested_amount,
+          },
+        ),
+      };
+    });
   });
 }
 
@@ -169,11 +182,13 @@ export async function submitScores(
   });
 }
 
-/** A juror sees only their own scores until the jury's work is done. */
+/** A juror on the jury sees only their own scores; a juror off it, none (undefined). */
 export async function jurorOwnScores(
   sql: Sql,
   q: { competitionId: string; phaseKey: string; jurorId: string },
 ) {
+  const onJury = await isOnJury(sql, q.competitionId, q.phaseKey, q.jurorId);
+  if (!maySee({ role: 'juror', id: q.jurorId }, 'own scores', { relation: { own: true, onJury } })) return;
   return sql<{ offerId: string; criterion: string; round: number; score: number; reason: string }[]>`
     select s.offer_id as "offerId", s.criterion, s.round, s.score, s.reason
     from scores s join offers o on o.id = s.offer_id

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { OFFER_STATES } from '../domain/competition.ts';
-import { appendAudit } from './audit.ts';
+import { visibleOfferParts, visibleReceipt, type Viewer } from '../domain/rules/visibility.ts';
+import { appendAudit, latestCheckpoint } from './audit.ts';
 import { beforeDeadline, guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import { priceEnvelope, seal, sha256, signReceipt, unseal, type Keys, type Receipt } from './sealing.ts';
-import type { Sql } from './sql.ts';
+import { inTransaction, type Sql, type TransactionSql } from './sql.ts';
+import { readPhaseMoment } from './visibility.ts';
 
 export interface OfferSubmission {
   competitionId: string;
@@ -13,30 +15,26 @@ export interface OfferSubmission {
   content: string;
   price?: number;
   requestedAmount: number;
-  idempotencyKey?: string;
 }
 
 export interface StoredOffer {
   offerId: string;
   version: number;
   receipt: Receipt;
-  /** False when the idempotency key matched an offer already received: nothing new was stored. */
-  created: boolean;
 }
 
 /**
  * Receives an offer (or a new version that supersedes the company's previous one) in one
  * transaction that checks the phase state, the deadline by the database clock and the company's
- * admission. The receipt carries the database's receipt time and the content's sha256.
+ * admission. The receipt carries the database's receipt time and the content's sha256. Given an open
+ * transaction, it writes in that one (the API claims the request's idempotency key in it).
  */
-export async function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Promise<StoredOffer> {
-  return sql.begin(async (tx) => {
-    if (o.idempotencyKey) {
-      const [seen] = await tx<{ id: string; version: number; receipt: Receipt }[]>`
-        select id, version, receipt from offers
-        where competition_id = ${o.competitionId} and company_id = ${o.companyId} and idempotency_key = ${o.idempotencyKey}`;
-      if (seen) return { offerId: seen.id, version: seen.version, receipt: seen.receipt, created: false };
-    }
+export async function submitOffer(
+  sql: Sql | TransactionSql,
+  keys: Keys,
+  o: OfferSubmission,
+): Promise<StoredOffer> {
+  return inTransaction(sql, async (tx) => {
     const phase = await guardPhase(tx, o.competitionId, o.phaseKey, OFFER_STATES);
     beforeDeadline(phase, 'submissions_close_at', 'submission');
     if (phase.template.admission.kind === 'winners-of') {
@@ -79,29 +77,33 @@ export async function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Pro
         ? seal(keys, Buffer.from(String(o.price)), priceEnvelope(offerId))
         : null;
     const content = Buffer.from(o.content, 'utf8');
-    const receipt = signReceipt(keys, {
-      offerId,
-      competitionId: o.competitionId,
-      phase: o.phaseKey,
-      company: o.companyId,
-      version,
-      receivedAt: phase.now.toISOString(),
-      sha256: sha256(content),
-    });
+    const unsealedPrice = sealedPrice ? null : (o.price ?? null);
+    const receipt = signReceipt(
+      keys,
+      {
+        offerId,
+        competitionId: o.competitionId,
+        phase: o.phaseKey,
+        company: o.companyId,
+        version,
+        receivedAt: phase.now.toISOString(),
+        sha256: sha256(content),
+        requestedAmount: o.requestedAmount,
+        price: unsealedPrice,
+        priceEnvelopeSha256: sealedPrice ? sha256(sealedPrice) : null,
+      },
+      await latestCheckpoint(tx, o.competitionId),
+    );
     await tx`
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
-                          sealed_content, content_sha256, receipt, idempotency_key, submitted_at)
+                          sealed_content, content_sha256, receipt, submitted_at)
       values (${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version},
-              ${sealedPrice ? null : (o.price ?? null)}, ${sealedPrice},
+              ${unsealedPrice}, ${sealedPrice},
               ${o.requestedAmount}, ${seal(keys, content, offerId)}, ${receipt.sha256}, ${tx.json(receipt as never)},
-              ${o.idempotencyKey ?? null}, ${phase.now})`;
-    await appendAudit(tx, {
-      competitionId: o.competitionId,
-      actor: o.companyId,
-      action: 'offer.received',
-      data: { phase: o.phaseKey, offer: offerId, version, sha256: receipt.sha256 },
-    });
-    return { offerId, version, receipt, created: true };
+              ${phase.now})`;
+    // No audit entry here, so intake takes no lock per competition: the signed receipt binds every
+    // field, and the chain records the digest of all receipts when submissions close.
+    return { offerId, version, receipt };
   });
 }
 
@@ -153,13 +155,17 @@ export async function listCompanyOffers(sql: Sql, competitionId: string, company
 }
 
 /**
- * An officer's view of a phase's offers: who sent what and when, always; the content only once
- * two officers have opened the offers; a sealed price only after quality scoring.
+ * An officer's view of a phase's offers: who sent what and when, always; the content, amount and
+ * price as domain/rules/visibility.ts shows them (only once two officers have opened the offers; a
+ * sealed price only after quality scoring, when the gate has written it).
  */
-export async function listPhaseOffers(sql: Sql, keys: Keys, q: { competitionId: string; phaseKey: string }) {
-  const [phase] = await sql<{ offers_opened_at: Date | null }[]>`
-    select offers_opened_at from phases where competition_id = ${q.competitionId} and key = ${q.phaseKey}`;
-  if (!phase) throw new Refusal('not-found', `competition ${q.competitionId} has no phase "${q.phaseKey}"`);
+export async function listPhaseOffers(
+  sql: Sql,
+  keys: Keys,
+  q: { competitionId: string; phaseKey: string; viewer: Viewer },
+) {
+  const moment = await readPhaseMoment(sql, q.competitionId, q.phaseKey);
+  if (!moment) throw new Refusal('not-found', `competition ${q.competitionId} has no phase "${q.phaseKey}"`);
   const rows = await sql<
     {
       id: string;
@@ -175,17 +181,22 @@ export async function listPhaseOffers(sql: Sql, keys: Keys, q: { competitionId: 
     select id, company_id, version, status, price, requested_amount, sealed_content, receipt from offers
     where competition_id = ${q.competitionId} and phase_key = ${q.phaseKey} order by submitted_at, id`;
   return {
-    opened: phase.offers_opened_at !== null,
-    offers: rows.map((o) => ({
-      offerId: o.id,
-      company: o.company_id,
-      version: o.version,
-      status: o.status,
-      requestedAmount: o.requested_amount,
-      // A sealed price is null here until the gate opened its envelope.
-      price: phase.offers_opened_at ? o.price : null,
-      content: phase.offers_opened_at ? unseal(keys, o.sealed_content, o.id).toString('utf8') : null,
-      receipt: o.receipt,
-    })),
+    opened: moment.offersOpened,
+    offers: rows.map((o) => {
+      const sight = { moment, relation: { own: o.company_id === q.viewer.id } };
+      return {
+        offerId: o.id,
+        company: o.company_id,
+        version: o.version,
+        status: o.status,
+        // A sealed price is null in its column until the gate opened its envelope.
+        ...visibleOfferParts(q.viewer, sight, {
+          content: () => unseal(keys, o.sealed_content, o.id).toString('utf8'),
+          price: o.price,
+          requestedAmount: o.requested_amount,
+        }),
+        receipt: visibleReceipt(q.viewer, sight, o.receipt),
+      };
+    }),
   };
 }

@@ -34,6 +34,11 @@ export async function guardPhase(
   if (row.competition_status !== 'running') {
     throw new Refusal('phase-closed', `the competition is ${row.competition_status}`);
   }
+  if (row.state === 'needs-attention') {
+    // Nothing is written to a phase that waits for an officer: the deadlines still bind, and an
+    // officer may extend them when resuming.
+    throw new Refusal('phase-closed', 'the phase is paused until an officer resumes it (needs-attention)');
+  }
   if (!allowed.includes(row.state)) {
     throw new Refusal('phase-closed', `the phase is ${row.state}; this needs ${allowed.join(' or ')}`);
   }

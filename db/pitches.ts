@@ -3,7 +3,7 @@ import { guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import type { Sql } from './sql.ts';
 
-/** Officers and jurors see the whole pitch programme; a company sees only its own slot. */
+/** The whole pitch programme, or one company's slots (who sees which: domain/rules/visibility.ts). */
 export async function listPitchSlots(
   sql: Sql,
   q: { competitionId: string; phaseKey: string; companyId?: string },

@@ -3,13 +3,13 @@ import { notify } from './notifications.ts';
 import { appendAudit } from './audit.ts';
 import { beforeDeadline, guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
-import type { Sql } from './sql.ts';
+import { inTransaction, type Sql, type TransactionSql } from './sql.ts';
 
 export async function askQuestion(
-  sql: Sql,
+  sql: Sql | TransactionSql,
   q: { competitionId: string; phaseKey: string; companyId: string; question: string },
 ) {
-  return sql.begin(async (tx) => {
+  return inTransaction(sql, async (tx) => {
     const phase = await guardPhase(tx, q.competitionId, q.phaseKey, ['questions-open']);
     beforeDeadline(phase, 'questions_close_at', 'the question period');
     const id = randomUUID();

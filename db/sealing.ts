@@ -7,6 +7,9 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
+import { receiptBytes, type Checkpoint, type Receipt, type ReceiptBody } from '../domain/proofs.ts';
+
+export type { Receipt, ReceiptBody };
 
 export interface Keys {
   /** 32 bytes: AES-256-GCM key that seals offer content at rest. */
@@ -39,32 +42,16 @@ export function unseal(keys: Pick<Keys, 'seal'>, sealed: Buffer, boundTo: string
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-export interface ReceiptBody {
-  offerId: string;
-  competitionId: string;
-  phase: string;
-  company: string;
-  version: number;
-  receivedAt: string;
-  sha256: string;
-}
-export interface Receipt extends ReceiptBody {
-  algorithm: 'Ed25519';
-  signature: string;
+/** Signs a receipt; its checkpoint, when there is one, carries its own signature. */
+export function signReceipt(
+  keys: Pick<Keys, 'receiptPrivate'>,
+  body: ReceiptBody,
+  checkpoint: Checkpoint | null,
+): Receipt {
+  const signature = sign(null, receiptBytes(body), keys.receiptPrivate).toString('base64');
+  return { ...body, algorithm: 'Ed25519', signature, checkpoint };
 }
 
-/** Fixed field order, so the signed bytes can be rebuilt from the receipt alone. */
-const canonical = (r: ReceiptBody) =>
-  [r.offerId, r.competitionId, r.phase, r.company, r.version, r.receivedAt, r.sha256].join('\n');
-
-export function signReceipt(keys: Keys, body: ReceiptBody): Receipt {
-  return {
-    ...body,
-    algorithm: 'Ed25519',
-    signature: sign(null, Buffer.from(canonical(body)), keys.receiptPrivate).toString('base64'),
-  };
-}
-
-export function verifyReceipt(publicKey: KeyObject, receipt: Receipt): boolean {
-  return verify(null, Buffer.from(canonical(receipt)), publicKey, Buffer.from(receipt.signature, 'base64'));
+export function verifyReceipt(publicKey: KeyObject, receipt: ReceiptBody & { signature: string }): boolean {
+  return verify(null, receiptBytes(receipt), publicKey, Buffer.from(receipt.signature, 'base64'));
 }

@@ -13,3 +13,15 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
     connect_timeout: 5,
   });
 }
+
+/**
+ * Runs `work` inside the caller's transaction when given one (so a write can share it with, say, the
+ * claim of an idempotency key), or in a transaction of its own.
+ */
+export function inTransaction<T>(
+  sql: Sql | TransactionSql,
+  work: (tx: TransactionSql) => Promise<T>,
+): Promise<T> {
+  if ('savepoint' in sql) return work(sql);
+  return sql.begin(work) as Promise<T>;
+}

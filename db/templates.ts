@@ -1,9 +1,9 @@
-import { BUILT_IN_TEMPLATES } from '../domain/templates/index.ts';
+import { BUILT_IN_TEMPLATES, builtInTemplate } from '../domain/templates/index.ts';
 import type { ProcedureTemplate, ProcedureTemplateInput } from '../domain/template.ts';
 import type { Sql } from './sql.ts';
 
 export async function findTemplate(sql: Sql, id: string): Promise<ProcedureTemplateInput | undefined> {
-  const builtIn = BUILT_IN_TEMPLATES[id];
+  const builtIn = builtInTemplate(id);
   if (builtIn) return builtIn;
   const [row] = await sql<
     { template: ProcedureTemplate }[]
@@ -17,7 +17,7 @@ export async function insertTemplate(
   template: ProcedureTemplate,
   createdBy: string,
 ): Promise<boolean> {
-  if (BUILT_IN_TEMPLATES[template.id]) return false;
+  if (builtInTemplate(template.id)) return false;
   const rows = await sql`
     insert into procedure_templates (id, template, created_by)
     values (${template.id}, ${sql.json(template as never)}, ${createdBy})

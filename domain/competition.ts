@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KeySchema } from './scoring.ts';
+import { partyId, text } from './text.ts';
 import { ProcedureTemplateSchema } from './template.ts';
 
 /** The life of one phase; only the phase workflow moves it, always forward but for objections. */
@@ -15,6 +16,8 @@ export const PHASE_STATES = [
   'completed',
   'no-award',
   'cancelled',
+  /** A step failed for good: the phase waits, refusing every write, until an officer resumes it. */
+  'needs-attention',
 ] as const;
 export const PhaseStateSchema = z.enum(PHASE_STATES);
 export type PhaseState = z.infer<typeof PhaseStateSchema>;
@@ -29,20 +32,20 @@ export type CompetitionStatus = z.infer<typeof CompetitionStatusSchema>;
 /** Checked loosely here; the merged template is validated as a whole (see applyOverrides). */
 const PhaseOverrideSchema = z.record(z.string(), z.unknown());
 
-export const LaunchCompetitionSchema = z.object({
-  title: z.string().trim().min(3).max(200),
-  buyer: z.string().trim().min(2).max(200),
-  challenge: z.string().trim().max(20_000).default(''),
+export const LaunchCompetitionSchema = z.strictObject({
+  title: text({ min: 3, max: 200, singleLine: true }),
+  buyer: text({ min: 2, max: 200, singleLine: true }),
+  challenge: text({ max: 20_000 }).default(''),
   /** A built-in template id (`sbir`, `tender-10-days`) or one an officer posted. */
   procedure: KeySchema,
   /** Values that replace the template's for this competition; `null` drops a phase. */
   overrides: z
-    .object({
+    .strictObject({
       phases: z.record(KeySchema, PhaseOverrideSchema.nullable()).default({}),
     })
     .default({ phases: {} }),
   /** Juror ids assigned to each phase, by phase key. */
-  jurors: z.record(KeySchema, z.array(z.string().min(1)).max(50)).default({}),
+  jurors: z.record(KeySchema, z.array(partyId()).max(50)).default({}),
 });
 export type LaunchCompetition = z.infer<typeof LaunchCompetitionSchema>;
 export type LaunchCompetitionInput = z.input<typeof LaunchCompetitionSchema>;

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * the public holidays of the competition's calendar and land at `at` local time (the publication
  * day itself is day 0, so "day 3 of the plan" is 2 working days after publication).
  */
-export const OffsetSchema = z.object({
+export const OffsetSchema = z.strictObject({
   unit: z.enum(['calendar-days', 'working-days', 'months']),
   amount: z.number().int().min(0),
   /** Local wall-clock time, "HH:MM", in the competition's time zone. */
@@ -27,7 +27,7 @@ export const MILESTONES = [
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
-export const PhaseScheduleSchema = z.object({
+export const PhaseScheduleSchema = z.strictObject({
   questionsClose: OffsetSchema,
   answersDue: OffsetSchema,
   submissionsClose: OffsetSchema,
@@ -36,10 +36,17 @@ export const PhaseScheduleSchema = z.object({
 });
 export type PhaseSchedule = z.infer<typeof PhaseScheduleSchema>;
 
-export const CalendarSchema = z.object({
-  timeZone: z.string().default('Europe/Amsterdam'),
+export const CalendarSchema = z.strictObject({
+  /** An IANA time zone; whether it exists is checked when dates are resolved. */
+  timeZone: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/, 'an IANA time zone such as Europe/Amsterdam')
+    .default('Europe/Amsterdam'),
   /** ISO 3166 country whose public holidays are not working days. */
-  holidays: z.string().length(2).default('NL'),
+  holidays: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter ISO 3166 country code')
+    .default('NL'),
 });
 export type Calendar = z.infer<typeof CalendarSchema>;
 

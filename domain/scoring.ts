@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 /** A key that names a criterion, phase or step in templates, URLs and SQL rows. */
 export const KeySchema = z
@@ -63,7 +64,7 @@ const WeightSchema = z.number().positive().max(100);
 
 /** Scores lie on the grid min, min + step, ..., max. */
 export const ScaleSchema = z
-  .object({
+  .strictObject({
     min: PointsSchema,
     max: PointsSchema,
     step: z
@@ -74,9 +75,9 @@ export const ScaleSchema = z
   .refine((s) => s.max > s.min, { message: 'max must be greater than min', path: ['max'] });
 export type Scale = z.infer<typeof ScaleSchema>;
 
-export const CriterionSchema = z.object({
+export const CriterionSchema = z.strictObject({
   key: KeySchema,
-  name: z.string().min(1),
+  name: text({ min: 1, max: 200, singleLine: true }),
   /** Share of the total points, in percent. */
   weight: WeightSchema,
   scale: ScaleSchema,
@@ -87,29 +88,29 @@ export type Criterion = z.infer<typeof CriterionSchema>;
 
 export const PriceMethodSchema = z.discriminatedUnion('method', [
   /** Price is not a criterion; quality alone ranks (SBIR pays a set amount per phase). */
-  z.object({ method: z.literal('none') }),
+  z.strictObject({ method: z.literal('none') }),
   /**
    * price points = weight x lowest price / price, the lowest price being that of all offers.
    * Can reverse ranks when an offer is added.
    */
-  z.object({ method: z.literal('relative'), weight: WeightSchema }),
+  z.strictObject({ method: z.literal('relative'), weight: WeightSchema }),
   /** Full points at the lowest price, zero at the budget, linear between. */
-  z.object({
+  z.strictObject({
     method: z.literal('linear-to-budget'),
     weight: WeightSchema,
     budget: PositiveEurosSchema,
   }),
   /** Gunnen op waarde: fictitious price = price - quality points x euros per point; lowest wins. */
-  z.object({ method: z.literal('value-for-money'), euroPerQualityPoint: PositiveEurosSchema }),
+  z.strictObject({ method: z.literal('value-for-money'), euroPerQualityPoint: PositiveEurosSchema }),
   /** Price is fixed or capped; quality alone ranks, an offer above the cap is ineligible. */
-  z.object({ method: z.literal('fixed-price'), maximumPrice: PositiveEurosSchema }),
+  z.strictObject({ method: z.literal('fixed-price'), maximumPrice: PositiveEurosSchema }),
   /** Quality points divided by price; highest wins. */
-  z.object({ method: z.literal('quality-price-ratio') }),
+  z.strictObject({ method: z.literal('quality-price-ratio') }),
 ]);
 export type PriceMethod = z.infer<typeof PriceMethodSchema>;
 
 /** How jurors' scores on one offer and criterion become one score; a consensus score overrides both methods. */
-export const AggregationSchema = z.object({
+export const AggregationSchema = z.strictObject({
   method: z.enum(['mean', 'median']).default('mean'),
   /** Z-score each juror over the offers they scored, mapped back to the scale. */
   normaliseJurors: z.boolean().default(false),
@@ -123,13 +124,13 @@ export const AggregationSchema = z.object({
 export type Aggregation = z.infer<typeof AggregationSchema>;
 
 export const TieBreakStepSchema = z.discriminatedUnion('by', [
-  z.object({ by: z.literal('criterion'), criterion: KeySchema }),
-  z.object({ by: z.literal('lower-price') }),
-  z.object({ by: z.literal('quality') }),
+  z.strictObject({ by: z.literal('criterion'), criterion: KeySchema }),
+  z.strictObject({ by: z.literal('lower-price') }),
+  z.strictObject({ by: z.literal('quality') }),
 ]);
 export type TieBreakStep = z.infer<typeof TieBreakStepSchema>;
 
-export const GateRuleSchema = z.object({
+export const GateRuleSchema = z.strictObject({
   /** At most a million: the count is only compared, but a gate never awards more contracts than that. */
   awardSlots: z.number().int().min(0).max(1_000_000),
   /** Total money for the phase's contracts, in euros. */

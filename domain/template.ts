@@ -8,6 +8,7 @@ import {
   PriceMethodSchema,
   TieBreakStepSchema,
 } from './scoring.ts';
+import { ownValue, text } from './text.ts';
 
 /**
  * The legal frame a procedure runs under decides the shortest standstill it may have: above the EU
@@ -22,9 +23,9 @@ export const LEGAL_MINIMUM_STANDSTILL_DAYS: Record<(typeof PROCEDURE_TYPES)[numb
 };
 
 export const AdmissionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('open') }),
+  z.strictObject({ kind: z.literal('open') }),
   /** Only the companies selected at that phase's gate whose deliverable was accepted may offer. */
-  z.object({ kind: z.literal('winners-of'), phase: KeySchema }),
+  z.strictObject({ kind: z.literal('winners-of'), phase: KeySchema }),
 ]);
 export type Admission = z.infer<typeof AdmissionSchema>;
 
@@ -36,13 +37,13 @@ const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local t
  * engine gives every offer a slot in that time when the evaluation opens.
  */
 export const PitchPlanSchema = z
-  .object({
+  .strictObject({
     slotMinutes: z.number().int().min(5).max(240),
     changeoverMinutes: z.number().int().min(0).max(120).default(10),
     availability: z
       .array(
         z
-          .object({
+          .strictObject({
             /** Working days after publication (publication day = 0). */
             workingDay: z.number().int().min(0).max(260),
             from: LocalTimeSchema,
@@ -63,13 +64,13 @@ function minutesBetween(from: string, until: string): number {
   return toMinutes(until) - toMinutes(from);
 }
 
-export const PhaseTemplateSchema = z.object({
+export const PhaseTemplateSchema = z.strictObject({
   key: KeySchema,
-  name: z.string().min(1),
+  name: text({ min: 1, max: 200, singleLine: true }),
   admission: AdmissionSchema.default({ kind: 'open' }),
   schedule: PhaseScheduleSchema,
   /** Jurors are reminded this many days before the evaluation closes. */
-  reminderDaysBeforeEvaluationClose: z.number().int().min(0).default(3),
+  reminderDaysBeforeEvaluationClose: z.number().int().min(0).max(366).default(3),
   standstillDays: z.number().int().min(0),
   /** Months from the final award to the deliverable's due date; 0 ends the phase at the award. */
   executionMonths: z.number().int().min(0),
@@ -95,9 +96,9 @@ function offsetOrder(offset: Offset): number | undefined {
 }
 
 export const ProcedureTemplateSchema = z
-  .object({
+  .strictObject({
     id: KeySchema,
-    name: z.string().min(1),
+    name: text({ min: 1, max: 200, singleLine: true }),
     procedureType: z.enum(PROCEDURE_TYPES),
     calendar: CalendarSchema.default({ timeZone: 'Europe/Amsterdam', holidays: 'NL' }),
     phases: z.array(PhaseTemplateSchema).min(1),
@@ -228,16 +229,22 @@ export function applyOverrides(
   template: ProcedureTemplateInput,
   overrides: Record<string, PhaseOverride>,
 ): { template: unknown; unknownPhases: string[] } {
+  // Built with own properties only: a patch key such as `__proto__` stays a key (which the strict
+  // schema then refuses) and never reads or replaces a prototype.
   const merge = (base: unknown, patch: unknown): unknown => {
     if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
-    const out: Record<string, unknown> = { ...base };
-    for (const [key, value] of Object.entries(patch)) out[key] = merge(base[key], value);
-    return out;
+    return Object.fromEntries([
+      ...Object.entries(base),
+      ...Object.entries(patch).map(([key, value]) => [key, merge(ownValue(base, key), value)]),
+    ]);
   };
   const keys = new Set(template.phases.map((p) => p.key));
   const phases = template.phases
-    .filter((p) => overrides[p.key] !== null)
-    .map((p) => (overrides[p.key] ? merge(p, { ...overrides[p.key], key: p.key }) : p));
+    .filter((p) => ownValue(overrides, p.key) !== null)
+    .map((p) => {
+      const override = ownValue(overrides, p.key);
+      return override ? merge(p, { ...override, key: p.key }) : p;
+    });
   return {
     template: { ...template, phases },
     unknownPhases: Object.keys(overrides).filter((k) => !keys.has(k)),

@@ -1,12 +1,20 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { AuditExportSchema, verifyAuditExport, type AuditExport } from '../domain/audit-proof.ts';
 import type { RankInputDraft } from '../scoring/index.ts';
 import { rank, rankInputJsonSchema, ScoringError } from '../scoring/index.ts';
 
 const USAGE = `usage:
   phasegate rank [<input.json> | -]   rank the offers at a gate (reads stdin without a file or with -)
   phasegate schema rank-input         print the JSON Schema of a rank input
+  phasegate verify-audit <export.json> --public-key <key.pem>
+                                      check an exported audit log (GET /competitions/{id}/audit)
+                                      offline: exit 0 when it holds, 1 when it was tampered with
 `;
+
+/** Exit status of verify-audit for a record that does not hold. */
+const EXIT_TAMPERED = 1;
 
 /** Exit status for input the command cannot use: bad arguments, unreadable or invalid input. */
 const EXIT_BAD_INPUT = 2;
@@ -46,6 +54,8 @@ export async function main(args: readonly string[]): Promise<number> {
   switch (command) {
     case 'rank':
       return rest.length <= 1 ? rankCommand(rest[0]) : usageError('rank takes at most one input file');
+    case 'verify-audit':
+      return verifyAuditCommand(rest);
     case 'schema':
       if (rest.length === 1 && rest[0] === 'rank-input') {
         process.stdout.write(`${JSON.stringify(rankInputJsonSchema(), null, 2)}\n`);
@@ -116,6 +126,28 @@ function scoringErrorLines(error: ScoringError): string[] {
       ...(issue.path.length > 0 ? [`  → at ${z.core.toDotPath(issue.path)}`] : []),
     ]),
   ];
+}
+
+async function verifyAuditCommand(args: readonly string[]): Promise<number> {
+  const keyAt = args.indexOf('--public-key');
+  const keyFile = keyAt >= 0 ? args[keyAt + 1] : undefined;
+  const files = args.filter((_, i) => i !== keyAt && i !== keyAt + 1);
+  if (!keyFile || files.length !== 1)
+    return usageError('verify-audit takes one export file and --public-key');
+  let key: KeyObject;
+  let doc: AuditExport;
+  try {
+    key = createPublicKey(await readFile(keyFile, 'utf8'));
+    if (key.asymmetricKeyType !== 'ed25519') return fail(`${keyFile} is not an Ed25519 public key`);
+    doc = AuditExportSchema.parse(JSON.parse(await readFile(files[0]!, 'utf8')));
+  } catch (error) {
+    if (error instanceof z.ZodError)
+      return fail(`${files[0]} is not an audit export: ${z.prettifyError(error)}`);
+    return fail(`cannot read the export or the key: ${(error as Error).message}`);
+  }
+  const result = verifyAuditExport(doc, key);
+  process.stdout.write(`${jsonForTerminal(result)}\n`);
+  return result.valid ? 0 : EXIT_TAMPERED;
 }
 
 async function readStdin(): Promise<string> {

@@ -5,7 +5,10 @@ import { TokenMapSchema, type TokenMap } from '../api/auth.ts';
 const port = z.coerce.number().int().min(1).max(65535);
 
 export const ConfigSchema = z.object({
+  /** The application's connection, as the role phasegate_app (which owns no table). */
   DATABASE_URL: z.string().url().optional(),
+  /** The owner's connection, for `npm run migrate` only. */
+  PHASEGATE_MIGRATION_DATABASE_URL: z.string().url().optional(),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('phasegate'),
@@ -32,6 +35,8 @@ export const ConfigSchema = z.object({
   PHASEGATE_OIDC_ORGANISATION_CLAIM: z.string().min(1).default('org'),
   /** Set when the Temporal server has PhasegateStatus/PhasegatePhase registered. */
   PHASEGATE_SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
+  /** Milliseconds a request waits on a workflow (Update, query, start) before answering 503. */
+  PHASEGATE_WORKFLOW_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

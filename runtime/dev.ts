@@ -1,12 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { migrate } from '../db/migrate.ts';
+import { appRoleUrl } from '../db/roles.ts';
 import { createSql } from '../db/sql.ts';
-import { DEV_TOKENS, loadConfig, loadTokens } from './config.ts';
+import { DEV_TOKENS, loadConfig, loadTokens, type Config } from './config.ts';
 import { devJwtIdentity, loadOrCreateDevSigningKey, oidcIdentity } from './identity.ts';
 import { loadOrCreateDevKeys } from './keys.ts';
-import { choosePostgresDataDir, startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
+import { migrateAsOwner } from './database.ts';
+import { choosePostgresDataDir, startEmbeddedPostgres } from './postgres.ts';
 import { lazyTemporalClient, startApi } from './server.ts';
 import { startTemporalDevServer } from './temporal.ts';
 import { ensureTemporalTools, projectRoot } from './tools.ts';
@@ -17,6 +18,37 @@ import { createWorker } from './worker.ts';
  * embedded Postgres unless DATABASE_URL is set, a worker and the API. Ctrl-C stops it all; the
  * next start finds the same competitions.
  */
+/**
+ * The embedded Postgres, migrated by its owner, with the app on the role that owns no table; or
+ * DATABASE_URL as given, migrated with PHASEGATE_MIGRATION_DATABASE_URL when that is set.
+ */
+async function startDatabase(config: Config, dataDir: string) {
+  let ownerUrl = config.PHASEGATE_MIGRATION_DATABASE_URL;
+  let appUrl = config.DATABASE_URL;
+  let stop = async (): Promise<void> => undefined;
+  if (!appUrl) {
+    const pgDir = await choosePostgresDataDir(join(dataDir, 'postgres'), 'phasegate-dev-postgres');
+    const postgres = await startEmbeddedPostgres({
+      dataDir: pgDir,
+      port: config.POSTGRES_PORT,
+      persistent: true,
+    });
+    stop = postgres.stop;
+    ownerUrl = postgres.url;
+    appUrl = appRoleUrl(postgres.url, postgres.appRolePassword);
+  }
+  try {
+    if (ownerUrl) {
+      const applied = await migrateAsOwner(ownerUrl, appUrl);
+      if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { appUrl, stop };
+}
+
 const devTokenList = () =>
   `Development tokens (Authorization: Bearer <token>):\n${Object.entries(DEV_TOKENS)
     .map(([token, p]) => `  ${p.role.padEnd(8)} ${p.id.padEnd(10)} ${token}`)
@@ -53,21 +85,11 @@ async function main() {
     });
     stops.push(temporal.stop);
 
-    let databaseUrl = config.DATABASE_URL;
-    if (!databaseUrl) {
-      const pgDir = await choosePostgresDataDir(join(dataDir, 'postgres'), 'phasegate-dev-postgres');
-      const postgres: RunningPostgres = await startEmbeddedPostgres({
-        dataDir: pgDir,
-        port: config.POSTGRES_PORT,
-        persistent: true,
-      });
-      stops.push(postgres.stop);
-      databaseUrl = postgres.url;
-    }
+    const database = await startDatabase(config, dataDir);
+    stops.push(database.stop);
+    const databaseUrl = database.appUrl;
     const sql = createSql(databaseUrl);
     stops.push(() => sql.end({ timeout: 5 }));
-    const { applied } = await migrate(sql);
-    if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
 
     const connection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => connection.close());
@@ -101,6 +123,7 @@ async function main() {
         jwt,
         keys,
         listInTemporalUi: true,
+        workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
       },
       config.PORT,
     );

@@ -1,6 +1,18 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, chown, constants, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chmod,
+  chown,
+  constants,
+  cp,
+  mkdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +27,8 @@ import postgres from 'postgres';
 export interface RunningPostgres {
   /** The superuser, who owns the tables and runs the migrations. */
   url: string;
+  /** The application role's password, generated once and kept in the data folder. */
+  appRolePassword: string;
   stop(): Promise<void>;
 }
 
@@ -29,8 +43,9 @@ export interface EmbeddedPostgresOptions {
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
 const SUPERUSER = 'postgres';
-/** Kept beside the cluster, readable by its owner only; a restart reads it back. */
+/** Kept beside the cluster, readable by its owner only; a restart reads them back. */
 const PASSWORD_FILE = 'phasegate-superuser.password';
+const APP_PASSWORD_FILE = 'phasegate-app.password';
 /** The password of clusters made before passwords were generated; replaced on their next start. */
 const LEGACY_PASSWORD = 'phasegate';
 
@@ -162,8 +177,9 @@ async function initialise(dataDir: string, bins: Binaries, user: ServerUser, log
   try {
     await runToEnd(
       bins.initdb,
-      [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`]
-        .concat(['--encoding=UTF8', '--no-locale']),
+      [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`].concat(
+        ['--encoding=UTF8', '--no-locale'],
+      ),
       user,
       log,
     );
@@ -173,7 +189,13 @@ async function initialise(dataDir: string, bins: Binaries, user: ServerUser, log
   await ownedFile(join(dataDir, PASSWORD_FILE), password, user);
 }
 
-function startServer(dataDir: string, port: number, bins: Binaries, user: ServerUser, log: (line: string) => void) {
+function startServer(
+  dataDir: string,
+  port: number,
+  bins: Binaries,
+  user: ServerUser,
+  log: (line: string) => void,
+) {
   const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'];
   // No Unix socket: the server is reached over TCP only, whatever /tmp allows.
   args.push('-c', 'unix_socket_directories=');
@@ -202,6 +224,14 @@ function stopServer(child: ChildProcess): Promise<void> {
     // SIGINT is Postgres's "fast shutdown": sessions end, the data is written out cleanly.
     child.kill('SIGINT');
   });
+}
+
+async function keptSecret(dataDir: string, name: string, user: ServerUser): Promise<string> {
+  const file = join(dataDir, name);
+  if (await exists(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(24).toString('base64url');
+  await ownedFile(file, secret, user);
+  return secret;
 }
 
 /** A cluster from before generated passwords gets one now, so no fixed password stays in use. */
@@ -233,7 +263,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const log = options.log ?? (() => undefined);
   const [bins, user] = await Promise.all([reachableBinaries(console.warn), serverUser()]);
   await mkdir(dirname(options.dataDir), { recursive: true });
-  if (!(await exists(join(options.dataDir, 'PG_VERSION')))) await initialise(options.dataDir, bins, user, log);
+  if (!(await exists(join(options.dataDir, 'PG_VERSION'))))
+    await initialise(options.dataDir, bins, user, log);
 
   const { child, ready } = startServer(options.dataDir, options.port, bins, user, log);
   // An exit hook that only signals: it never decides the process's exit code.
@@ -249,7 +280,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const password = await superuserPassword(options.dataDir, options.port, user);
     const server = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
     await ensureDatabase(`${server}/postgres`, 'phasegate');
-    return { url: `${server}/phasegate`, stop };
+    const appRolePassword = await keptSecret(options.dataDir, APP_PASSWORD_FILE, user);
+    return { url: `${server}/phasegate`, appRolePassword, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -30,7 +30,6 @@ export function lazyTemporalClient(address: string, namespace: string): Client {
 async function main() {
   const { loadConfig, loadTokens } = await import('./config.ts');
   const { createSql } = await import('../db/sql.ts');
-  const { migrate } = await import('../db/migrate.ts');
   const { keysFrom } = await import('./keys.ts');
   const { oidcIdentity } = await import('./identity.ts');
   const config = loadConfig();
@@ -46,7 +45,7 @@ async function main() {
   }
   const keys = keysFrom(config.PHASEGATE_SEAL_KEY, config.PHASEGATE_RECEIPT_KEY);
   const sql = createSql(config.DATABASE_URL);
-  await migrate(sql);
+  // The schema is the owner's: `npm run migrate` (PHASEGATE_MIGRATION_DATABASE_URL) runs first.
   const api = await startApi(
     {
       sql,
@@ -56,6 +55,7 @@ async function main() {
       jwt,
       keys,
       listInTemporalUi: config.PHASEGATE_SEARCH_ATTRIBUTES === 'on',
+      workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
     },
     config.PORT,
   );

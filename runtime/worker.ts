@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import { signingCheckpointsWith } from '../db/audit.ts';
 import type { Keys } from '../db/sealing.ts';
 import type { Sql } from '../db/sql.ts';
 
@@ -11,7 +12,8 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   sql: Sql;
-  keys: Pick<Keys, 'seal'>;
+  /** Opens sealed prices; signs the audit checkpoints that activities' changes make due. */
+  keys: Pick<Keys, 'seal' | 'receiptPrivate'>;
   /** A pre-built bundle (tests build it once per suite); otherwise the worker bundles the source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -24,6 +26,15 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities: createActivities({ sql: deps.sql, keys: deps.keys }),
+    interceptors: {
+      activity: [
+        () => ({
+          inbound: {
+            execute: (input, next) => signingCheckpointsWith(deps.keys.receiptPrivate, () => next(input)),
+          },
+        }),
+      ],
+    },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
   });
 }
@@ -31,21 +42,23 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 async function main() {
   const { loadConfig } = await import('./config.ts');
   const { createSql } = await import('../db/sql.ts');
-  const { migrate } = await import('../db/migrate.ts');
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required for a stand-alone worker');
-  if (!config.PHASEGATE_SEAL_KEY)
-    throw new Error('PHASEGATE_SEAL_KEY is required: the worker opens sealed prices');
-  const { sealKeyFrom } = await import('./keys.ts');
+  if (!config.PHASEGATE_SEAL_KEY || !config.PHASEGATE_RECEIPT_KEY) {
+    throw new Error(
+      'PHASEGATE_SEAL_KEY and PHASEGATE_RECEIPT_KEY are required: the worker opens sealed prices and signs audit checkpoints',
+    );
+  }
+  const { keysFrom } = await import('./keys.ts');
   const sql = createSql(config.DATABASE_URL);
-  await migrate(sql);
+  // The schema is the owner's: `npm run migrate` (PHASEGATE_MIGRATION_DATABASE_URL) runs first.
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
-    keys: { seal: sealKeyFrom(config.PHASEGATE_SEAL_KEY) },
+    keys: keysFrom(config.PHASEGATE_SEAL_KEY, config.PHASEGATE_RECEIPT_KEY),
   });
   console.log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   await worker.run();

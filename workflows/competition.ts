@@ -10,14 +10,13 @@ import {
 } from '@temporalio/workflow';
 import { phaseWorkflowId, type CompetitionPlan } from '../domain/competition.ts';
 import type { CompetitionActivities } from '../activities/index.ts';
+import { ACTIVITY_OPTIONS } from './activity-options.ts';
+import { attentionDesk, StepInterrupted } from './attention.ts';
 import { cancelCompetitionUpdate, cancelPhaseSignal, competitionDiagnosticsQuery } from './messages.ts';
 import { phaseWorkflow, type PhaseResult } from './phase.ts';
 import { phaseSearchAttribute, statusSearchAttribute } from './search-attributes.ts';
 
-const acts = proxyActivities<CompetitionActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<CompetitionActivities>(ACTIVITY_OPTIONS);
 
 /**
  * A competition runs its phases one after the other, each as a child workflow. A phase that
@@ -39,10 +38,22 @@ export async function competitionWorkflow(
     ]);
   };
 
+  // Entering and finishing fail on the current phase's row: it shows needs-attention, and the
+  // resume for that phase comes here while the phase has no workflow of its own running.
+  const desk = attentionDesk({
+    acts,
+    competitionId,
+    phaseKey: () => currentPhase ?? template.phases[0]!.key,
+    raisedBy: 'competition',
+    now: () => new Date(Date.now()).toISOString(),
+    interrupted: () => cancelled !== undefined,
+  });
+
   setHandler(competitionDiagnosticsQuery, () => ({
     currentPhase,
     completedPhases: [...completedPhases],
     cancelled: cancelled?.reason,
+    attention: desk.current(),
   }));
   setHandler(
     cancelCompetitionUpdate,
@@ -61,7 +72,9 @@ export async function competitionWorkflow(
   );
 
   const end = async (status: 'completed' | 'no-award' | 'cancelled', outcome: string) => {
-    await acts.finishCompetition({ competitionId, status, outcome, actor: cancelled?.officerId ?? 'system' });
+    const actor = cancelled?.officerId ?? 'system';
+    const finish = () => acts.finishCompetition({ competitionId, status, outcome, actor });
+    await desk.attempt('finishCompetition', finish, false);
     label(status);
     await condition(allHandlersFinished);
     return { status, outcome };
@@ -70,7 +83,12 @@ export async function competitionWorkflow(
   label('running');
   for (const phase of template.phases) {
     currentPhase = phase.key;
-    await acts.enterPhase({ competitionId, phaseKey: phase.key });
+    try {
+      await desk.attempt('enterPhase', () => acts.enterPhase({ competitionId, phaseKey: phase.key }));
+    } catch (error) {
+      if (error instanceof StepInterrupted) return end('cancelled', cancelled!.reason);
+      throw error;
+    }
     label('running');
     const child = await startChild(phaseWorkflow, {
       workflowId: phaseWorkflowId(competitionId, phase.key),

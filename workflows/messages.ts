@@ -36,6 +36,22 @@ export interface OpenOffers {
   officerId: string;
 }
 
+/** An officer's go-ahead for a phase that needs attention: the failed step is tried again. */
+export interface ResumePhase {
+  officerId: string;
+  phaseKey: string;
+  /** What was done about the cause; recorded in the audit log. */
+  reason: string;
+}
+
+/** A step that failed for good, waiting for an officer (see workflows/attention.ts). */
+export interface NeedsAttention {
+  phaseKey: string;
+  step: string;
+  reason: string;
+  since: string;
+}
+
 /** One officer's consent to open the sealed offers; the second distinct officer's opens them. */
 export const openOffersUpdate = defineUpdate<{ opened: boolean; officers: string[] }, [OpenOffers]>(
   'openOffers',
@@ -49,6 +65,10 @@ export const decideObjectionUpdate = defineUpdate<{ state: PhaseState }, [Decide
 );
 export const decideDeliverableUpdate = defineUpdate<{ pending: number }, [DecideDeliverable]>(
   'decideDeliverable',
+);
+/** Registered by the phase workflow and by the competition workflow: whichever has the failed step. */
+export const resumePhaseUpdate = defineUpdate<{ resumed: string; state: PhaseState }, [ResumePhase]>(
+  'resumePhase',
 );
 export const cancelCompetitionUpdate = defineUpdate<{ cancelled: true }, [CancelCompetition]>(
   'cancelCompetition',
@@ -71,6 +91,7 @@ export interface PhaseDiagnostics {
   pendingDeliverables: number;
   gateApproved: boolean;
   offersOpenedBy: string[];
+  attention?: NeedsAttention;
 }
 export const phaseDiagnosticsQuery = defineQuery<PhaseDiagnostics>('phaseDiagnostics');
 
@@ -78,5 +99,6 @@ export interface CompetitionDiagnostics {
   currentPhase?: string;
   completedPhases: string[];
   cancelled?: string;
+  attention?: NeedsAttention;
 }
 export const competitionDiagnosticsQuery = defineQuery<CompetitionDiagnostics>('competitionDiagnostics');

@@ -9,6 +9,8 @@ import type { PhaseState } from '../domain/competition.ts';
 import { MILESTONES, type Calendar, type Milestone } from '../domain/schedule.ts';
 import type { PhaseTemplate } from '../domain/template.ts';
 import type { PhaseActivities } from '../activities/index.ts';
+import { ACTIVITY_OPTIONS } from './activity-options.ts';
+import { attentionDesk, StepInterrupted } from './attention.ts';
 import {
   approveGateUpdate,
   cancelPhaseSignal,
@@ -38,10 +40,7 @@ export interface PhaseResult {
   qualified: string[];
 }
 
-const acts = proxyActivities<PhaseActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<PhaseActivities>(ACTIVITY_OPTIONS);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -77,6 +76,23 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
 
   const now = () => new Date(Date.now()).toISOString();
 
+  // The main flow's steps wait for an officer when they fail for good; an officer action's failure
+  // goes back to that officer as the Update's answer instead.
+  let stateBeforeAttention: PhaseState = state;
+  const desk = attentionDesk({
+    acts,
+    competitionId: input.competitionId,
+    phaseKey: () => phase.key,
+    raisedBy: 'phase',
+    now,
+    interrupted: () => cancelReason !== undefined,
+    onChange: (attention) => {
+      if (attention) [stateBeforeAttention, state] = [state, 'needs-attention'];
+      else state = stateBeforeAttention;
+    },
+  });
+  const steps = desk.guard(acts);
+
   setHandler(phaseDiagnosticsQuery, () => ({
     state,
     round,
@@ -87,6 +103,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     pendingDeliverables,
     gateApproved,
     offersOpenedBy: [...openers],
+    attention: desk.current(),
   }));
   setHandler(jurorFinishedSignal, ({ jurorId, round: r }) => {
     if (r === round) jurorsFinished.add(jurorId);
@@ -198,7 +215,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   );
 
   const move = async (to: PhaseState) => {
-    await acts.movePhase({ ...ref, to, at: now() });
+    await steps.movePhase({ ...ref, to, at: now() });
     state = to;
   };
 
@@ -220,7 +237,8 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   const deadline = (milestone: Milestone) => () => deadlines[milestone]!;
 
   const finish = async (outcome: PhaseResult['outcome'], reason?: string): Promise<PhaseResult> => {
-    const { qualified } = await acts.closePhase({ ...ref, outcome, reason: reason ?? null, at: now() });
+    const close = () => acts.closePhase({ ...ref, outcome, reason: reason ?? null, at: now() });
+    const { qualified } = await desk.attempt('closePhase', close, false);
     await condition(allHandlersFinished);
     return { outcome, reason, qualified };
   };
@@ -228,7 +246,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   try {
     Object.assign(
       deadlines,
-      await acts.openPhase({
+      await steps.openPhase({
         ...ref,
         admission: phase.admission,
         schedule: phase.schedule,
@@ -240,21 +258,21 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     await waitUntil(deadline('questionsClose'));
     await move('submissions-open');
     await waitUntil(deadline('answersDue'));
-    await acts.publishAnswers({ ...ref, at: now() });
+    await steps.publishAnswers({ ...ref, at: now() });
     await waitUntil(deadline('submissionsClose'));
 
     const evaluationWindow = Date.parse(deadlines.evaluationClose!) - Date.parse(deadlines.submissionsClose!);
     let step: 'evaluate' | 'rank' | 'approve' | 'standstill' | 'award' = 'evaluate';
     for (;;) {
       if (step === 'evaluate') {
-        const opened = await acts.openEvaluation({
+        const opened = await steps.openEvaluation({
           ...ref,
           round,
           evaluationCloseAt: deadlines.evaluationClose!,
         });
         state = 'evaluation';
         if (opened.offers === 0) return await finish('no-award', 'no offers were received');
-        if (phase.pitches) await acts.schedulePitches({ ...ref, round });
+        if (phase.pitches) await steps.schedulePitches({ ...ref, round });
         jurorsAssigned = opened.jurors;
         jurorsFinished.clear();
         const everyoneScored = () => jurorsAssigned > 0 && jurorsFinished.size >= jurorsAssigned;
@@ -263,12 +281,12 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
             Date.parse(deadlines.evaluationClose!) - phase.reminderDaysBeforeEvaluationClose * DAY_MS,
           ).toISOString();
         if ((await waitUntil(remindAt, everyoneScored)) === 'deadline') {
-          await acts.remindJurors({ ...ref, round });
+          await steps.remindJurors({ ...ref, round });
         }
         await waitUntil(deadline('evaluationClose'), everyoneScored);
         step = 'rank';
       } else if (step === 'rank') {
-        let ranking = await acts.rankGate({ ...ref, round });
+        let ranking = await steps.rankGate({ ...ref, round });
         if (ranking.needsConsensus > 0) {
           await move('consensus');
           consensusReached = false;
@@ -279,7 +297,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
           } else {
             await waitFor(() => consensusReached);
           }
-          ranking = await acts.rankGate({ ...ref, round });
+          ranking = await steps.rankGate({ ...ref, round });
         }
         if (ranking.selected === 0) return await finish('no-award', 'no offer met the thresholds');
         await move('gate');
@@ -297,7 +315,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
         }
         if (withdrawnWinners.length > 0) {
           const offerId = withdrawnWinners.shift()!;
-          await acts.replaceWithdrawnWinner({ ...ref, round, offerId, at: now() });
+          await steps.replaceWithdrawnWinner({ ...ref, round, offerId, at: now() });
         } else if (reopen === 'evaluation') {
           round++;
           deadlines.evaluationClose = new Date(Date.now() + evaluationWindow).toISOString();
@@ -306,7 +324,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
         } else if (reopen === 'gate') {
           step = 'rank';
         } else {
-          const award = await acts.finalAward({ ...ref, executionMonths: phase.executionMonths, at: now() });
+          const award = await steps.finalAward({ ...ref, executionMonths: phase.executionMonths, at: now() });
           if (award.blockedBy.length > 0 || award.withdrawn.length > 0) {
             award.blockedBy.forEach((id) => openObjections.add(id));
             award.withdrawn
@@ -321,18 +339,18 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
       } else {
         if (phase.executionMonths === 0) return await finish('completed');
         state = 'execution';
-        const execution = await acts.pendingDeliverables(ref);
+        const execution = await steps.pendingDeliverables(ref);
         pendingDeliverables = execution.pending;
         const decided = () => pendingDeliverables === 0;
         if (execution.dueAt && (await waitUntil(() => execution.dueAt!, decided)) === 'deadline') {
-          await acts.noticeOverdueDeliverables(ref);
+          await steps.noticeOverdueDeliverables(ref);
         }
         await waitFor(decided);
         return await finish('completed');
       }
     }
   } catch (error) {
-    if (!(error instanceof PhaseCancelled)) throw error;
+    if (!(error instanceof PhaseCancelled || error instanceof StepInterrupted)) throw error;
     return await finish('cancelled', cancelReason);
   }
 }

@@ -9,9 +9,13 @@ import {
   competitionWorkflowId,
   type CompetitionPlan,
 } from '../../domain/competition.ts';
+import { text } from '../../domain/text.ts';
 import { scheduleOrderProblems } from '../../domain/schedule-preview.ts';
 import { applyOverrides, ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
-import { verifyAudit } from '../../db/audit.ts';
+import { maySee, visibleAuditVerification } from '../../domain/rules/visibility.ts';
+import { exportAudit, verifyAudit } from '../../db/audit.ts';
+import { AuditExportSchema } from '../../domain/audit-proof.ts';
+import { CheckpointSchema } from '../../domain/proofs.ts';
 import {
   competitionStatusOf,
   getCompetitionStatus,
@@ -24,9 +28,9 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { fieldProblem, ProblemError, validationProblem } from '../problem.ts';
-import { steer } from '../workflow-messages.ts';
+import { steer, withinDeadline } from '../workflow-messages.ts';
+import { CompetitionParams as IdParam } from './params.ts';
 
-const IdParam = z.object({ id: z.string().uuid() });
 const CompetitionStatusView = z.looseObject({
   id: z.string().uuid(),
   title: z.string(),
@@ -34,7 +38,7 @@ const CompetitionStatusView = z.looseObject({
   currentPhase: z.string().nullable(),
   phases: z.array(z.looseObject({ key: z.string(), state: z.string() })),
 });
-const CancelBody = z.object({ reason: z.string().trim().min(3).max(2000) });
+const CancelBody = z.strictObject({ reason: text({ min: 3, max: 2000 }) });
 
 async function resolveTemplate(
   deps: AppDeps,
@@ -121,16 +125,18 @@ export function competitionRoutes(deps: AppDeps) {
         listInTemporalUi: deps.listInTemporalUi,
       };
       try {
-        await deps.temporal.workflow.start('competitionWorkflow', {
-          workflowId: competitionWorkflowId(stored.id),
-          taskQueue: deps.taskQueue,
-          args: [plan],
-        });
+        await withinDeadline(deps, 'starting the competition', () =>
+          deps.temporal.workflow.start('competitionWorkflow', {
+            workflowId: competitionWorkflowId(stored.id),
+            taskQueue: deps.taskQueue,
+            args: [plan],
+          }),
+        );
       } catch (error) {
         // A retried launch finds its workflow already running: that is the outcome it wanted.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
-      const status = await getCompetitionStatus(deps.sql, stored.id);
+      const status = await getCompetitionStatus(deps.sql, stored.id, principal);
       c.header('location', `/competitions/${stored.id}`);
       return c.json(status!, stored.created ? 201 : 200);
     },
@@ -178,6 +184,9 @@ export function competitionRoutes(deps: AppDeps) {
       path: '/competitions/{id}',
       tags: ['competitions'],
       summary: 'Status of a competition: phases, timeline with every deadline, counts, outcomes',
+      description:
+        'Counts a caller may not see yet are null: offer and question counts before the submission ' +
+        'deadline for companies and jurors, score counts for all but officers (README: Who sees what, when).',
       security: bearer,
       request: { params: IdParam },
       responses: {
@@ -186,7 +195,7 @@ export function competitionRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const status = await getCompetitionStatus(deps.sql, c.req.valid('param').id);
+      const status = await getCompetitionStatus(deps.sql, c.req.valid('param').id, c.get('principal'));
       if (!status) throw new ProblemError('not-found', `no competition ${c.req.valid('param').id}`);
       return c.json(status, 200);
     },
@@ -222,16 +231,25 @@ export function competitionRoutes(deps: AppDeps) {
       method: 'get',
       path: '/competitions/{id}/audit/verify',
       tags: ['competitions'],
-      summary: 'Check the hash chain of the competition’s audit log',
+      summary: 'Check the hash chain of the competition’s audit log; its details for officers only',
       security: bearer,
       request: { params: IdParam },
       responses: {
         200: jsonResponse(
           z.object({
             valid: z.boolean(),
-            entries: z.number(),
+            /** The details are for officers; others learn whether the record holds. */
+            entries: z.number().optional(),
             brokenAt: z.number().optional(),
             headHash: z.string().optional(),
+            checkpoints: z.number().optional(),
+            latestCheckpoint: CheckpointSchema.optional(),
+            offers: z.number().optional(),
+            problems: z
+              .array(
+                z.object({ kind: z.string(), at: z.union([z.number(), z.string()]), detail: z.string() }),
+              )
+              .optional(),
           }),
           'Verification result',
         ),
@@ -242,7 +260,32 @@ export function competitionRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       if (!(await competitionStatusOf(deps.sql, id)))
         throw new ProblemError('not-found', `no competition ${id}`);
-      return c.json(await verifyAudit(deps.sql, id), 200);
+      const verification = await verifyAudit(deps.sql, id, deps.keys.receiptPublic);
+      return c.json(visibleAuditVerification(c.get('principal'), verification), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/audit',
+      tags: ['competitions'],
+      summary: 'The audit log, its signed checkpoints and every offer’s receipt, for offline verification',
+      description:
+        'Check it without the server: `npx phasegate verify-audit FILE --public-key KEY` with the key from ' +
+        '`GET /receipts/public-key`. Officers only: it holds every offer’s receipt.',
+      security: bearer,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(AuditExportSchema, 'The exported record'), ...problemResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!maySee(c.get('principal'), 'audit details (entries, head hash, log)')) {
+        throw new ProblemError('forbidden', 'the audit export is for officers');
+      }
+      if (!(await competitionStatusOf(deps.sql, id)))
+        throw new ProblemError('not-found', `no competition ${id}`);
+      return c.json(await exportAudit(deps.sql, id), 200);
     },
   );
 

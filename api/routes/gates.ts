@@ -2,8 +2,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { MILESTONES } from '../../domain/schedule.ts';
+import { text } from '../../domain/text.ts';
 import { fileObjection, listObjections } from '../../db/objections.ts';
-import { latestRankingView } from '../../db/rankings.ts';
+import { latestRankingView, RANKING_ITEMS } from '../../db/rankings.ts';
+import { scopeOf } from '../../domain/rules/visibility.ts';
 import {
   approveGateUpdate,
   decideDeliverableUpdate,
@@ -16,10 +18,11 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { ProblemError } from '../problem.ts';
-import { nudgePhase, phaseHandle, steer } from '../workflow-messages.ts';
-import { OfferParams, PhaseParams } from './params.ts';
+import { requireSight } from '../visibility.ts';
+import { nudgePhase, queryPhase, steer } from '../workflow-messages.ts';
+import { ObjectionParams, OfferParams, PhaseParams } from './params.ts';
 
-const Reason = z.string().trim().min(3).max(5000);
+const Reason = text({ min: 3, max: 5000 });
 const Loose = z.record(z.string(), z.unknown());
 
 export function gateRoutes(deps: AppDeps) {
@@ -31,14 +34,14 @@ export function gateRoutes(deps: AppDeps) {
       path: '/competitions/{id}/phases/{phase}/ranking',
       tags: ['gate'],
       summary:
-        'The gate’s ranking with the explanation of every number (officer); a company sees its own standing after the intended award',
+        'The gate’s ranking with the explanation of every number (officer); a company sees its own line after the intended award, jurors as Juror A, B, C',
       security: bearer,
       request: { params: PhaseParams },
       responses: { 200: jsonResponse(Loose, 'Ranking'), ...problemResponses },
     }),
     async (c) => {
       const principal = c.get('principal');
-      requireRole(principal, 'officer', 'company');
+      requireSight(principal, RANKING_ITEMS.whole, RANKING_ITEMS.own);
       const { id, phase } = c.req.valid('param');
       const view = await latestRankingView(deps.sql, {
         competitionId: id,
@@ -86,7 +89,7 @@ export function gateRoutes(deps: AppDeps) {
       request: {
         params: PhaseParams,
         body: jsonBody(
-          z.object({
+          z.strictObject({
             milestone: z.enum(MILESTONES),
             until: z.iso.datetime({ offset: true }),
             reason: Reason,
@@ -122,7 +125,7 @@ export function gateRoutes(deps: AppDeps) {
       tags: ['objections'],
       summary: 'Object to the intended award within the standstill (company that made an offer)',
       security: bearer,
-      request: { params: PhaseParams, body: jsonBody(z.object({ reason: Reason })) },
+      request: { params: PhaseParams, body: jsonBody(z.strictObject({ reason: Reason })) },
       responses: { 201: jsonResponse(z.object({ objectionId: z.string() }), 'Filed'), ...problemResponses },
     }),
     async (c) => {
@@ -155,12 +158,13 @@ export function gateRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const principal = c.get('principal');
-      requireRole(principal, 'officer', 'company');
+      requireSight(principal, 'objections');
+      const scope = scopeOf(principal, { whole: 'objections', own: 'objections' });
       const { id, phase } = c.req.valid('param');
       const objections = await listObjections(deps.sql, {
         competitionId: id,
         phaseKey: phase,
-        ...(principal.role === 'company' ? { companyId: principal.id } : {}),
+        ...(scope === 'all' ? {} : { companyId: principal.id }),
       });
       return c.json({ objections: [...objections] }, 200);
     },
@@ -175,9 +179,9 @@ export function gateRoutes(deps: AppDeps) {
         'Decide an objection: upheld reopens evaluation or the gate; rejected lets the award stand (officer)',
       security: bearer,
       request: {
-        params: PhaseParams.extend({ objectionId: z.string().uuid() }),
+        params: ObjectionParams,
         body: jsonBody(
-          z.object({
+          z.strictObject({
             upheld: z.boolean(),
             reopen: z.enum(['evaluation', 'gate']).optional(),
             reason: Reason,
@@ -211,7 +215,7 @@ export function gateRoutes(deps: AppDeps) {
       security: bearer,
       request: {
         params: OfferParams,
-        body: jsonBody(z.object({ accepted: z.boolean(), note: z.string().max(5000).default('') })),
+        body: jsonBody(z.strictObject({ accepted: z.boolean(), note: text({ max: 5000 }).default('') })),
       },
       responses: { 200: jsonResponse(z.object({ pending: z.number() }), 'Decided'), ...problemResponses },
     }),
@@ -241,9 +245,9 @@ export function gateRoutes(deps: AppDeps) {
       responses: { 200: jsonResponse(Loose, 'Workflow state'), ...problemResponses },
     }),
     async (c) => {
-      requireRole(c.get('principal'), 'officer');
+      requireSight(c.get('principal'), 'workflow diagnostics');
       const { id, phase } = c.req.valid('param');
-      return c.json({ ...(await phaseHandle(deps, id, phase).query(phaseDiagnosticsQuery)) }, 200);
+      return c.json({ ...(await queryPhase(deps, id, phase, phaseDiagnosticsQuery)) }, 200);
     },
   );
 

@@ -1,6 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
+import { KeySchema, MAX_POINTS } from '../../domain/scoring.ts';
+import { text } from '../../domain/text.ts';
 import {
   declareConflict,
   finishEvaluation,
@@ -13,11 +15,16 @@ import { consensusReachedSignal, jurorFinishedSignal } from '../../workflows/mes
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { notOnJury } from '../visibility.ts';
 import { nudgePhase } from '../workflow-messages.ts';
 import { OfferParams, PhaseParams } from './params.ts';
 
-const Reason = z.string().trim().min(3, 'every score needs a written reason').max(5000);
-export const ScoreLineSchema = z.object({ criterion: z.string().min(1), score: z.number(), reason: Reason });
+const Reason = text({ min: 3, max: 5000, tooShort: 'every score needs a written reason' });
+export const ScoreLineSchema = z.strictObject({
+  criterion: KeySchema,
+  score: z.number().min(-MAX_POINTS).max(MAX_POINTS),
+  reason: Reason,
+});
 const ok = <T extends z.ZodRawShape>(shape: T, description: string) =>
   jsonResponse(z.object(shape), description);
 
@@ -63,7 +70,7 @@ export function juryRoutes(deps: AppDeps) {
       security: bearer,
       request: {
         params: OfferParams,
-        body: jsonBody(z.object({ hasConflict: z.boolean(), statement: z.string().max(5000).default('') })),
+        body: jsonBody(z.strictObject({ hasConflict: z.boolean(), statement: text({ max: 5000 }).default('') })),
       },
       responses: { 201: ok({ declared: z.literal(true) }, 'Declared'), ...problemResponses },
     }),
@@ -91,7 +98,7 @@ export function juryRoutes(deps: AppDeps) {
       security: bearer,
       request: {
         params: OfferParams,
-        body: jsonBody(z.object({ scores: z.array(ScoreLineSchema).min(1).max(50) })),
+        body: jsonBody(z.strictObject({ scores: z.array(ScoreLineSchema).min(1).max(50) })),
       },
       responses: { 200: ok({ round: z.number() }, 'Stored'), ...problemResponses },
     }),
@@ -129,18 +136,13 @@ export function juryRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'juror');
       const { id, phase } = c.req.valid('param');
-      return c.json(
-        {
-          scores: [
-            ...(await jurorOwnScores(deps.sql, {
-              competitionId: id,
-              phaseKey: phase,
-              jurorId: principal.id,
-            })),
-          ],
-        },
-        200,
-      );
+      const scores = await jurorOwnScores(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        jurorId: principal.id,
+      });
+      if (!scores) throw notOnJury(principal, phase);
+      return c.json({ scores: [...scores] }, 200);
     },
   );
 
@@ -202,7 +204,7 @@ export function juryRoutes(deps: AppDeps) {
       tags: ['jury'],
       summary: 'Close the consensus meeting (officer as chair); the gate ranks again',
       security: bearer,
-      request: { params: PhaseParams, body: jsonBody(z.object({ round: z.number().int().min(1) })) },
+      request: { params: PhaseParams, body: jsonBody(z.strictObject({ round: z.number().int().min(1).max(10_000) })) },
       responses: { 200: ok({ signalled: z.boolean() }, 'Recorded'), ...problemResponses },
     }),
     async (c) => {

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { listNotifications } from '../../db/notifications.ts';
+import { noticeAudiences } from '../../domain/rules/visibility.ts';
 import type { AppDeps } from '../app.ts';
 import { bearer, jsonResponse, problemResponses } from '../openapi.ts';
 
@@ -24,12 +25,7 @@ export function notificationRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const principal = c.get('principal');
-      const recipients = [
-        'public',
-        `${principal.role}:${principal.id}`,
-        ...(principal.role === 'officer' ? ['officers'] : []),
-      ];
+      const recipients = noticeAudiences(c.get('principal'));
       return c.json(
         { notifications: [...(await listNotifications(deps.sql, recipients, c.req.valid('query').limit))] },
         200,

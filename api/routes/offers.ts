@@ -1,19 +1,26 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
+import { MAX_EUROS } from '../../domain/scoring.ts';
+import { text } from '../../domain/text.ts';
 import { listCompanyOffers, listPhaseOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
 import { openOffersUpdate, winnerWithdrewSignal } from '../../workflows/messages.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
+import { answerOnce, idempotencyKey, IdempotencyKeyHeaders, idempotencyResponses } from '../idempotency.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { nudgePhase, steer } from '../workflow-messages.ts';
 import { CompetitionParams, OfferParams, PhaseParams } from './params.ts';
 
-export const OfferSubmissionSchema = z.object({
-  /** The proposal itself (text, or a document encoded as base64); sealed until the opening. */
-  content: z.string().min(1).max(1_000_000),
-  price: z.number().nonnegative().optional(),
-  requestedAmount: z.number().nonnegative(),
+export const OfferSubmissionSchema = z.strictObject({
+  /**
+   * The proposal itself (text, or a document encoded as base64); sealed until the opening. Stored,
+   * sealed and hashed for the receipt as the UTF-8 bytes of the JSON string sent, untrimmed; the
+   * body is decoded strictly (api/body.ts), so no byte is replaced on the way.
+   */
+  content: text({ min: 1, max: 1_000_000, unit: 'utf8-bytes', trim: false }),
+  price: z.number().nonnegative().max(MAX_EUROS, `at most ${MAX_EUROS} euros`).optional(),
+  requestedAmount: z.number().nonnegative().max(MAX_EUROS, `at most ${MAX_EUROS} euros`),
 });
 
 const ReceiptSchema = z.object({
@@ -41,17 +48,22 @@ export function offerRoutes(deps: AppDeps) {
       description:
         'Accepted while the phase takes offers and before its submission deadline by the server clock. ' +
         'The answer is a receipt signed by the server (Ed25519; public key at /receipts/public-key). ' +
-        'An `Idempotency-Key` header makes a retried send return the first receipt.',
+        'With an `Idempotency-Key` header, a retry with the same key and body gets the first answer ' +
+        'again (the same 201 and receipt) and stores nothing; the same key with another body is ' +
+        'refused (422 `idempotency-key-reused`); while the first request still runs, a retry gets 409 ' +
+        '`idempotency-key-in-flight` with `Retry-After`. A key is per company and per path (another ' +
+        'phase or competition is another key) and is kept 24 hours.',
       security: bearer,
+      middleware: [idempotencyKey] as const,
       request: {
         params: PhaseParams,
         body: jsonBody(OfferSubmissionSchema),
-        headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+        headers: IdempotencyKeyHeaders,
       },
       responses: {
-        201: jsonResponse(StoredOfferSchema, 'Received'),
-        200: jsonResponse(StoredOfferSchema, 'Already received under this idempotency key'),
+        201: jsonResponse(StoredOfferSchema, 'Received (also the answer to a retry with the same key)'),
         ...problemResponses,
+        ...idempotencyResponses,
       },
     }),
     async (c) => {
@@ -59,17 +71,18 @@ export function offerRoutes(deps: AppDeps) {
       requireRole(principal, 'company');
       const { id, phase } = c.req.valid('param');
       const body = c.req.valid('json');
-      const stored = await submitOffer(deps.sql, deps.keys, {
-        competitionId: id,
-        phaseKey: phase,
-        companyId: principal.id,
-        content: body.content,
-        price: body.price,
-        requestedAmount: body.requestedAmount,
-        idempotencyKey: c.req.valid('header')['idempotency-key'],
-      });
-      const { created, ...answer } = stored;
-      return c.json(answer, created ? 201 : 200);
+      const answer = await answerOnce(c, deps.sql, async (tx) => ({
+        status: 201 as const,
+        body: await submitOffer(tx, deps.keys, {
+          competitionId: id,
+          phaseKey: phase,
+          companyId: principal.id,
+          content: body.content,
+          price: body.price,
+          requestedAmount: body.requestedAmount,
+        }),
+      }));
+      return c.json(answer.body, answer.status);
     },
   );
 
@@ -165,7 +178,7 @@ export function offerRoutes(deps: AppDeps) {
       path: '/competitions/{id}/phases/{phase}/offers',
       tags: ['offers'],
       summary:
-        'Every offer of the phase (officer): content once opened, a sealed price after quality scoring',
+        'Every offer of the phase (officer): content, amount and price once opened, a sealed price after quality scoring',
       security: bearer,
       request: { params: PhaseParams },
       responses: {
@@ -177,9 +190,13 @@ export function offerRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      requireRole(c.get('principal'), 'officer');
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
-      return c.json(await listPhaseOffers(deps.sql, deps.keys, { competitionId: id, phaseKey: phase }), 200);
+      return c.json(
+        await listPhaseOffers(deps.sql, deps.keys, { competitionId: id, phaseKey: phase, viewer: principal }),
+        200,
+      );
     },
   );
 

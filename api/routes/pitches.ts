@@ -2,9 +2,12 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { listPitchSlots, markPitchHeld } from '../../db/pitches.ts';
+import { isOnJury } from '../../db/visibility.ts';
+import { scopeOf } from '../../domain/rules/visibility.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonResponse, problemResponses } from '../openapi.ts';
+import { notOnJury, requireSight } from '../visibility.ts';
 import { OfferParams, PhaseParams } from './params.ts';
 
 const Slot = z.object({
@@ -23,7 +26,7 @@ export function pitchRoutes(deps: AppDeps) {
       method: 'get',
       path: '/competitions/{id}/phases/{phase}/pitches',
       tags: ['pitches'],
-      summary: 'The pitch programme (officer, juror) or your own slot (company)',
+      summary: 'The pitch programme (officer, juror on the jury) or your own slot (company)',
       security: bearer,
       request: { params: PhaseParams },
       responses: {
@@ -34,10 +37,20 @@ export function pitchRoutes(deps: AppDeps) {
     async (c) => {
       const principal = c.get('principal');
       const { id, phase } = c.req.valid('param');
+      const onJury = principal.role === 'juror' && (await isOnJury(deps.sql, id, phase, principal.id));
+      const scope = scopeOf(
+        principal,
+        { whole: 'pitch programme', own: 'pitch slot' },
+        { relation: { onJury } },
+      );
+      if (scope === 'none') {
+        if (principal.role === 'juror') throw notOnJury(principal, phase);
+        requireSight(principal, 'pitch programme', 'pitch slot');
+      }
       const rows = await listPitchSlots(deps.sql, {
         competitionId: id,
         phaseKey: phase,
-        ...(principal.role === 'company' ? { companyId: principal.id } : {}),
+        ...(scope === 'all' ? {} : { companyId: principal.id }),
       });
       const slots = rows.map((r) => ({
         offerId: r.offerId as string,

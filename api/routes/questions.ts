@@ -1,13 +1,16 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
+import { text } from '../../domain/text.ts';
 import { answerQuestion, askQuestion, listQuestions } from '../../db/questions.ts';
+import { maySee } from '../../domain/rules/visibility.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
+import { answerOnce, idempotencyKey, IdempotencyKeyHeaders, idempotencyResponses } from '../idempotency.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
-import { PhaseParams } from './params.ts';
+import { PhaseParams, QuestionParams } from './params.ts';
 
-const Text = z.string().trim().min(3).max(10_000);
+const Text = text({ min: 3, max: 10_000 });
 
 export function questionRoutes(deps: AppDeps) {
   const app = createRouter();
@@ -18,23 +21,37 @@ export function questionRoutes(deps: AppDeps) {
       path: '/competitions/{id}/phases/{phase}/questions',
       tags: ['questions'],
       summary: 'Ask a question before the questions deadline (company)',
+      description:
+        'An `Idempotency-Key` header makes a retry return the first answer and ask nothing twice ' +
+        '(see the offers route for the rules).',
       security: bearer,
-      request: { params: PhaseParams, body: jsonBody(z.object({ question: Text })) },
-      responses: { 201: jsonResponse(z.object({ questionId: z.string() }), 'Asked'), ...problemResponses },
+      middleware: [idempotencyKey] as const,
+      request: {
+        headers: IdempotencyKeyHeaders,
+        params: PhaseParams,
+        body: jsonBody(z.strictObject({ question: Text })),
+      },
+      responses: {
+        201: jsonResponse(z.object({ questionId: z.string() }), 'Asked'),
+        ...problemResponses,
+        ...idempotencyResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requireRole(principal, 'company');
       const { id, phase } = c.req.valid('param');
-      return c.json(
-        await askQuestion(deps.sql, {
+      const question = c.req.valid('json').question;
+      const answer = await answerOnce(c, deps.sql, async (tx) => ({
+        status: 201 as const,
+        body: await askQuestion(tx, {
           competitionId: id,
           phaseKey: phase,
           companyId: principal.id,
-          question: c.req.valid('json').question,
+          question,
         }),
-        201,
-      );
+      }));
+      return c.json(answer.body, answer.status);
     },
   );
 
@@ -46,8 +63,8 @@ export function questionRoutes(deps: AppDeps) {
       summary: 'Answer a question (officer); all answers are published together, anonymously',
       security: bearer,
       request: {
-        params: PhaseParams.extend({ questionId: z.string().uuid() }),
-        body: jsonBody(z.object({ answer: Text })),
+        params: QuestionParams,
+        body: jsonBody(z.strictObject({ answer: Text })),
       },
       responses: {
         200: jsonResponse(z.object({ answered: z.literal(true) }), 'Answered'),
@@ -87,7 +104,7 @@ export function questionRoutes(deps: AppDeps) {
       const questions = await listQuestions(deps.sql, {
         competitionId: id,
         phaseKey: phase,
-        asOfficer: c.get('principal').role === 'officer',
+        asOfficer: maySee(c.get('principal'), 'questions with their askers, unpublished answers'),
       });
       return c.json({ questions: [...questions] }, 200);
     },

@@ -8,14 +8,14 @@ import {
   SchedulePreviewSchema,
 } from '../../domain/schedule-preview.ts';
 import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
-import { BUILT_IN_TEMPLATES } from '../../domain/templates/index.ts';
+import { builtInTemplate } from '../../domain/templates/index.ts';
 import { findTemplate, insertTemplate, listTemplates } from '../../db/templates.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { fieldProblem, ProblemError, validationProblem, type Problem } from '../problem.ts';
+import { TemplateParams } from './params.ts';
 
-const TemplateIdParam = z.object({ id: z.string().min(1) });
 const TemplateSummary = z.object({ id: z.string(), name: z.string(), builtIn: z.boolean() });
 const PublishedAt = z.iso
   .datetime({ offset: true })
@@ -24,8 +24,8 @@ const PublishedAt = z.iso
     message: 'a publication date from 2000 to 2199',
   })
   .describe('When the first phase is published: an ISO 8601 date-time with its UTC offset or Z');
-const PreviewBody = z.object({ publishedAt: PublishedAt });
-const InlinePreviewBody = z.object({ template: ProcedureTemplateSchema, publishedAt: PublishedAt });
+const PreviewBody = z.strictObject({ publishedAt: PublishedAt });
+const InlinePreviewBody = z.strictObject({ template: ProcedureTemplateSchema, publishedAt: PublishedAt });
 
 /**
  * Checked before the body, so a caller without the role learns nothing about what a valid
@@ -80,7 +80,7 @@ export function templateRoutes(deps: AppDeps) {
       tags: ['templates'],
       summary: 'A procedure template in full, with every default filled in',
       security: bearer,
-      request: { params: TemplateIdParam },
+      request: { params: TemplateParams },
       responses: { 200: jsonResponse(ProcedureTemplateSchema, 'The template'), ...problemResponses },
     }),
     async (c) => c.json(await templateOrNotFound(deps, c.req.valid('param').id), 200),
@@ -109,7 +109,7 @@ export function templateRoutes(deps: AppDeps) {
       const problems = scheduleOrderProblems(template);
       if (problems.length > 0) refuseTemplate(problems);
       if (!(await insertTemplate(deps.sql, template, c.get('principal').id))) {
-        const holder = BUILT_IN_TEMPLATES[template.id] ? 'a built-in template' : 'another custom template';
+        const holder = builtInTemplate(template.id) ? 'a built-in template' : 'another custom template';
         throw new ProblemError('duplicate', `the template id "${template.id}" is taken by ${holder}`);
       }
       c.header('location', `/templates/${template.id}`);
@@ -135,7 +135,7 @@ export function templateRoutes(deps: AppDeps) {
       summary: 'The day plan of a stored template for a given publication date (officer)',
       security: bearer,
       middleware: [officerOnly] as const,
-      request: { params: TemplateIdParam, body: jsonBody(PreviewBody) },
+      request: { params: TemplateParams, body: jsonBody(PreviewBody) },
       responses: previewResponses,
     }),
     async (c) => {

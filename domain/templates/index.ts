@@ -1,4 +1,5 @@
 import type { ProcedureTemplateInput } from '../template.ts';
+import { ownValue } from '../text.ts';
 import { SBIR_TEMPLATE } from './sbir.ts';
 import { TENDER_10_DAYS_TEMPLATE } from './tender-10-days.ts';
 
@@ -7,3 +8,7 @@ export const BUILT_IN_TEMPLATES: Record<string, ProcedureTemplateInput> = {
   [SBIR_TEMPLATE.id]: SBIR_TEMPLATE,
   [TENDER_10_DAYS_TEMPLATE.id]: TENDER_10_DAYS_TEMPLATE,
 };
+
+/** The built-in template of that id; no id (`constructor`, `__proto__`, ...) reaches `Object.prototype`. */
+export const builtInTemplate = (id: string): ProcedureTemplateInput | undefined =>
+  ownValue(BUILT_IN_TEMPLATES, id);

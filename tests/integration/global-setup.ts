@@ -9,6 +9,8 @@ import { ensureTemporalTools } from '../../runtime/tools.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The password the application role logs in with, on every test database. */
+    appRolePassword: string;
     temporalAddress: string;
     temporalTestServer: string;
   }
@@ -57,6 +59,7 @@ export default async function setup(project: TestProject) {
   }
 
   project.provide('databaseUrl', databaseUrl);
+  project.provide('appRolePassword', randomBytes(18).toString('base64url'));
   project.provide('temporalAddress', temporalAddress);
   project.provide('temporalTestServer', tools.testServer);
 

@@ -77,6 +77,9 @@ describe('need to know', () => {
       version: number;
       receivedAt: string;
       sha256: string;
+      requestedAmount: number;
+      price: number | null;
+      priceEnvelopeSha256: string | null;
       algorithm: string;
       signature: string;
     };
@@ -97,10 +100,11 @@ describe('need to know', () => {
       sha256: contentSha256,
     });
 
-    // The signed bytes, rebuilt here as db/sealing.ts documents them: the fields joined by "\n".
+    // The signed bytes, rebuilt here as the README documents them: one field per line.
     const signedBytes = (sha256: string) =>
       Buffer.from(
         [
+          'phasegate-receipt-v2',
           receipt.offerId,
           receipt.competitionId,
           receipt.phase,
@@ -108,6 +112,9 @@ describe('need to know', () => {
           String(receipt.version),
           receipt.receivedAt,
           sha256,
+          String(receipt.requestedAmount),
+          receipt.price ?? '',
+          receipt.priceEnvelopeSha256 ?? '',
         ].join('\n'),
         'utf8',
       );
@@ -130,13 +137,13 @@ describe('need to know', () => {
     };
     const before = await verifyChain();
     expect(before.valid).toBe(true);
-    expect(before.entries).toBeGreaterThanOrEqual(4);
+    expect(before.entries).toBeGreaterThanOrEqual(2);
 
     // Row k gets another prev_hash and a hash recomputed over its own fields: the row is
     // self-consistent, only its link to row k-1 is broken.
-    const k = 3;
+    const k = 2;
     const forgedPrev = sha256Hex('a forged predecessor');
-    await h.sql.begin(async (tx) => {
+    await h.owner.begin(async (tx) => {
       // audit_log is append-only by trigger; replica mode lets the test's superuser bypass it.
       await tx`set local session_replication_role = replica`;
       await tx`

@@ -64,8 +64,9 @@ describe('no offer, award or notice is lost or duplicated, whatever the timing o
       );
     const [first, second] = [await send(), await send()];
     expect(first.status).toBe(201);
-    expect(second.status).toBe(200);
-    expect(second.body.receipt).toEqual(first.body.receipt);
+    // The first answer again, status included (draft-ietf-httpapi-idempotency-key-header).
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
     const [{ count }] =
       (await h.sql`select count(*)::int as count from offers where competition_id = ${run.id}`) as [
         { count: number },

@@ -661,10 +661,10 @@ describe('SBIR procurement rules', () => {
         true,
       );
       await expect(
-        h.sql`update audit_log set actor = 'someone' where competition_id = ${run.id} and seq = 2`,
+        h.owner`update audit_log set actor = 'someone' where competition_id = ${run.id} and seq = 2`,
       ).rejects.toThrow(/append-only/);
       // Someone with the rights to switch off the guard rewrites history: the chain shows it.
-      await h.sql.begin(async (tx) => {
+      await h.owner.begin(async (tx) => {
         await tx`alter table audit_log disable trigger audit_log_append_only`;
         await tx`update audit_log set actor = 'someone' where competition_id = ${run.id} and seq = 2`;
         await tx`alter table audit_log enable trigger audit_log_append_only`;

@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import type { TokenMap } from '../../api/auth.ts';
 import { migrate } from '../../db/migrate.ts';
+import { appRoleUrl, enableAppLogin } from '../../db/roles.ts';
 import { createSql, type Sql } from '../../db/sql.ts';
 import type { Keys } from '../../db/sealing.ts';
 import { generateKeys } from '../../runtime/keys.ts';
@@ -18,20 +19,28 @@ import { createWorker, workflowsPath } from '../../runtime/worker.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-/** A database of its own for each test file, migrated from scratch, on the shared Postgres server. */
-export async function freshDatabase(): Promise<{ sql: Sql; drop(): Promise<void> }> {
+/**
+ * A database of its own for each test file, migrated from scratch by its owner, on the shared
+ * Postgres server. `sql` connects as the application's role, as the app does in production;
+ * `owner` is for what only the owner may do, such as a test playing an attacker with full rights.
+ */
+export async function freshDatabase(): Promise<{ sql: Sql; owner: Sql; drop(): Promise<void> }> {
   const serverUrl = inject('databaseUrl');
   const name = `phasegate_test_${randomBytes(6).toString('hex')}`;
   const admin = createSql(serverUrl, { max: 1 });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const sql = createSql(url.toString(), { max: 20 });
-  await migrate(sql);
+  const owner = createSql(url.toString(), { max: 2 });
+  await migrate(owner);
+  await enableAppLogin(owner, inject('appRolePassword'));
+  const sql = createSql(appRoleUrl(url.toString(), inject('appRolePassword')), { max: 20 });
   return {
     sql,
+    owner,
     drop: async () => {
       await sql.end({ timeout: 5 });
+      await owner.end({ timeout: 5 });
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
     },
@@ -59,7 +68,10 @@ export const jurors = principals.juror;
 
 export interface Harness {
   env: TestWorkflowEnvironment;
+  /** The application's own connection (role phasegate_app). */
   sql: Sql;
+  /** The database owner's connection: for tests that play someone with full rights. */
+  owner: Sql;
   worker: Worker;
   app: ReturnType<typeof createApp>;
   taskQueue: string;
@@ -110,6 +122,7 @@ export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> 
   return {
     env,
     sql: db.sql,
+    owner: db.owner,
     worker,
     app,
     taskQueue,

@@ -187,6 +187,7 @@ describe('docker-compose.yml (production)', () => {
       'PHASEGATE_SEAL_KEY',
       'PHASEGATE_RECEIPT_KEY',
       'PHASEGATE_OIDC_ISSUER',
+      'PHASEGATE_APP_DB_PASSWORD',
     ]) {
       const uses = [...composeText.matchAll(new RegExp(`\\$\\{${secret}(:?[-?])?`, 'g'))];
       expect(uses.length, `${secret} is used`).toBeGreaterThan(0);

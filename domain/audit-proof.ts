@@ -1,0 +1,210 @@
+import { createHash, verify, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { CheckpointSchema, ReceiptSchema, checkpointBytes, receiptBytes, type Checkpoint } from './proofs.ts';
+
+/**
+ * The offline check of a competition's record: the hash chain, its signed checkpoints, and every
+ * offer against its signed receipt. The API's `/audit/verify` and `npx phasegate verify-audit`
+ * both run this one function, so what the server says and what an outsider finds cannot differ.
+ *
+ * Entry hash: sha256 of the UTF-8 text `prevHash|seq|at|actor|action|data`, where `at` is the UTC
+ * time as `YYYY-MM-DDTHH:MM:SS.ffffff` and `data` is the entry's JSON exactly as exported.
+ */
+
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const ExportedEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  /** The entry's data as the exact JSON text that was hashed. */
+  data: z.string(),
+  prevHash: Hex64,
+  hash: Hex64,
+});
+
+export const ExportedOfferSchema = z.object({
+  offerId: z.string(),
+  phase: z.string(),
+  company: z.string(),
+  version: z.number().int(),
+  contentSha256: z.string(),
+  requestedAmount: z.number(),
+  price: z.number().nullable(),
+  sealedPriceSha256: z.string().nullable(),
+  receipt: ReceiptSchema,
+});
+export type ExportedOffer = z.infer<typeof ExportedOfferSchema>;
+
+export const AuditExportSchema = z.object({
+  format: z.literal('phasegate-audit-export-v1'),
+  competitionId: z.string(),
+  entries: z.array(ExportedEntrySchema),
+  checkpoints: z.array(CheckpointSchema),
+  /** Phases whose offers are not opened yet: their offers are left out, and so is their digest check. */
+  sealedPhases: z.array(z.string()),
+  offers: z.array(ExportedOfferSchema),
+});
+export type AuditExport = z.infer<typeof AuditExportSchema>;
+
+export type AuditProblemKind =
+  | 'sequence'
+  | 'entry-hash'
+  | 'chain-link'
+  | 'checkpoint-signature'
+  | 'rewrite'
+  | 'truncation'
+  | 'receipt-signature'
+  | 'offer-altered'
+  | 'offers-digest';
+
+export interface AuditProblem {
+  kind: AuditProblemKind;
+  /** The entry position or offer id where it was found. */
+  at: number | string;
+  detail: string;
+}
+
+export interface AuditVerification {
+  valid: boolean;
+  entries: number;
+  headHash?: string;
+  checkpoints: number;
+  latestCheckpoint?: Checkpoint;
+  offers: number;
+  /** The first entry whose hash or link does not match what was stored. */
+  brokenAt?: number;
+  problems: AuditProblem[];
+}
+
+const GENESIS = '0'.repeat(64);
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const signedBy = (key: KeyObject, bytes: Buffer, signature: string) =>
+  verify(null, bytes, key, Buffer.from(signature, 'base64'));
+
+function chainProblems(entries: AuditExport['entries']): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  let prev = GENESIS;
+  for (const [index, e] of entries.entries()) {
+    const at = index + 1;
+    if (e.seq !== at) problems.push({ kind: 'sequence', at, detail: `entry ${at} is numbered ${e.seq}` });
+    if (e.prevHash !== prev) {
+      problems.push({
+        kind: 'chain-link',
+        at,
+        detail: `entry ${at} does not link to the hash of entry ${index}`,
+      });
+    }
+    if (sha256(`${e.prevHash}|${e.seq}|${e.at}|${e.actor}|${e.action}|${e.data}`) !== e.hash) {
+      problems.push({ kind: 'entry-hash', at, detail: `entry ${at} does not hash to its stored hash` });
+    }
+    prev = e.hash;
+  }
+  return problems;
+}
+
+/** Checkpoints stored with the log and those carried by receipts: each one pins the chain's past. */
+function checkpointProblems(doc: AuditExport, key: KeyObject, checkpoints: Checkpoint[]): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  for (const c of checkpoints) {
+    const where = `checkpoint at ${c.position}`;
+    if (c.competitionId !== doc.competitionId || !signedBy(key, checkpointBytes(c), c.signature)) {
+      problems.push({
+        kind: 'checkpoint-signature',
+        at: c.position,
+        detail: `${where} is not signed by the server`,
+      });
+    } else if (c.position > doc.entries.length) {
+      problems.push({
+        kind: 'truncation',
+        at: c.position,
+        detail: `${where} was signed, but the log ends at ${doc.entries.length}: entries were removed`,
+      });
+    } else if (doc.entries[c.position - 1]!.hash !== c.headHash) {
+      problems.push({
+        kind: 'rewrite',
+        at: c.position,
+        detail: `${where} signed another head hash: the log was rewritten`,
+      });
+    }
+  }
+  return problems;
+}
+
+function offerProblems(doc: AuditExport, key: KeyObject): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  for (const o of doc.offers) {
+    const r = o.receipt;
+    if (!signedBy(key, receiptBytes(r), r.signature)) {
+      problems.push({
+        kind: 'receipt-signature',
+        at: o.offerId,
+        detail: `offer ${o.offerId}: receipt not signed by the server`,
+      });
+      continue;
+    }
+    const altered = [
+      r.offerId !== o.offerId || r.competitionId !== doc.competitionId || r.phase !== o.phase
+        ? 'identity'
+        : '',
+      r.company !== o.company || r.version !== o.version ? 'company or version' : '',
+      r.sha256 !== o.contentSha256 ? 'content' : '',
+      r.requestedAmount !== o.requestedAmount ? 'requested amount' : '',
+      r.price !== null && r.price !== o.price ? 'price' : '',
+      r.priceEnvelopeSha256 !== o.sealedPriceSha256 ? 'sealed price envelope' : '',
+    ].filter(Boolean);
+    if (altered.length) {
+      problems.push({
+        kind: 'offer-altered',
+        at: o.offerId,
+        detail: `offer ${o.offerId}: ${altered.join(', ')} differ from its receipt`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** The offers each phase had when its submissions closed, as the chain recorded them. */
+function digestProblems(doc: AuditExport): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  for (const e of doc.entries) {
+    const recorded = (
+      JSON.parse(e.data) as { offersAtClose?: { phase: string; count: number; digest: string } }
+    ).offersAtClose;
+    if (!recorded || doc.sealedPhases.includes(recorded.phase)) continue;
+    const offers = doc.offers
+      .filter((o) => o.phase === recorded.phase)
+      .sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
+    const digest = sha256(offers.map((o) => `${o.offerId} ${o.receipt.signature}`).join('\n'));
+    if (offers.length !== recorded.count || digest !== recorded.digest) {
+      problems.push({
+        kind: 'offers-digest',
+        at: e.seq,
+        detail: `phase ${recorded.phase} closed with ${recorded.count} offers; the record now holds ${offers.length} that do not match`,
+      });
+    }
+  }
+  return problems;
+}
+
+export function verifyAuditExport(doc: AuditExport, publicKey: KeyObject): AuditVerification {
+  const carried = doc.offers.flatMap((o) => (o.receipt.checkpoint ? [o.receipt.checkpoint] : []));
+  const problems = [
+    ...chainProblems(doc.entries),
+    ...checkpointProblems(doc, publicKey, [...doc.checkpoints, ...carried]),
+    ...offerProblems(doc, publicKey),
+    ...digestProblems(doc),
+  ];
+  const firstEntryProblem = problems.find((p) => typeof p.at === 'number' && p.kind !== 'offers-digest');
+  return {
+    valid: problems.length === 0,
+    entries: doc.entries.length,
+    headHash: doc.entries.at(-1)?.hash,
+    checkpoints: doc.checkpoints.length,
+    latestCheckpoint: doc.checkpoints.at(-1),
+    offers: doc.offers.length,
+    ...(firstEntryProblem ? { brokenAt: firstEntryProblem.at as number } : {}),
+    problems,
+  };
+}

@@ -1,0 +1,244 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompetitionRun, F, feasibilityOnly } from './drive.ts';
+import { timeSkippingHarness, type Harness } from './support.ts';
+
+/**
+ * A log no one can rewrite unseen. The tests play someone with the database owner's rights, who can
+ * switch off the append-only triggers and recompute every hash; only the server's signing key is
+ * out of their reach. Real Temporal (time-skipping), real Postgres, openssl as an outsider's tool.
+ */
+
+const run = promisify(execFile);
+
+interface Verification {
+  valid: boolean;
+  entries: number;
+  problems: { kind: string; at: number | string; detail: string }[];
+}
+
+/** The chain's hash formula, as the README gives it, so a rewrite can recompute it. */
+const REHASH = `encode(sha256(convert_to(prev_hash || '|' || seq::text || '|'
+  || to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|'
+  || actor || '|' || action || '|' || data::text, 'UTF8')), 'hex')`;
+
+describe('a log no one can rewrite unseen', () => {
+  let h: Harness;
+  let folder: string;
+  let publicKeyFile: string;
+
+  beforeAll(async () => {
+    h = await timeSkippingHarness();
+    folder = await mkdtemp(join(tmpdir(), 'phasegate-audit-'));
+    const published = await h.call('company-01', 'GET', '/receipts/public-key');
+    publicKeyFile = join(folder, 'receipts.pem');
+    await writeFile(publicKeyFile, published.body.publicKeyPem as string);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  const verify = async (id: string) => {
+    const response = await h.call('officer-1', 'GET', `/competitions/${id}/audit/verify`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body as Verification;
+  };
+  const kinds = (v: Verification) => [...new Set(v.problems.map((p) => p.kind))].sort();
+
+  /** `openssl pkeyutl -verify` over the given bytes and base64 signature; true when it verifies. */
+  const opensslVerifies = async (bytes: string, signature: string) => {
+    const data = join(folder, 'signed.bin');
+    const sig = join(folder, 'signature.bin');
+    await writeFile(data, bytes, 'utf8');
+    await writeFile(sig, Buffer.from(signature, 'base64'));
+    const args = [
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      publicKeyFile,
+      '-rawin',
+      '-in',
+      data,
+      '-sigfile',
+      sig,
+    ];
+    try {
+      const { stdout } = await run('openssl', args);
+      return /Signature Verified Successfully/.test(stdout);
+    } catch {
+      return false;
+    }
+  };
+
+  it('a receipt and the checkpoint it carries verify with openssl alone', async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    const sent = await competition.offer('company-01', F, { requestedAmount: 42_500, price: 90_000 });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const r = sent.body.receipt;
+    // The signed bytes exactly as the README documents them, one field per line.
+    const receiptText = (amount: number) =>
+      [
+        'phasegate-receipt-v2',
+        r.offerId,
+        r.competitionId,
+        r.phase,
+        r.company,
+        r.version,
+        r.receivedAt,
+        r.sha256,
+        amount,
+        r.price ?? '',
+        r.priceEnvelopeSha256 ?? '',
+      ].join('\n');
+    expect(r.requestedAmount).toBe(42_500);
+    expect(await opensslVerifies(receiptText(42_500), r.signature)).toBe(true);
+    expect(await opensslVerifies(receiptText(42_501), r.signature)).toBe(false);
+
+    const c = r.checkpoint;
+    expect(c).toMatchObject({ competitionId: competition.id, algorithm: 'Ed25519' });
+    const checkpointText = [
+      'phasegate-audit-checkpoint-v1',
+      c.competitionId,
+      c.position,
+      c.headHash,
+      c.at,
+    ].join('\n');
+    expect(await opensslVerifies(checkpointText, c.signature)).toBe(true);
+    const [entry] = await h.sql<{ hash: string }[]>`
+      select hash from audit_log where competition_id = ${competition.id} and seq = ${c.position}`;
+    expect(entry?.hash).toBe(c.headHash);
+  });
+
+  it('a rewrite with every later hash recomputed is caught by the signed checkpoints', async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    await competition.offers(F, ['company-01', 'company-02']);
+    await competition.closeSubmissions(F);
+    expect((await verify(competition.id)).valid).toBe(true);
+
+    await h.owner.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`update audit_log set actor = 'someone else' where competition_id = ${competition.id} and seq = 1`;
+      const rows = await tx<{ seq: string }[]>`
+        select seq from audit_log where competition_id = ${competition.id} order by seq`;
+      for (const { seq } of rows) {
+        await tx.unsafe(
+          `update audit_log set
+             prev_hash = coalesce((select hash from audit_log p where p.competition_id = $1 and p.seq = $2 - 1), repeat('0', 64)),
+             hash = 'pending'
+           where competition_id = $1 and seq = $2`,
+          [competition.id, seq],
+        );
+        await tx.unsafe(`update audit_log set hash = ${REHASH} where competition_id = $1 and seq = $2`, [
+          competition.id,
+          seq,
+        ]);
+      }
+    });
+    const after = await verify(competition.id);
+    expect(after.valid).toBe(false);
+    // The chain itself is consistent again; only the signatures tell.
+    expect(kinds(after)).toEqual(['rewrite']);
+  });
+
+  it('removing the last entries is caught, even with the stored checkpoints removed too', async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    await competition.offers(F, ['company-01']);
+    await competition.closeSubmissions(F);
+    const [{ last }] = await h.sql<[{ last: number }]>`
+      select max(position)::int as last from audit_checkpoints where competition_id = ${competition.id}`;
+    await h.owner.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`delete from audit_log where competition_id = ${competition.id} and seq >= ${last}`;
+    });
+    const truncated = await verify(competition.id);
+    expect(truncated.valid).toBe(false);
+    expect(kinds(truncated)).toContain('truncation');
+
+    // Take the stored checkpoints away as well: the one in the company's receipt still pins the log.
+    const [{ carried }] = await h.sql<[{ carried: number }]>`
+      select (receipt->'checkpoint'->>'position')::int as carried from offers
+      where competition_id = ${competition.id}`;
+    await h.owner.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`delete from audit_log where competition_id = ${competition.id} and seq >= ${carried}`;
+      await tx`delete from audit_checkpoints where competition_id = ${competition.id}`;
+    });
+    const bare = await verify(competition.id);
+    expect(bare.valid).toBe(false);
+    expect(bare.problems.some((p) => p.kind === 'truncation' && p.at === carried)).toBe(true);
+  });
+
+  it("an edit of an offer's price or requested amount in the database is detected", async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    const sent = await competition.offer('company-01', F, { requestedAmount: 40_000, price: 80_000 });
+    expect((await verify(competition.id)).valid).toBe(true);
+
+    await h.sql`update offers set requested_amount = 49_000 where id = ${sent.body.offerId}`;
+    const amount = await verify(competition.id);
+    expect(amount.problems).toEqual([
+      expect.objectContaining({ kind: 'offer-altered', at: sent.body.offerId }),
+    ]);
+    expect(amount.problems[0]!.detail).toMatch(/requested amount/);
+
+    await h.sql`update offers set requested_amount = 40_000, price = 60_000 where id = ${sent.body.offerId}`;
+    const price = await verify(competition.id);
+    expect(price.problems).toEqual([expect.objectContaining({ kind: 'offer-altered' })]);
+    expect(price.problems[0]!.detail).toMatch(/price/);
+  });
+
+  it('an offer removed after the submissions closed is missing from the digest the chain recorded', async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    await competition.offers(F, ['company-01', 'company-02']);
+    await competition.closeSubmissions(F);
+    expect((await verify(competition.id)).valid).toBe(true);
+    await h.owner`delete from offers where competition_id = ${competition.id} and company_id = 'company-02'`;
+    expect(kinds(await verify(competition.id))).toEqual(['offers-digest']);
+  });
+
+  it("the application's database role cannot switch off the guards or change the log", async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    await expect(h.sql`set session_replication_role = replica`).rejects.toThrow(/permission denied/);
+    await expect(
+      h.sql`update audit_log set actor = 'x' where competition_id = ${competition.id}`,
+    ).rejects.toThrow(/permission denied/);
+    await expect(h.sql`delete from audit_log where competition_id = ${competition.id}`).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(h.sql`delete from audit_checkpoints`).rejects.toThrow(/permission denied/);
+    await expect(h.sql`alter table audit_log disable trigger audit_log_append_only`).rejects.toThrow(
+      /must be owner/,
+    );
+    expect((await verify(competition.id)).valid).toBe(true);
+  });
+
+  it('an exported log verifies offline with npx phasegate verify-audit, and a tampered export does not', async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    await competition.offers(F, ['company-01', 'company-02']);
+    await competition.closeSubmissions(F);
+    const exported = await h.call('officer-1', 'GET', `/competitions/${competition.id}/audit`);
+    expect(exported.status).toBe(200);
+    expect((await h.call('company-01', 'GET', `/competitions/${competition.id}/audit`)).status).toBe(403);
+
+    const file = join(folder, 'export.json');
+    const cli = ['bin/phasegate.mjs', 'verify-audit', file, '--public-key', publicKeyFile];
+    await writeFile(file, JSON.stringify(exported.body));
+    const { stdout } = await run('node', cli);
+    expect(JSON.parse(stdout)).toMatchObject({ valid: true, problems: [] });
+
+    const tampered = JSON.parse(await readFile(file, 'utf8'));
+    tampered.offers[0].requestedAmount += 1;
+    await writeFile(file, JSON.stringify(tampered));
+    const failed = await run('node', cli).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout).problems[0].kind).toBe('offer-altered');
+  });
+});
