@@ -1,17 +1,14 @@
 import { createMiddleware } from 'hono/factory';
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { partyId } from '../domain/text.ts';
 import { ProblemError } from './problem.ts';
 
 export const RoleSchema = z.enum(['officer', 'company', 'juror']);
 export type Role = z.infer<typeof RoleSchema>;
 
-/** What may name a party: printable, no control characters, as stored and shown in the audit log. */
-const PartyId = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:@+|-]*$/u, 'letters, digits and . _ : @ + | - only');
+/** What may name a party: the same rule as every id in a request (domain/text.ts). */
+const PartyId = partyId().min(1);
 
 export const PrincipalSchema = z.object({
   /** The party that acts: the company (an organisation) for companies, the person otherwise. */

@@ -16,6 +16,8 @@ export interface WorkerDeps {
   keys: Pick<Keys, 'seal' | 'receiptPrivate'>;
   /** A pre-built bundle (tests build it once per suite); otherwise the worker bundles the source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** 0 turns the sticky cache off, for a test that stops a worker and lets another take over. */
+  maxCachedWorkflows?: number;
 }
 
 export const workflowsPath = require.resolve('../workflows/index.ts');
@@ -36,6 +38,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       ],
     },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),
   });
 }
 

@@ -70,7 +70,9 @@ export function juryRoutes(deps: AppDeps) {
       security: bearer,
       request: {
         params: OfferParams,
-        body: jsonBody(z.strictObject({ hasConflict: z.boolean(), statement: text({ max: 5000 }).default('') })),
+        body: jsonBody(
+          z.strictObject({ hasConflict: z.boolean(), statement: text({ max: 5000 }).default('') }),
+        ),
       },
       responses: { 201: ok({ declared: z.literal(true) }, 'Declared'), ...problemResponses },
     }),
@@ -204,7 +206,10 @@ export function juryRoutes(deps: AppDeps) {
       tags: ['jury'],
       summary: 'Close the consensus meeting (officer as chair); the gate ranks again',
       security: bearer,
-      request: { params: PhaseParams, body: jsonBody(z.strictObject({ round: z.number().int().min(1).max(10_000) })) },
+      request: {
+        params: PhaseParams,
+        body: jsonBody(z.strictObject({ round: z.number().int().min(1).max(10_000) })),
+      },
       responses: { 200: ok({ signalled: z.boolean() }, 'Recorded'), ...problemResponses },
     }),
     async (c) => {

@@ -141,15 +141,24 @@ describe('nothing sticks', () => {
       return { status: response.status, headers: response.headers, body: await response.json() };
     };
     // A worker runs the competition into its first phase, then stops: nothing answers any more.
-    const worker = await createWorker({
-      connection: h.env.nativeConnection,
-      namespace: h.env.namespace ?? 'default',
-      taskQueue,
-      sql: h.sql,
-      keys: h.keys,
-      workflowBundle: await workflowBundle(),
-    });
-    const running = worker.run();
+    const startWorker = async () => {
+      // No sticky cache: what a stopped worker leaves waiting goes to the task queue, not to it.
+      const worker = await createWorker({
+        connection: h.env.nativeConnection,
+        namespace: h.env.namespace ?? 'default',
+        taskQueue,
+        sql: h.sql,
+        keys: h.keys,
+        workflowBundle: await workflowBundle(),
+        maxCachedWorkflows: 0,
+      });
+      const running = worker.run();
+      return async () => {
+        worker.shutdown();
+        await running;
+      };
+    };
+    const stopWorker = await startWorker();
     const launched = await call('POST', '/competitions', {
       title: 'Nobody answers',
       buyer: 'Gemeente Utrecht',
@@ -159,18 +168,14 @@ describe('nothing sticks', () => {
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     const run = new CompetitionRun(h, launched.body.id);
     const { timeline } = await run.waitForPhase(F, 'questions-open');
-    worker.shutdown();
-    await running;
-
-    // The test server moves its clock only once every workflow task is done: end the stalled
-    // competition afterwards, or no later test could skip time.
+    await stopWorker();
+    // The test server moves its clock only once every task it handed out is done: afterwards a
+    // worker answers what was left waiting, so that later tests can skip time again.
     onTestFinished(async () => {
-      for (const id of [run.workflowId(F), run.workflowId()]) {
-        await h.env.client.workflow
-          .getHandle(id)
-          .terminate('test over')
-          .catch(() => undefined);
-      }
+      const stopAgain = await startWorker();
+      await run.settled(F);
+      await run.settled();
+      await stopAgain();
     });
 
     const until = new Date(Date.parse(timeline.submissionsCloseAt) + DAY).toISOString();
@@ -218,11 +223,8 @@ describe('nothing sticks', () => {
       phases: feasibilityOnly({ executionMonths: 1 }),
       jurors: { [F]: ['juror-1'] },
     });
-    console.log('DBG launched');
     await run.offers(F, ['company-01']);
-    console.log('DBG offered');
     await run.closeSubmissions(F);
-    console.log('DBG closed');
     await run.scoreToGate(F, ['juror-1'], sbirCriteria, () => 8);
     await run.advancePast((await run.approveGate(F)).standstillEndsAt);
     await run.waitForPhase(F, 'execution');

@@ -181,6 +181,18 @@ describe('docker-compose.yml (production)', () => {
     }
   });
 
+  it('runs the API and the workers as the role that owns no table; only the migrate job has the owner', () => {
+    for (const app of ['api', 'worker']) {
+      const env = environment(service(app));
+      expect(new URL(env.DATABASE_URL!.replace(/\$\{[^}]*\}/g, 'x')).username, app).toBe('phasegate_app');
+      expect(env.PHASEGATE_MIGRATION_DATABASE_URL, app).toBeUndefined();
+      expect(dependencies(service(app)).migrate, app).toBe('service_completed_successfully');
+    }
+    const migrate = service('migrate');
+    expect(commandText(migrate)).toContain('npm run migrate');
+    expect(environment(migrate).PHASEGATE_MIGRATION_DATABASE_URL).toContain('${POSTGRES_USER');
+  });
+
   it('has no default for any secret, so a missing one stops the stack instead of using a known value', () => {
     for (const secret of [
       'POSTGRES_PASSWORD',
