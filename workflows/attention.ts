@@ -35,101 +35,104 @@ export function failureReason(error: ActivityFailure): string {
  * for an officer's resume (a Workflow Update), then tries the step again. Nothing here runs while
  * steps succeed, so histories recorded before this existed replay unchanged.
  */
-export function attentionDesk(options: AttentionOptions) {
-  const { acts, competitionId } = options;
-  let attention: NeedsAttention | undefined;
-  let busy = false;
+class AttentionDesk {
+  private attention: NeedsAttention | undefined;
+  /** Set while an activity records the state: a resume then would race it. */
+  private busy = false;
 
-  const change = (next: NeedsAttention | undefined) => {
-    attention = next;
-    options.onChange?.(next);
-  };
-
-  setHandler(
-    resumePhaseUpdate,
-    async ({ officerId, reason }: ResumePhase) => {
-      const { step, phaseKey } = attention!;
-      busy = true;
-      try {
-        const { state } = await acts.resumePhase({
-          competitionId,
-          phaseKey,
-          actor: officerId,
-          reason,
-          at: options.now(),
-        });
-        change(undefined);
-        return { resumed: step, state };
-      } finally {
-        busy = false;
-      }
-    },
-    {
-      validator: ({ phaseKey, reason }: ResumePhase) => {
-        if (!attention || attention.phaseKey !== phaseKey) {
-          throw refuse(`phase ${phaseKey} has no failed step waiting for an officer`);
-        }
-        if (busy) throw refuse('the phase is recording its state; try again in a moment');
-        if (!reason.trim()) throw refuse('a resume needs a reason');
-      },
-    },
-  );
-
-  /** Waits for an officer's resume, or throws StepInterrupted when `interruptible` and interrupted. */
-  async function waitForOfficer(step: string, error: ActivityFailure, interruptible: boolean) {
-    const since = options.now();
-    const phaseKey = options.phaseKey();
-    change({ phaseKey, step, reason: failureReason(error), since });
-    busy = true;
-    try {
-      await acts.markNeedsAttention({
-        competitionId,
-        phaseKey,
-        step,
-        reason: attention!.reason,
-        at: since,
-        raisedBy: options.raisedBy,
-      });
-    } catch (markFailed) {
-      // Postgres itself may be what fails: the query still shows the phase waiting, and a resume works.
-      if (!(markFailed instanceof ActivityFailure)) throw markFailed;
-    } finally {
-      busy = false;
-    }
-    await condition(() => attention === undefined || (interruptible && options.interrupted()));
-    if (attention === undefined) return;
-    await acts
-      .resumePhase({ competitionId, phaseKey, actor: 'system', reason: 'cancelled', at: options.now() })
-      .catch((cleanupFailed) => {
-        if (!(cleanupFailed instanceof ActivityFailure)) throw cleanupFailed;
-      });
-    change(undefined);
-    throw new StepInterrupted();
+  constructor(private readonly options: AttentionOptions) {
+    setHandler(resumePhaseUpdate, (request) => this.resume(request), {
+      validator: (request) => this.checkResume(request),
+    });
   }
 
+  current = () => this.attention;
+
   /** Runs `run`; when its activity fails for good, waits for an officer and runs it again. */
-  async function attempt<T>(step: string, run: () => Promise<T>, interruptible = true): Promise<T> {
+  attempt = async <T>(step: string, run: () => Promise<T>, interruptible = true): Promise<T> => {
     for (;;) {
       try {
         return await run();
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
-        await waitForOfficer(step, error, interruptible);
+        await this.waitForOfficer(step, error, interruptible);
       }
     }
-  }
+  };
 
   /** The same activities, each run through `attempt` under its own name. */
-  function guard<A extends object>(activities: A): A {
+  guard<A extends object>(activities: A): A {
+    type Activity = (...args: unknown[]) => Promise<unknown>;
     return new Proxy(activities, {
       get:
         (target, name) =>
         (...args: unknown[]) =>
-          attempt(String(name), () =>
-            (target as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>)[name]!(...args),
-          ),
+          this.attempt(String(name), () => (target as Record<string | symbol, Activity>)[name]!(...args)),
     });
   }
 
-  return { attempt, guard, current: () => attention };
+  private change(next: NeedsAttention | undefined) {
+    this.attention = next;
+    this.options.onChange?.(next);
+  }
+
+  private checkResume({ phaseKey, reason }: ResumePhase) {
+    if (!this.attention || this.attention.phaseKey !== phaseKey) {
+      throw refuse(`phase ${phaseKey} has no failed step waiting for an officer`);
+    }
+    if (this.busy) throw refuse('the phase is recording its state; try again in a moment');
+    if (!reason.trim()) throw refuse('a resume needs a reason');
+  }
+
+  private async resume({ officerId, reason }: ResumePhase) {
+    const { step, phaseKey } = this.attention!;
+    const state = await this.recording(() =>
+      this.options.acts.resumePhase({
+        ...this.ref(phaseKey),
+        actor: officerId,
+        reason,
+        at: this.options.now(),
+      }),
+    );
+    this.change(undefined);
+    return { resumed: step, state: state.state };
+  }
+
+  /** Waits for an officer's resume, or throws StepInterrupted when `interruptible` and interrupted. */
+  private async waitForOfficer(step: string, error: ActivityFailure, interruptible: boolean) {
+    const { acts, now, raisedBy } = this.options;
+    const phaseKey = this.options.phaseKey();
+    const since = now();
+    const reason = failureReason(error);
+    this.change({ phaseKey, step, reason, since });
+    // Postgres itself may be what fails: then the query still shows the wait, and a resume works.
+    await this.recording(() =>
+      acts.markNeedsAttention({ ...this.ref(phaseKey), step, reason, at: since, raisedBy }),
+    ).catch(unlessActivityFailed);
+    await condition(() => this.attention === undefined || (interruptible && this.options.interrupted()));
+    if (this.attention === undefined) return;
+    const cancelled = { ...this.ref(phaseKey), actor: 'system', reason: 'cancelled', at: now() };
+    await acts.resumePhase(cancelled).catch(unlessActivityFailed);
+    this.change(undefined);
+    throw new StepInterrupted();
+  }
+
+  private ref = (phaseKey: string) => ({ competitionId: this.options.competitionId, phaseKey });
+
+  private async recording<T>(run: () => Promise<T>): Promise<T> {
+    this.busy = true;
+    try {
+      return await run();
+    } finally {
+      this.busy = false;
+    }
+  }
 }
+
+/** Swallows an activity's failure (the caller carries on without it), rethrows anything else. */
+const unlessActivityFailed = (error: unknown): undefined => {
+  if (!(error instanceof ActivityFailure)) throw error;
+  return undefined;
+};
+
+export const attentionDesk = (options: AttentionOptions) => new AttentionDesk(options);

@@ -12,11 +12,43 @@ import { phaseWorkflowId, type CompetitionPlan } from '../domain/competition.ts'
 import type { CompetitionActivities } from '../activities/index.ts';
 import { ACTIVITY_OPTIONS } from './activity-options.ts';
 import { attentionDesk, StepInterrupted } from './attention.ts';
-import { cancelCompetitionUpdate, cancelPhaseSignal, competitionDiagnosticsQuery } from './messages.ts';
+import {
+  cancelCompetitionUpdate,
+  cancelPhaseSignal,
+  competitionDiagnosticsQuery,
+  type CancelCompetition,
+} from './messages.ts';
 import { phaseWorkflow, type PhaseResult } from './phase.ts';
 import { phaseSearchAttribute, statusSearchAttribute } from './search-attributes.ts';
 
 const acts = proxyActivities<CompetitionActivities>(ACTIVITY_OPTIONS);
+
+function labelInTemporalUi(plan: CompetitionPlan, status: string, currentPhase: string | undefined) {
+  if (!plan.listInTemporalUi) return;
+  upsertSearchAttributes([
+    { key: statusSearchAttribute, value: status },
+    { key: phaseSearchAttribute, value: currentPhase ?? '' },
+  ]);
+}
+
+/** An officer cancels once, with a reason; the competition workflow stops its phase. */
+function acceptCancellation(isCancelled: () => boolean, cancel: (request: CancelCompetition) => void) {
+  setHandler(
+    cancelCompetitionUpdate,
+    async (request) => {
+      cancel(request);
+      return { cancelled: true as const };
+    },
+    {
+      validator: ({ reason }) => {
+        if (isCancelled()) throw ApplicationFailure.create({ type: 'refused', message: 'already cancelled' });
+        if (!reason.trim()) {
+          throw ApplicationFailure.create({ type: 'refused', message: 'a cancellation needs a reason' });
+        }
+      },
+    },
+  );
+}
 
 /**
  * A competition runs its phases one after the other, each as a child workflow. A phase that
@@ -30,13 +62,7 @@ export async function competitionWorkflow(
   const completedPhases: string[] = [];
   let cancelled: { reason: string; officerId: string } | undefined;
 
-  const label = (status: string) => {
-    if (!plan.listInTemporalUi) return;
-    upsertSearchAttributes([
-      { key: statusSearchAttribute, value: status },
-      { key: phaseSearchAttribute, value: currentPhase ?? '' },
-    ]);
-  };
+  const label = (status: string) => labelInTemporalUi(plan, status, currentPhase);
 
   // Entering and finishing fail on the current phase's row: it shows needs-attention, and the
   // resume for that phase comes here while the phase has no workflow of its own running.
@@ -55,20 +81,9 @@ export async function competitionWorkflow(
     cancelled: cancelled?.reason,
     attention: desk.current(),
   }));
-  setHandler(
-    cancelCompetitionUpdate,
-    async ({ officerId, reason }) => {
-      cancelled = { officerId, reason };
-      return { cancelled: true as const };
-    },
-    {
-      validator: ({ reason }) => {
-        if (cancelled) throw ApplicationFailure.create({ type: 'refused', message: 'already cancelled' });
-        if (!reason.trim()) {
-          throw ApplicationFailure.create({ type: 'refused', message: 'a cancellation needs a reason' });
-        }
-      },
-    },
+  acceptCancellation(
+    () => cancelled !== undefined,
+    (request) => (cancelled = request),
   );
 
   const end = async (status: 'completed' | 'no-award' | 'cancelled', outcome: string) => {

@@ -27,12 +27,13 @@ describe('nothing sticks', () => {
       (n: any) => n.competitionId === run.id && n.kind === kind,
     );
   /** A CHECK constraint that refuses one competition's rows only: a fault in this test's database. */
-  const injectFault = async (run: CompetitionRun, check: string) => {
+  const injectFault = async (run: CompetitionRun, check: string, table = 'phases') => {
     const name = `fault_${randomBytes(4).toString('hex')}`;
+    const competition = table === 'phases' ? 'competition_id' : 'id';
     await h.owner.unsafe(
-      `alter table phases add constraint ${name} check (competition_id <> '${run.id}' or (${check})) not valid`,
+      `alter table ${table} add constraint ${name} check (${competition} <> '${run.id}' or (${check})) not valid`,
     );
-    return { name, remove: () => h.owner.unsafe(`alter table phases drop constraint ${name}`) };
+    return { name, remove: () => h.owner.unsafe(`alter table ${table} drop constraint ${name}`) };
   };
 
   it('a cancel with a NUL byte in its reason is refused with 400 and the competition goes on', async () => {
@@ -121,6 +122,32 @@ describe('nothing sticks', () => {
     expectProblem(await resume(run, 'Nothing to resume'), 409, 'refused');
   });
 
+  it("a competition that cannot record its end waits for an officer as well, resumed from the phase's route", async () => {
+    const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    const fault = await injectFault(run, `status <> 'cancelled'`, 'competitions');
+    expect((await run.cancel('The buyer withdrew the challenge')).status).toBe(200);
+
+    const stuck = await run.waitForPhase(F, 'needs-attention');
+    expect(stuck.attention).toMatchObject({
+      step: 'finishCompetition',
+      reason: expect.stringContaining(fault.name),
+    });
+    expect((await run.status()).status).toBe('running');
+    await eventually(
+      'the officers to be told',
+      () => officerNotices(run, 'phase-needs-attention'),
+      (notices) => notices.length === 1,
+    );
+
+    await fault.remove();
+    const resumed = await resume(run, 'The faulty constraint was removed');
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+    expect(resumed.body).toEqual({ resumed: 'finishCompetition', state: 'cancelled' });
+    const final = await run.waitForCompetition('cancelled');
+    expect(final.outcome).toBe('The buyer withdrew the challenge');
+    expect(final.phases[0]).toMatchObject({ key: F, state: 'cancelled' });
+  });
+
   it('an Update that a workflow cannot answer in time gives 503 with Retry-After', async () => {
     const taskQueue = `phasegate-test-stalled-${randomBytes(4).toString('hex')}`;
     const app = createApp({
@@ -138,7 +165,7 @@ describe('nothing sticks', () => {
         headers: { authorization: `Bearer ${tokenOf('officer-1')}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: response.status, headers: response.headers, body: await response.json() };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as any };
     };
     // A worker runs the competition into its first phase, then stops: nothing answers any more.
     const startWorker = async () => {
