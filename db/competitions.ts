@@ -2,7 +2,7 @@ import type { CompetitionStatus, PhaseState } from '../domain/competition.ts';
 import { visibleCounts, type Viewer } from '../domain/rules/visibility.ts';
 import type { ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from './audit.ts';
-import type { Sql } from './sql.ts';
+import type { Sql, TransactionSql } from './sql.ts';
 import { momentOfRow } from './visibility.ts';
 
 export interface NewCompetition {
@@ -13,31 +13,15 @@ export interface NewCompetition {
   template: ProcedureTemplate;
   jurors: Record<string, string[]>;
   createdBy: string;
-  idempotencyKey?: string;
 }
 
-/**
- * Stores a competition with its phases and juror assignments. Returns the id of the competition
- * already stored under the same idempotency key, so a retried launch never makes a second one.
- */
-export async function insertCompetition(
-  sql: Sql,
-  c: NewCompetition,
-): Promise<{ id: string; created: boolean }> {
-  return sql.begin(async (tx) => {
-    const [inserted] = await tx<{ id: string }[]>`
-      insert into competitions (id, title, buyer, challenge, procedure, template, created_by, idempotency_key,
-                                current_phase)
-      values (${c.id}, ${c.title}, ${c.buyer}, ${c.challenge}, ${c.template.id}, ${tx.json(c.template as never)},
-              ${c.createdBy}, ${c.idempotencyKey ?? null}, ${c.template.phases[0]!.key})
-      on conflict (idempotency_key) do nothing
-      returning id`;
-    if (!inserted) {
-      const [existing] = await tx<{ id: string }[]>`
-        select id from competitions where idempotency_key = ${c.idempotencyKey ?? null}`;
-      return { id: existing!.id, created: false };
-    }
-    await tx`
+/** Stores a competition with its phases and juror assignments, in the caller's transaction. */
+export async function insertCompetition(tx: TransactionSql, c: NewCompetition): Promise<void> {
+  await tx`
+    insert into competitions (id, title, buyer, challenge, procedure, template, created_by, current_phase)
+    values (${c.id}, ${c.title}, ${c.buyer}, ${c.challenge}, ${c.template.id}, ${tx.json(c.template as never)},
+            ${c.createdBy}, ${c.template.phases[0]!.key})`;
+  await tx`
       insert into phases ${tx(
         c.template.phases.map((p, position) => ({
           competition_id: c.id,
@@ -46,21 +30,19 @@ export async function insertCompetition(
           name: p.name,
         })),
       )}`;
-    const assignments = Object.entries(c.jurors).flatMap(([phaseKey, jurors]) =>
-      [...new Set(jurors)].map((jurorId) => ({
-        competition_id: c.id,
-        phase_key: phaseKey,
-        juror_id: jurorId,
-      })),
-    );
-    if (assignments.length) await tx`insert into phase_jurors ${tx(assignments)}`;
-    await appendAudit(tx, {
-      competitionId: c.id,
-      actor: c.createdBy,
-      action: 'competition.launched',
-      data: { title: c.title, procedure: c.template.id },
-    });
-    return { id: c.id, created: true };
+  const assignments = Object.entries(c.jurors).flatMap(([phaseKey, jurors]) =>
+    [...new Set(jurors)].map((jurorId) => ({
+      competition_id: c.id,
+      phase_key: phaseKey,
+      juror_id: jurorId,
+    })),
+  );
+  if (assignments.length) await tx`insert into phase_jurors ${tx(assignments)}`;
+  await appendAudit(tx, {
+    competitionId: c.id,
+    actor: c.createdBy,
+    action: 'competition.launched',
+    data: { title: c.title, procedure: c.template.id },
   });
 }
 

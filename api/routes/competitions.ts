@@ -28,6 +28,7 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { fieldProblem, ProblemError, validationProblem } from '../problem.ts';
+import { answerOnce, idempotencyKey, IdempotencyKeyHeaders, idempotencyResponses } from '../idempotency.ts';
 import { steer, withinDeadline } from '../workflow-messages.ts';
 import { CompetitionParams as IdParam } from './params.ts';
 
@@ -81,6 +82,21 @@ async function resolveTemplate(
   return parsed.data;
 }
 
+async function startCompetitionWorkflow(deps: AppDeps, plan: CompetitionPlan) {
+  try {
+    await withinDeadline(deps, 'starting the competition', () =>
+      deps.temporal.workflow.start('competitionWorkflow', {
+        workflowId: competitionWorkflowId(plan.competitionId),
+        taskQueue: deps.taskQueue,
+        args: [plan],
+      }),
+    );
+  } catch (error) {
+    // A retried launch finds its workflow already running: that is the outcome it wanted.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
 export function competitionRoutes(deps: AppDeps) {
   const app = createRouter();
 
@@ -92,16 +108,15 @@ export function competitionRoutes(deps: AppDeps) {
       summary: 'Launch a competition (officer)',
       description:
         'Stores the competition and starts its workflow, which publishes the first phase. Send an ' +
-        '`Idempotency-Key` header to make a retried launch return the same competition.',
+        '`Idempotency-Key` header to make a retried launch answer 201 with the same competition (its ' +
+        'status as it is now) and launch nothing new.',
       security: bearer,
-      request: {
-        body: jsonBody(LaunchCompetitionSchema),
-        headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }),
-      },
+      middleware: [idempotencyKey] as const,
+      request: { body: jsonBody(LaunchCompetitionSchema), headers: IdempotencyKeyHeaders },
       responses: {
         201: jsonResponse(CompetitionStatusView, 'Launched'),
-        200: jsonResponse(CompetitionStatusView, 'Already launched with this idempotency key'),
         ...problemResponses,
+        ...idempotencyResponses,
       },
     }),
     async (c) => {
@@ -109,36 +124,28 @@ export function competitionRoutes(deps: AppDeps) {
       requireRole(principal, 'officer');
       const body = c.req.valid('json');
       const template = await resolveTemplate(deps, body);
-      const stored = await insertCompetition(deps.sql, {
-        id: randomUUID(),
-        title: body.title,
-        buyer: body.buyer,
-        challenge: body.challenge,
-        template,
-        jurors: body.jurors,
-        createdBy: principal.id,
-        idempotencyKey: c.req.valid('header')['idempotency-key'],
+      const stored = await answerOnce(c, deps.sql, async (tx) => {
+        const id = randomUUID();
+        await insertCompetition(tx, {
+          id,
+          title: body.title,
+          buyer: body.buyer,
+          challenge: body.challenge,
+          template,
+          jurors: body.jurors,
+          createdBy: principal.id,
+        });
+        return { status: 201 as const, body: { id, template } };
       });
-      const plan: CompetitionPlan = {
-        competitionId: stored.id,
-        template,
+      // Also on a retry: the first request may have stored the competition and died before this.
+      await startCompetitionWorkflow(deps, {
+        competitionId: stored.body.id,
+        template: stored.body.template,
         listInTemporalUi: deps.listInTemporalUi,
-      };
-      try {
-        await withinDeadline(deps, 'starting the competition', () =>
-          deps.temporal.workflow.start('competitionWorkflow', {
-            workflowId: competitionWorkflowId(stored.id),
-            taskQueue: deps.taskQueue,
-            args: [plan],
-          }),
-        );
-      } catch (error) {
-        // A retried launch finds its workflow already running: that is the outcome it wanted.
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-      const status = await getCompetitionStatus(deps.sql, stored.id, principal);
-      c.header('location', `/competitions/${stored.id}`);
-      return c.json(status!, stored.created ? 201 : 200);
+      });
+      const status = await getCompetitionStatus(deps.sql, stored.body.id, principal);
+      c.header('location', `/competitions/${stored.body.id}`);
+      return c.json(status!, 201);
     },
   );
 

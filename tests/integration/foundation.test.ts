@@ -101,21 +101,28 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
     expect(description.status.name).toBe('RUNNING');
   });
 
-  it('a retried launch with the same idempotency key returns the same competition', async () => {
-    const send = () =>
+  it("a retried launch with the same idempotency key returns the same competition, and another officer's key is their own", async () => {
+    const send = (officer: string, body: unknown = launch) =>
       fetch(`${api.url}/competitions`, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${tokenOf('officer-1')}`,
+          authorization: `Bearer ${tokenOf(officer)}`,
           'content-type': 'application/json',
           'idempotency-key': 'launch-once-12345',
         },
-        body: JSON.stringify(launch),
+        body: JSON.stringify(body),
       });
-    const [first, second] = [await send(), await send()];
+    const [first, second] = [await send('officer-1'), await send('officer-1')];
     expect(first.status).toBe(201);
-    expect(second.status).toBe(200);
-    expect((await json(second)).id).toBe((await json(first)).id);
+    expect(second.status).toBe(201);
+    const launched = (await json(first)).id;
+    expect((await json(second)).id).toBe(launched);
+    const byAnother = await send('officer-2');
+    expect(byAnother.status).toBe(201);
+    expect((await json(byAnother)).id).not.toBe(launched);
+    const otherBody = await send('officer-1', { ...launch, title: 'Another challenge' });
+    expect(otherBody.status).toBe(422);
+    expect((await json(otherBody)).type).toBe('urn:phasegate:problem:idempotency-key-reused');
   });
 
   it('a bad launch body gets a 400 problem+json that names the field', async () => {
