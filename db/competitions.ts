@@ -1,5 +1,5 @@
 import type { CompetitionStatus, PhaseState } from '../domain/competition.ts';
-import { visibleCounts, type Viewer } from '../domain/rules/visibility.ts';
+import { maySee, visibleCounts, type Viewer } from '../domain/rules/visibility.ts';
 import type { ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from './audit.ts';
 import type { Sql, TransactionSql } from './sql.ts';
@@ -137,7 +137,8 @@ export async function getCompetitionStatus(
         jurors: p.jurors,
         scores: p.scores,
       }),
-      ...(p.state === 'needs-attention'
+      // Why a step failed is a diagnostic (it may quote the database); everyone sees the state itself.
+      ...(p.state === 'needs-attention' && maySee(viewer, 'workflow diagnostics')
         ? {
             attention: { step: p.attention_step, reason: p.attention_reason, since: iso(p.attention_since)! },
           }

@@ -74,6 +74,10 @@ describe('nothing sticks', () => {
 
     const stuck = await run.waitForPhase(F, 'needs-attention');
     expect(stuck.attention).toMatchObject({ step: 'movePhase', reason: expect.stringContaining(fault.name) });
+    const seenByCompany = await h.call('company-01', 'GET', `/competitions/${run.id}`);
+    const companyView = seenByCompany.body.phases.find((p: { key: string }) => p.key === F);
+    expect(companyView).toMatchObject({ state: 'needs-attention' });
+    expect(companyView.attention).toBeUndefined();
     expect((await run.status()).status).toBe('running');
     const seen = await diagnostics(run);
     expect(seen.status).toBe(200);
