@@ -11,6 +11,8 @@ export interface NewCompetition {
   buyer: string;
   challenge: string;
   template: ProcedureTemplate;
+  /** The version of an officer's template it was launched from; null for a built-in one. */
+  templateVersion: number | null;
   jurors: Record<string, string[]>;
   createdBy: string;
 }
@@ -18,9 +20,10 @@ export interface NewCompetition {
 /** Stores a competition with its phases and juror assignments, in the caller's transaction. */
 export async function insertCompetition(tx: TransactionSql, c: NewCompetition): Promise<void> {
   await tx`
-    insert into competitions (id, title, buyer, challenge, procedure, template, created_by, current_phase)
-    values (${c.id}, ${c.title}, ${c.buyer}, ${c.challenge}, ${c.template.id}, ${tx.json(c.template as never)},
-            ${c.createdBy}, ${c.template.phases[0]!.key})`;
+    insert into competitions (id, title, buyer, challenge, procedure, procedure_version, template, created_by,
+                              current_phase)
+    values (${c.id}, ${c.title}, ${c.buyer}, ${c.challenge}, ${c.template.id}, ${c.templateVersion},
+            ${tx.json(c.template as never)}, ${c.createdBy}, ${c.template.phases[0]!.key})`;
   await tx`
       insert into phases ${tx(
         c.template.phases.map((p, position) => ({
@@ -42,7 +45,7 @@ export async function insertCompetition(tx: TransactionSql, c: NewCompetition): 
     competitionId: c.id,
     actor: c.createdBy,
     action: 'competition.launched',
-    data: { title: c.title, procedure: c.template.id },
+    data: { title: c.title, procedure: c.template.id, procedureVersion: c.templateVersion },
   });
 }
 
@@ -66,6 +69,8 @@ export interface CompetitionStatusView {
   buyer: string;
   challenge: string;
   procedure: string;
+  /** The template version it runs on (an officer's template); null for a built-in one. */
+  procedureVersion: number | null;
   status: CompetitionStatus;
   outcome: string | null;
   currentPhase: string | null;
@@ -83,7 +88,7 @@ export async function getCompetitionStatus(
   viewer: Viewer,
 ): Promise<CompetitionStatusView | undefined> {
   const [c] = await sql`
-    select id, title, buyer, challenge, procedure, status, outcome, current_phase, created_at, updated_at,
+    select id, title, buyer, challenge, procedure, procedure_version, status, outcome, current_phase, created_at, updated_at,
       now() as db_now
     from competitions where id = ${id}`;
   if (!c) return undefined;
@@ -106,6 +111,7 @@ export async function getCompetitionStatus(
     buyer: c.buyer,
     challenge: c.challenge,
     procedure: c.procedure,
+    procedureVersion: c.procedure_version,
     status: c.status,
     outcome: c.outcome,
     currentPhase: c.current_phase,

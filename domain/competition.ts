@@ -25,6 +25,9 @@ export type PhaseState = z.infer<typeof PhaseStateSchema>;
 /** States in which companies may send, replace or withdraw offers. */
 export const OFFER_STATES: readonly PhaseState[] = ['questions-open', 'submissions-open'];
 
+/** States a phase never leaves: nothing more can be done in it. */
+export const ENDED_PHASE_STATES: readonly PhaseState[] = ['completed', 'no-award', 'cancelled'];
+
 export const COMPETITION_STATUSES = ['running', 'completed', 'no-award', 'cancelled'] as const;
 export const CompetitionStatusSchema = z.enum(COMPETITION_STATUSES);
 export type CompetitionStatus = z.infer<typeof CompetitionStatusSchema>;
@@ -38,6 +41,8 @@ export const LaunchCompetitionSchema = z.strictObject({
   challenge: text({ max: 20_000 }).default(''),
   /** A built-in template id (`sbir`, `tender-10-days`) or one an officer posted. */
   procedure: KeySchema,
+  /** Which version of an officer's template; the latest when left out. */
+  procedureVersion: z.int().min(1).max(1_000_000).optional(),
   /** Values that replace the template's for this competition; `null` drops a phase. */
   overrides: z
     .strictObject({

@@ -44,13 +44,18 @@ const CancelBody = z.strictObject({ reason: text({ min: 3, max: 2000 }) });
 async function resolveTemplate(
   deps: AppDeps,
   body: z.infer<typeof LaunchCompetitionSchema>,
-): Promise<ProcedureTemplate> {
-  const base = await findTemplate(deps.sql, body.procedure);
-  if (!base) {
+): Promise<{ template: ProcedureTemplate; version: number | null }> {
+  const stored = await findTemplate(deps.sql, body.procedure, body.procedureVersion);
+  if (!stored) {
+    const which = body.procedureVersion ? ` version ${body.procedureVersion}` : '';
     throw fieldProblem('validation-failed', [
-      { path: 'procedure', message: `no template "${body.procedure}"` },
+      {
+        path: body.procedureVersion ? 'procedureVersion' : 'procedure',
+        message: `no template "${body.procedure}"${which}`,
+      },
     ]);
   }
+  const base = stored.template;
   const { template, unknownPhases } = applyOverrides(base, body.overrides.phases);
   if (unknownPhases.length) {
     throw fieldProblem(
@@ -79,7 +84,7 @@ async function resolveTemplate(
       strayJurors.map((k) => ({ path: `jurors.${k}`, message: `the competition has no phase "${k}"` })),
     );
   }
-  return parsed.data;
+  return { template: parsed.data, version: stored.version };
 }
 
 async function startCompetitionWorkflow(deps: AppDeps, plan: CompetitionPlan) {
@@ -123,7 +128,7 @@ export function competitionRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const body = c.req.valid('json');
-      const template = await resolveTemplate(deps, body);
+      const { template, version } = await resolveTemplate(deps, body);
       const stored = await answerOnce(c, deps.sql, async (tx) => {
         const id = randomUUID();
         await insertCompetition(tx, {
@@ -132,6 +137,7 @@ export function competitionRoutes(deps: AppDeps) {
           buyer: body.buyer,
           challenge: body.challenge,
           template,
+          templateVersion: version,
           jurors: body.jurors,
           createdBy: principal.id,
         });

@@ -9,14 +9,45 @@ import {
 } from '../../domain/schedule-preview.ts';
 import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
 import { builtInTemplate } from '../../domain/templates/index.ts';
-import { findTemplate, insertTemplate, listTemplates } from '../../db/templates.ts';
+import {
+  deleteTemplate,
+  findTemplate,
+  insertTemplate,
+  listTemplates,
+  listTemplateVersions,
+  storeTemplateVersion,
+} from '../../db/templates.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { fieldProblem, ProblemError, validationProblem, type Problem } from '../problem.ts';
-import { TemplateParams } from './params.ts';
+import { TemplateParams, TemplateVersionParams } from './params.ts';
 
-const TemplateSummary = z.object({ id: z.string(), name: z.string(), builtIn: z.boolean() });
+const TemplateSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  builtIn: z.boolean(),
+  /** The latest version of an officer's template; null for a built-in one. */
+  version: z.int().nullable(),
+});
+const TemplateVersions = z.object({
+  id: z.string(),
+  versions: z.array(
+    z.object({
+      version: z.int(),
+      createdBy: z.string(),
+      createdAt: z.string(),
+      usedBy: z.int().describe('How many competitions were launched from this version'),
+    }),
+  ),
+});
+/** The version served, so a client can launch exactly what it read (`procedureVersion`). */
+const versionHeader = {
+  'Template-Version': {
+    description: "The version of an officer's template; absent for a built-in one",
+    schema: { type: 'integer' as const },
+  },
+};
 const PublishedAt = z.iso
   .datetime({ offset: true })
   // Later phases and their execution reach years ahead; the calendar stops at year 9999.
@@ -81,9 +112,120 @@ export function templateRoutes(deps: AppDeps) {
       summary: 'A procedure template in full, with every default filled in',
       security: bearer,
       request: { params: TemplateParams },
-      responses: { 200: jsonResponse(ProcedureTemplateSchema, 'The template'), ...problemResponses },
+      responses: {
+        200: { ...jsonResponse(ProcedureTemplateSchema, 'The latest version'), headers: versionHeader },
+        ...problemResponses,
+      },
     }),
-    async (c) => c.json(await templateOrNotFound(deps, c.req.valid('param').id), 200),
+    async (c) => {
+      const { template, version } = await templateOrNotFound(deps, c.req.valid('param').id);
+      if (version !== null) c.header('template-version', String(version));
+      return c.json(template, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/templates/{id}/versions',
+      tags: ['templates'],
+      summary: "Every version of an officer's template, and how many competitions use each",
+      security: bearer,
+      request: { params: TemplateParams },
+      responses: { 200: jsonResponse(TemplateVersions, 'The versions, oldest first'), ...problemResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const versions = await listTemplateVersions(deps.sql, id);
+      if (versions.length === 0) throw new ProblemError('not-found', `no officer's template "${id}"`);
+      return c.json(
+        { id, versions: versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/templates/{id}/versions/{version}',
+      tags: ['templates'],
+      summary: "One version of an officer's template, as competitions launched from it run",
+      security: bearer,
+      request: { params: TemplateVersionParams },
+      responses: {
+        200: { ...jsonResponse(ProcedureTemplateSchema, 'That version'), headers: versionHeader },
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { id, version } = c.req.valid('param');
+      const stored = await templateOrNotFound(deps, id, version);
+      c.header('template-version', String(stored.version));
+      return c.json(stored.template, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/templates/{id}',
+      tags: ['templates'],
+      summary: "Save a new version of an officer's template (officer)",
+      description:
+        'Stores the body as the next version (version 1 for a new id); competitions already launched keep ' +
+        'the version they started with. Checked as by POST /templates; the id in the body must be the ' +
+        'one in the path. Built-in templates cannot be changed: post a copy under another id.',
+      security: bearer,
+      middleware: [officerOnly] as const,
+      request: { params: TemplateParams, body: jsonBody(ProcedureTemplateSchema, 'The procedure template') },
+      responses: {
+        201: { ...jsonResponse(ProcedureTemplateSchema, 'Stored as a new version'), headers: versionHeader },
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const template = c.req.valid('json');
+      if (template.id !== id)
+        refuseTemplate([{ path: 'id', message: `must be "${id}", the id in the path` }]);
+      const problems = scheduleOrderProblems(template);
+      if (problems.length > 0) refuseTemplate(problems);
+      const version = await storeTemplateVersion(deps.sql, template, c.get('principal').id);
+      if (version === undefined) {
+        throw new ProblemError('refused', `"${id}" is a built-in template; post a copy under another id`);
+      }
+      c.header('location', `/templates/${id}/versions/${version}`);
+      c.header('template-version', String(version));
+      return c.json(template, 201);
+    },
+    templateHook([]),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/templates/{id}',
+      tags: ['templates'],
+      summary: "Delete an officer's template, every version, while no competition uses it (officer)",
+      security: bearer,
+      middleware: [officerOnly] as const,
+      request: { params: TemplateParams },
+      responses: { 204: { description: 'Deleted' }, ...problemResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const outcome = await deleteTemplate(deps.sql, id);
+      if (outcome === 'built-in') throw new ProblemError('refused', `"${id}" is a built-in template`);
+      if (outcome === 'not-found') throw new ProblemError('not-found', `no officer's template "${id}"`);
+      if (outcome === 'in-use') {
+        throw new ProblemError(
+          'refused',
+          `competitions were launched from "${id}"; it stays for their record`,
+        );
+      }
+      return c.body(null, 204);
+    },
   );
 
   app.openapi(
@@ -139,7 +281,7 @@ export function templateRoutes(deps: AppDeps) {
       responses: previewResponses,
     }),
     async (c) => {
-      const template = await templateOrNotFound(deps, c.req.valid('param').id);
+      const { template } = await templateOrNotFound(deps, c.req.valid('param').id);
       return c.json(previewSchedule(template, new Date(c.req.valid('json').publishedAt)), 200);
     },
   );
@@ -172,8 +314,9 @@ export function templateRoutes(deps: AppDeps) {
 }
 
 /** Built-in templates are written with defaults left out; parsing shows the full procedure. */
-async function templateOrNotFound(deps: AppDeps, id: string): Promise<ProcedureTemplate> {
-  const template = await findTemplate(deps.sql, id);
-  if (!template) throw new ProblemError('not-found', `no template "${id}"`);
-  return ProcedureTemplateSchema.parse(template);
+async function templateOrNotFound(deps: AppDeps, id: string, version?: number) {
+  const stored = await findTemplate(deps.sql, id, version);
+  if (!stored)
+    throw new ProblemError('not-found', `no template "${id}"${version ? ` version ${version}` : ''}`);
+  return { template: ProcedureTemplateSchema.parse(stored.template), version: stored.version };
 }

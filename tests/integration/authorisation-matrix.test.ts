@@ -71,6 +71,10 @@ const MATRIX: Row[] = [
   r('GET /templates',                                                                'none',       [200, 200, 200, 200, 200]),
   r('GET /templates/{id}',                                                           'none',       [200, 200, 200, 200, 200]),
   r('POST /templates',                                                               'none',       [201, 403, 403, 403, 403], SHUT, { ...SBIR_TEMPLATE, id: 'matrix-custom' }),
+  r('PUT /templates/{id}',                                                           'none',       [409, 403, 403, 403, 403], SHUT, SBIR_TEMPLATE),
+  r('DELETE /templates/{id}',                                                        'none',       [409, 403, 403, 403, 403]),
+  r('GET /templates/{id}/versions',                                                  'none',       [404, 404, 404, 404, 404]),
+  r('GET /templates/{id}/versions/{version}',                                        'none',       [404, 404, 404, 404, 404]),
   r('POST /templates/{id}/schedule-preview',                                         'none',       [200, 403, 403, 403, 403], SHUT, { publishedAt: '2027-03-01T09:00:00Z' }),
   r('POST /templates/schedule-preview',                                              'none',       [200, 403, 403, 403, 403], SHUT, { template: SBIR_TEMPLATE, publishedAt: '2027-03-01T09:00:00Z' }),
   r('GET /me/notifications',                                                         'none',       [200, 200, 200, 200, 200]),
@@ -197,6 +201,7 @@ describe('authorisation matrix', () => {
       offerId: ids?.offerId,
       questionId: ids?.questionId,
       objectionId: ids?.objectionId,
+      version: '1',
     };
     return template!.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = values[name];

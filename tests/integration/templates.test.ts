@@ -118,8 +118,8 @@ describe('procedure templates over the API', () => {
     expect(listed.status).toBe(200);
     expect(listed.body.templates).toEqual(
       expect.arrayContaining([
-        { id: 'sbir', name: 'SBIR phased innovation competition', builtIn: true },
-        { id: 'tender-10-days', name: 'Tender in ten days', builtIn: true },
+        { id: 'sbir', name: 'SBIR phased innovation competition', builtIn: true, version: null },
+        { id: 'tender-10-days', name: 'Tender in ten days', builtIn: true, version: null },
       ]),
     );
     expect((await call(undefined, 'GET', '/templates')).status).toBe(401);
@@ -157,6 +157,7 @@ describe('procedure templates over the API', () => {
       id: 'city-challenge',
       name: customTemplate().name,
       builtIn: false,
+      version: 1,
     });
   });
 
