@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => {
     if (error instanceof ProblemError)
       return renderProblem(c, error.problemType, error.detail, error.errors, error.headers);
-    if (error instanceof Refusal) return renderProblem(c, error.code, error.message);
+    if (error instanceof Refusal) return renderProblem(c, error.code, error.message, error.errors);
     if (error instanceof HTTPException && error.status === 400) {
       return renderProblem(c, 'validation-failed', error.message || 'the body is not valid JSON');
     }

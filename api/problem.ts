@@ -23,6 +23,10 @@ export const PROBLEM_TYPES = {
   'invalid-offer': { status: 422, title: 'The offer does not fit the phase’s rules' },
   'invalid-score': { status: 422, title: 'The score does not fit the criterion' },
   'pitch-not-held': { status: 409, title: 'The jury scores this offer after its pitch' },
+  'evaluation-incomplete': {
+    status: 409,
+    title: 'Score every offer, or declare a conflict for it, before finishing',
+  },
   refused: { status: 409, title: 'The competition refused this action' },
   duplicate: { status: 409, title: 'This already exists' },
   'idempotency-key-in-flight': {

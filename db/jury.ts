@@ -1,14 +1,16 @@
 import type { PhaseState } from '../domain/competition.ts';
+import { jurorContentStatus, missingBeforeFinish } from '../domain/rules/jury.ts';
 import { maySee, visibleOfferParts, type Declaration } from '../domain/rules/visibility.ts';
 import type { Criterion } from '../domain/scoring.ts';
 import { appendAudit } from './audit.ts';
-import { assertJurorAssigned, beforeDeadline, guardPhase, type GuardedPhase } from './phase-guard.ts';
+import { assertJurorAssigned, guardPhase, type GuardedPhase, type WriteWindow } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import { unseal, type Keys } from './sealing.ts';
 import type { Sql, TransactionSql } from './sql.ts';
 import { isOnJury, momentOfRow } from './visibility.ts';
 
 const EVALUATING: PhaseState[] = ['evaluation'];
+const SCORING: WriteWindow = { deadline: 'evaluation_close_at', what: 'scoring' };
 
 async function activeOffer(tx: TransactionSql, phase: GuardedPhase, offerId: string) {
   const [offer] = await tx<{ id: string; company_id: string }[]>`
@@ -88,6 +90,7 @@ export async function offersForJuror(
         offerId: o.id,
         company: o.company_id,
         declaration,
+        ...jurorContentStatus(viewer, moment, declaration),
         // A sealed price stays with the gate, which opens it after quality scoring: never the jury's.
         ...visibleOfferParts(
           viewer,
@@ -123,18 +126,32 @@ function checkScore(criteria: readonly Criterion[], line: Omit<ScoreLine, 'reaso
   }
 }
 
+/** Whether the juror has said they are finished with the phase's current evaluation round. */
+async function finishedRound(
+  tx: TransactionSql,
+  f: { competitionId: string; phaseKey: string; jurorId: string },
+) {
+  const [finished] = await tx`
+    select 1 from juror_completions j
+      join phases p on p.competition_id = j.competition_id and p.key = j.phase_key and p.evaluation_round = j.round
+    where j.competition_id = ${f.competitionId} and j.phase_key = ${f.phaseKey} and j.juror_id = ${f.jurorId}`;
+  return finished !== undefined;
+}
+
 /**
  * Stores a juror's scores for one offer in the current round. Checked here, in the transaction:
- * the phase is evaluating and its deadline has not passed, the juror is on the jury, declared no
- * conflict for this offer and has not yet said they are finished; every score fits its scale.
+ * the juror has not yet said they are finished (the jury may then have reached the gate before the
+ * deadline), the phase is evaluating and its deadline has not passed, the juror is on the jury and
+ * declared no conflict for this offer; every score fits its scale.
  */
 export async function submitScores(
   sql: Sql,
   s: { competitionId: string; phaseKey: string; jurorId: string; offerId: string; scores: ScoreLine[] },
 ) {
   return sql.begin(async (tx) => {
-    const phase = await guardPhase(tx, s.competitionId, s.phaseKey, EVALUATING);
-    beforeDeadline(phase, 'evaluation_close_at', 'scoring');
+    if (await finishedRound(tx, s))
+      throw new Refusal('phase-closed', 'you already finished this evaluation round');
+    const phase = await guardPhase(tx, s.competitionId, s.phaseKey, EVALUATING, SCORING);
     await assertJurorAssigned(tx, phase, s.jurorId);
     await activeOffer(tx, phase, s.offerId);
     if (phase.row.offers_opened_at === null)
@@ -155,10 +172,6 @@ export async function submitScores(
         );
       }
     }
-    const [finished] = await tx`
-      select 1 from juror_completions where competition_id = ${s.competitionId} and phase_key = ${s.phaseKey}
-        and juror_id = ${s.jurorId} and round = ${phase.round}`;
-    if (finished) throw new Refusal('phase-closed', 'you already finished this evaluation round');
     for (const line of s.scores) checkScore(phase.template.criteria, line);
     for (const line of s.scores) {
       await tx`
@@ -196,6 +209,41 @@ export async function jurorOwnScores(
     order by s.round, o.id, s.criterion`;
 }
 
+/**
+ * Refuses to let a juror finish while an offer of the phase has neither a score on every criterion
+ * in the current round nor a declared conflict (domain/rules/jury.ts), naming each such offer.
+ */
+async function refuseUnfinishedWork(tx: TransactionSql, phase: GuardedPhase, jurorId: string) {
+  const rows = await tx<{ id: string; company_id: string; has_conflict: boolean | null; scored: string[] }[]>`
+    select o.id, o.company_id, d.has_conflict,
+      coalesce(array_agg(s.criterion) filter (where s.criterion is not null), '{}') as scored
+    from offers o
+      left join conflict_declarations d on d.offer_id = o.id and d.juror_id = ${jurorId}
+      left join scores s on s.offer_id = o.id and s.juror_id = ${jurorId} and s.round = ${phase.round}
+    where o.competition_id = ${phase.competitionId} and o.phase_key = ${phase.key} and o.status = 'active'
+    group by o.id, o.company_id, d.has_conflict, o.submitted_at
+    order by o.submitted_at, o.id`;
+  const missing = missingBeforeFinish(
+    phase.template.criteria.map((c) => c.key),
+    rows.map((o) => ({
+      offerId: o.id,
+      company: o.company_id,
+      declaration: o.has_conflict === null ? 'not-declared' : o.has_conflict ? 'conflict' : 'no-conflict',
+      scored: o.scored,
+    })),
+  );
+  if (missing.length === 0) return;
+  const sealed =
+    phase.row.offers_opened_at === null ? ' (the offers are sealed until two officers open them)' : '';
+  throw new Refusal(
+    'evaluation-incomplete',
+    `finish once every offer is scored on every criterion or has a declared conflict${sealed}; still open: ` +
+      missing.map((m) => `offer ${m.offerId} (${m.company}): ${m.missing}`).join('; '),
+    missing.map((m) => ({ path: `offers.${m.offerId}`, message: `${m.company}: ${m.missing}` })),
+  );
+}
+
+/** A juror says they are finished with the round: only once nothing is left (see refuseUnfinishedWork). */
 export async function finishEvaluation(
   sql: Sql,
   f: { competitionId: string; phaseKey: string; jurorId: string },
@@ -203,6 +251,7 @@ export async function finishEvaluation(
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, f.competitionId, f.phaseKey, EVALUATING);
     await assertJurorAssigned(tx, phase, f.jurorId);
+    await refuseUnfinishedWork(tx, phase, f.jurorId);
     await tx`
       insert into juror_completions (competition_id, phase_key, juror_id, round)
       values (${f.competitionId}, ${f.phaseKey}, ${f.jurorId}, ${phase.round}) on conflict do nothing`;

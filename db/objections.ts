@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from './audit.ts';
-import { beforeDeadline, guardPhase } from './phase-guard.ts';
+import { guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import type { Sql } from './sql.ts';
 
@@ -10,9 +10,14 @@ export async function fileObjection(
   o: { competitionId: string; phaseKey: string; companyId: string; reason: string },
 ) {
   return sql.begin(async (tx) => {
-    const phase = await guardPhase(tx, o.competitionId, o.phaseKey, ['standstill']);
-    beforeDeadline(phase, 'standstill_ends_at', 'the standstill');
-    if (phase.row.standstill_closed_at) throw new Refusal('deadline-passed', 'the standstill is over');
+    const phase = await guardPhase(tx, o.competitionId, o.phaseKey, ['standstill'], {
+      deadline: 'standstill_ends_at',
+      what: 'the standstill',
+    });
+    if (phase.row.standstill_closed_at) {
+      const ended = ((phase.row.standstill_ends_at ?? phase.row.standstill_closed_at) as Date).toISOString();
+      throw new Refusal('deadline-passed', `the standstill closed at ${ended}`);
+    }
     const [bidder] = await tx`
       select 1 from offers where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
         and company_id = ${o.companyId} and status in ('active', 'withdrawn') limit 1`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OFFER_STATES } from '../domain/competition.ts';
 import { visibleOfferParts, visibleReceipt, type Viewer } from '../domain/rules/visibility.ts';
 import { appendAudit, latestCheckpoint } from './audit.ts';
-import { beforeDeadline, guardPhase } from './phase-guard.ts';
+import { beforeDeadline, guardPhase, noSuchPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import { priceEnvelope, seal, sha256, signReceipt, unseal, type Keys, type Receipt } from './sealing.ts';
 import { inTransaction, type Sql, type TransactionSql } from './sql.ts';
@@ -35,8 +35,10 @@ export async function submitOffer(
   o: OfferSubmission,
 ): Promise<StoredOffer> {
   return inTransaction(sql, async (tx) => {
-    const phase = await guardPhase(tx, o.competitionId, o.phaseKey, OFFER_STATES);
-    beforeDeadline(phase, 'submissions_close_at', 'submission');
+    const phase = await guardPhase(tx, o.competitionId, o.phaseKey, OFFER_STATES, {
+      deadline: 'submissions_close_at',
+      what: 'submission',
+    });
     if (phase.template.admission.kind === 'winners-of') {
       const [admitted] = await tx`
         select 1 from admissions where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
@@ -165,7 +167,7 @@ export async function listPhaseOffers(
   q: { competitionId: string; phaseKey: string; viewer: Viewer },
 ) {
   const moment = await readPhaseMoment(sql, q.competitionId, q.phaseKey);
-  if (!moment) throw new Refusal('not-found', `competition ${q.competitionId} has no phase "${q.phaseKey}"`);
+  if (!moment) throw await noSuchPhase(sql, q.competitionId, q.phaseKey);
   const rows = await sql<
     {
       id: string;

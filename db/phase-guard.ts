@@ -1,7 +1,8 @@
 import type { PhaseState } from '../domain/competition.ts';
+import { isTooLate } from '../domain/rules/deadline.ts';
 import type { PhaseTemplate, ProcedureTemplate } from '../domain/template.ts';
 import { Refusal } from './refusal.ts';
-import type { TransactionSql } from './sql.ts';
+import type { Sql, TransactionSql } from './sql.ts';
 
 export interface GuardedPhase {
   competitionId: string;
@@ -14,23 +15,60 @@ export interface GuardedPhase {
   row: Record<string, unknown>;
 }
 
+/** A write's window: the phase column holding the deadline that ends it, and what the refusal calls it. */
+export interface WriteWindow {
+  deadline: 'questions_close_at' | 'submissions_close_at' | 'evaluation_close_at' | 'standstill_ends_at';
+  /** What closes, as in "submission closed at …". */
+  what: string;
+}
+
+/** The refusal for a phase a competition does not have: it names the phases it has. */
+export async function noSuchPhase(
+  sql: Sql | TransactionSql,
+  competitionId: string,
+  phaseKey: string,
+): Promise<Refusal> {
+  const phases = await sql<{ key: string }[]>`
+    select key from phases where competition_id = ${competitionId} order by position`;
+  if (phases.length === 0) return new Refusal('not-found', `no competition ${competitionId}`);
+  const keys = phases.map((p) => `"${p.key}"`).join(', ');
+  return new Refusal(
+    'not-found',
+    `competition ${competitionId} has no phase "${phaseKey}"; its phases are ${keys}`,
+  );
+}
+
+/** A phase's state, for a guard that reads without writing; a phase that does not exist is a 404. */
+export async function readPhaseState(sql: Sql, competitionId: string, phaseKey: string) {
+  const [row] = await sql<{ state: PhaseState }[]>`
+    select state from phases where competition_id = ${competitionId} and key = ${phaseKey}`;
+  if (!row) throw await noSuchPhase(sql, competitionId, phaseKey);
+  return row.state;
+}
+
 /**
  * Takes a share lock on the phase row for the rest of the transaction. The workflow's transitions
  * take an update lock on the same row, so a write either commits before the phase moves on or
- * sees the new state: no write slips past a closing phase.
+ * sees the new state: no write slips past a closing phase. Given the write's window, a write after
+ * its deadline is `deadline-passed` whichever clock saw it first (domain/rules/deadline.ts).
  */
 export async function guardPhase(
   tx: TransactionSql,
   competitionId: string,
   phaseKey: string,
   allowed: readonly PhaseState[],
+  window?: WriteWindow,
 ): Promise<GuardedPhase> {
   const [row] = await tx`
     select p.*, c.template, c.status as competition_status, now() as db_now
     from phases p join competitions c on c.id = p.competition_id
     where p.competition_id = ${competitionId} and p.key = ${phaseKey}
     for share of p`;
-  if (!row) throw new Refusal('not-found', `competition ${competitionId} has no phase "${phaseKey}"`);
+  if (!row) throw await noSuchPhase(tx, competitionId, phaseKey);
+  const deadline = window ? (row[window.deadline] as Date | null) : null;
+  if (window && isTooLate(allowed, { state: row.state, deadline, now: row.db_now })) {
+    throw new Refusal('deadline-passed', `${window.what} closed at ${deadline!.toISOString()}`);
+  }
   if (row.competition_status !== 'running') {
     throw new Refusal('phase-closed', `the competition is ${row.competition_status}`);
   }

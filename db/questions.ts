@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notify } from './notifications.ts';
 import { appendAudit } from './audit.ts';
-import { beforeDeadline, guardPhase } from './phase-guard.ts';
+import { guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import { inTransaction, type Sql, type TransactionSql } from './sql.ts';
 
@@ -10,8 +10,10 @@ export async function askQuestion(
   q: { competitionId: string; phaseKey: string; companyId: string; question: string },
 ) {
   return inTransaction(sql, async (tx) => {
-    const phase = await guardPhase(tx, q.competitionId, q.phaseKey, ['questions-open']);
-    beforeDeadline(phase, 'questions_close_at', 'the question period');
+    await guardPhase(tx, q.competitionId, q.phaseKey, ['questions-open'], {
+      deadline: 'questions_close_at',
+      what: 'the question period',
+    });
     const id = randomUUID();
     await tx`
       insert into questions (id, competition_id, phase_key, company_id, question)

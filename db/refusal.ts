@@ -15,12 +15,15 @@ export type RefusalCode =
   | 'sealed'
   | 'duplicate'
   | 'pitch-not-held'
+  | 'evaluation-incomplete'
   | 'forbidden';
 
 export class Refusal extends Error {
   constructor(
     readonly code: RefusalCode,
     message: string,
+    /** The refusal's parts one by one, where it has several (such as each offer a juror left). */
+    readonly errors?: { path: string; message: string }[],
   ) {
     super(message);
     this.name = 'Refusal';

@@ -28,9 +28,11 @@ export const ATW_HOLIDAY_SET = 'NL-atw';
 
 /**
  * Days put on the footing of the algemeen erkende feestdagen by decree under Atw art. 3(3), for
- * 2026–2028 (as listed in issue 12 and docs/domain.md, "Which days count"). The decree for the
- * years after 2028 has to be added here when it is published in the Staatscourant; until then a
- * deadline after 2028 is computed without decree days. Each entry is a bridge day next to a holiday.
+ * 2026–2028. Source: the decree for those years as listed in issue 12 and the project's domain notes
+ * ("Which days count"); the decrees are published in the Staatscourant (text of the act:
+ * wetten.overheid.nl, "Algemene termijnenwet"). Add the next decree's days here when it is published:
+ * until then a deadline after 2028 is computed without decree days. Each is a bridge day next to a
+ * holiday.
  */
 export const ATW_DECREE_DAYS: readonly { date: string; name: string }[] = [
   { date: '2026-01-02', name: "Friday after New Year's Day" },
@@ -90,9 +92,10 @@ export function atwHolidays(year: number): ReadonlyMap<string, NamedDay> {
       art31(afterEaster(50), 'Tweede Pinksterdag (Whit Monday)'),
       art31(`${year}-12-25`, 'Eerste Kerstdag (Christmas Day)'),
       art31(`${year}-12-26`, 'Tweede Kerstdag (Boxing Day)'),
-      ...ATW_DECREE_DAYS.filter((d) => d.date.startsWith(`${year}-`)).map(
-        (d): [string, NamedDay] => [d.date, { name: d.name, rule: 'Atw art. 3(3), by decree' }],
-      ),
+      ...ATW_DECREE_DAYS.filter((d) => d.date.startsWith(`${year}-`)).map((d): [string, NamedDay] => [
+        d.date,
+        { name: d.name, rule: 'Atw art. 3(3), by decree' },
+      ]),
     ]);
     atwYears.set(year, days);
   }

@@ -8,6 +8,7 @@
  */
 import Holidays from 'date-holidays';
 import type { HolidaysTypes } from 'date-holidays';
+import { ATW_HOLIDAY_SET, atwHolidays, type NamedDay } from './atw.ts';
 import type { Calendar, Deadlines, Milestone, Offset, PhaseSchedule } from './schedule.ts';
 
 const DAY_MS = 86_400_000;
@@ -111,7 +112,7 @@ function assertCount(n: number, what: string): void {
 }
 
 const holidayCalendars = new Map<string, Holidays>();
-const publicHolidayDates = new Map<string, ReadonlySet<string>>();
+const publicHolidayDates = new Map<string, ReadonlyMap<string, NamedDay>>();
 
 /** Building a Holidays instance parses the country's rules: done once per country. */
 function holidayCalendar(country: string): Holidays {
@@ -119,7 +120,9 @@ function holidayCalendar(country: string): Holidays {
   if (holidays === undefined) {
     holidays = new Holidays();
     if (!Object.hasOwn(holidays.getCountries(), country)) {
-      throw new RangeError(`no public holidays are known for country "${country}"`);
+      throw new RangeError(
+        `no public holidays are known for country "${country}" (use ${ATW_HOLIDAY_SET} for the Dutch statutory days)`,
+      );
     }
     holidays.init(country);
     holidayCalendars.set(country, holidays);
@@ -139,40 +142,114 @@ function datesCovered(holiday: HolidaysTypes.Holiday): string[] {
   return Array.from({ length: days }, (_, i) => isoDate(first + i * DAY_MS));
 }
 
-function publicHolidaysIn(country: string, year: number): ReadonlySet<string> {
+function publicHolidaysIn(country: string, year: number): ReadonlyMap<string, NamedDay> {
   const key = `${country}:${year}`;
   let dates = publicHolidayDates.get(key);
   if (dates === undefined) {
     const holidays = holidayCalendar(country);
     const yearPrefix = `${year}-`;
-    dates = new Set(
+    const rule = `date-holidays ${country}, type 'public'`;
+    dates = new Map(
       // A holiday lasting several days can start in the previous year.
       [...holidays.getHolidays(year - 1), ...holidays.getHolidays(year)]
         .filter((holiday) => holiday.type === 'public')
-        .flatMap(datesCovered)
-        .filter((date) => date.startsWith(yearPrefix)),
+        .flatMap((holiday) =>
+          datesCovered(holiday).map((date) => [date, { name: holiday.name, rule }] as const),
+        )
+        .filter(([date]) => date.startsWith(yearPrefix)),
     );
     publicHolidayDates.set(key, dates);
   }
   return dates;
 }
 
+const isAtwSet = (holidays: string): boolean => holidays.toUpperCase() === ATW_HOLIDAY_SET.toUpperCase();
+
+/** The country whose public holidays and time zones a holiday set stands for. */
+const countryOf = (holidays: string): string => (isAtwSet(holidays) ? 'NL' : holidays.toUpperCase());
+
 /**
- * Whether a local date is a working day: Monday to Friday (whatever the country's own weekend) and
- * not a public holiday of `calendar.holidays`, as the date-holidays library lists them with type
- * 'public'. Its 'school', 'bank', 'optional' and 'observance' days are working days. For NL that
- * means: not New Year's Day, Easter Monday, King's Day, Ascension Day, Whit Monday, Christmas and
- * Boxing Day (Easter and Whit Sunday fall on Sundays anyway). Good Friday and Liberation Day (5 May)
- * are working days: the library lists both as 'school' days, and whether they are days off depends on
- * the employer's collective agreement (the civil service has 5 May off only every fifth year, as in
- * 2025 and 2030).
+ * The holiday of `calendar.holidays` on a local date, if any. `NL-atw` is the Algemene termijnenwet
+ * (domain/atw.ts): art. 3 with Good Friday, 5 May every year and the days added by decree. A country
+ * code stands for the days of type 'public' in the date-holidays library; its 'school', 'bank',
+ * 'optional' and 'observance' days are working days. For NL that set is New Year's Day, Easter
+ * Monday, King's Day, Ascension Day, Whit Monday, Christmas and Boxing Day: it leaves out Good
+ * Friday and 5 May (the library lists both as 'school' days), which the Atw counts, and which central
+ * government and municipal staff have off every year; a Dutch public buyer wants `NL-atw`.
  */
-export function isWorkingDay(localDate: string, calendar: Calendar): boolean {
-  const weekday = new Date(parseLocalDate(localDate)).getUTCDay();
-  if (weekday === 0 || weekday === 6) return false;
+export function holidayOn(localDate: string, calendar: Pick<Calendar, 'holidays'>): NamedDay | undefined {
   const year = Number(localDate.slice(0, 4));
-  return !publicHolidaysIn(calendar.holidays.toUpperCase(), year).has(localDate);
+  return isAtwSet(calendar.holidays)
+    ? atwHolidays(year).get(localDate)
+    : publicHolidaysIn(countryOf(calendar.holidays), year).get(localDate);
 }
+
+/** One closure of `calendar.closures` on one occasion, as local dates. */
+export interface ClosureSpan extends NamedDay {
+  from: string;
+  until: string;
+}
+
+/** The occasion of a closure (from–until, dates or MM-DD of every year) that covers `localDate`. */
+function closureOccasion(localDate: string, from: string, until: string): [string, string] | undefined {
+  if (from.length === 10) return from <= localDate && localDate <= until ? [from, until] : undefined;
+  const year = Number(localDate.slice(0, 4));
+  const monthDay = localDate.slice(5);
+  if (from <= until) {
+    return from <= monthDay && monthDay <= until ? [`${year}-${from}`, `${year}-${until}`] : undefined;
+  }
+  // A yearly closure over New Year: 12-27 to 01-02.
+  if (monthDay >= from) return [`${year}-${from}`, `${year + 1}-${until}`];
+  if (monthDay <= until) return [`${year - 1}-${from}`, `${year}-${until}`];
+  return undefined;
+}
+
+/** The buyer's closure (`calendar.closures`) that covers a local date, if any. */
+export function closureOn(localDate: string, calendar: Calendar): ClosureSpan | undefined {
+  for (const closure of calendar.closures ?? []) {
+    const { from, until, name } =
+      typeof closure === 'string' ? { from: closure, until: closure, name: undefined } : closure;
+    const occasion = closureOccasion(localDate, from, until);
+    if (occasion !== undefined) {
+      return {
+        from: occasion[0],
+        until: occasion[1],
+        name: name ?? "buyer's closure",
+        rule: 'calendar.closures',
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Why a local date is no working day. */
+export type DayOff =
+  | { kind: 'weekend'; name: 'Saturday' | 'Sunday' }
+  | ({ kind: 'holiday' } & NamedDay)
+  | ({ kind: 'closure' } & ClosureSpan);
+
+/**
+ * Why a local date is no working day, or undefined for a working day: a Saturday or Sunday (whatever
+ * the country's own weekend), a holiday of `calendar.holidays` (see holidayOn), or a closure of the
+ * buyer (`calendar.closures`).
+ */
+export function dayOff(localDate: string, calendar: Calendar): DayOff | undefined {
+  const weekday = new Date(parseLocalDate(localDate)).getUTCDay();
+  if (weekday === 0) return { kind: 'weekend', name: 'Sunday' };
+  if (weekday === 6) return { kind: 'weekend', name: 'Saturday' };
+  const holiday = holidayOn(localDate, calendar);
+  if (holiday !== undefined) return { kind: 'holiday', ...holiday };
+  const closure = closureOn(localDate, calendar);
+  return closure && { kind: 'closure', ...closure };
+}
+
+/** Whether a local date is a working day of the calendar: see dayOff. */
+export function isWorkingDay(localDate: string, calendar: Calendar): boolean {
+  return dayOff(localDate, calendar) === undefined;
+}
+
+/** More days off in a row than any calendar the template schema accepts can have. */
+const LONGEST_RUN_OF_DAYS_OFF = 400;
 
 /**
  * The `days`-th working day after `localDate`, which is day 0. With `days` 0 it is `localDate` itself
@@ -184,12 +261,48 @@ export function addWorkingDays(localDate: string, days: number, calendar: Calend
   let wall = parseLocalDate(localDate);
   let remaining = days;
   let working = isWorkingDay(localDate, calendar);
+  let daysOffInARow = working ? 0 : 1;
   while (remaining > 0 || !working) {
     wall += DAY_MS;
     working = isWorkingDay(isoDate(wall), calendar);
+    daysOffInARow = working ? 0 : daysOffInARow + 1;
+    if (daysOffInARow > LONGEST_RUN_OF_DAYS_OFF) {
+      throw new RangeError(`no working day within ${LONGEST_RUN_OF_DAYS_OFF} days of ${isoDate(wall)}`);
+    }
     if (working) remaining -= 1;
   }
   return isoDate(wall);
+}
+
+/** Saturdays, Sundays and the holidays of the Algemene termijnenwet: the days art. 1 skips. */
+const ATW_CALENDAR: Calendar = { timeZone: 'Europe/Amsterdam', holidays: ATW_HOLIDAY_SET };
+
+/** Why Atw art. 1 does not let a statutory term end on a local date, or undefined if it may. */
+export function atwDayOff(localDate: string): DayOff | undefined {
+  return dayOff(localDate, ATW_CALENDAR);
+}
+
+/**
+ * Algemene termijnenwet art. 1: the last day of a statutory term, `localDate` itself unless it is a
+ * Saturday, a Sunday or an Atw holiday (art. 3, with Good Friday and the days added by decree), else
+ * the next day that is none of these. The buyer's closures and the calendar's own holiday set play no
+ * part: the law names the days.
+ */
+export function atwNextDay(localDate: string): string {
+  let wall = parseLocalDate(localDate);
+  while (atwDayOff(isoDate(wall)) !== undefined) wall += DAY_MS;
+  return isoDate(wall);
+}
+
+/**
+ * The local date that is day 1 (working day 0) of a working-day plan published on `publicationDate`:
+ * that date itself under 'publication-day' (the default), even when it is no working day; the first
+ * working day after it under 'next-working-day'. See CalendarSchema.
+ */
+export function dayOne(publicationDate: string, calendar: Calendar): string {
+  return calendar.dayOne === 'next-working-day'
+    ? addWorkingDays(publicationDate, 1, calendar)
+    : publicationDate;
 }
 
 /** The local date `days` calendar days after `localDate`. */
@@ -220,36 +333,61 @@ export function atLocalTime(localDate: string, time: string, timeZone: string): 
 }
 
 /**
+ * The local date an offset from the local date `fromDate` lands on: `counted` as its unit counts,
+ * and `date` after Atw art. 1 has moved a statutory one.
+ */
+function offsetDates(
+  fromDate: string,
+  offset: Offset,
+  calendar: Calendar,
+): { counted: string; date: string } {
+  let counted: string;
+  switch (offset.unit) {
+    case 'calendar-days':
+      counted = addCalendarDays(fromDate, offset.amount);
+      break;
+    case 'months':
+      counted = addMonths(fromDate, offset.amount);
+      break;
+    case 'working-days':
+      counted = addWorkingDays(dayOne(fromDate, calendar), offset.amount, calendar);
+      break;
+  }
+  return { counted, date: offset.statutory === true ? atwNextDay(counted) : counted };
+}
+
+/** The local date of an instant in `timeZone`, as YYYY-MM-DD. */
+export function localDateOf(instant: Date, timeZone: string): string {
+  return isoDate(toWallTime(instant.getTime(), timeZone));
+}
+
+/**
  * When an offset from `from` falls, in the calendar's time zone. Calendar days and months keep
  * `from`'s local wall-clock time (to the millisecond) unless `offset.at` sets one; so do working days
- * without `at`, though schedules give them one. A resulting local time that does not exist or
- * exists twice is resolved as in `atLocalTime`.
+ * without `at`, though schedules give them one. Working days count from day 1 (`calendar.dayOne`);
+ * a statutory offset then moves per Atw art. 1. A resulting local time that does not exist or exists
+ * twice is resolved as in `atLocalTime`.
  */
 export function resolveOffset(from: Date, offset: Offset, calendar: Calendar): Date {
   const wall = toWallTime(from.getTime(), calendar.timeZone);
-  const fromDate = isoDate(wall);
-  let date: string;
-  switch (offset.unit) {
-    case 'calendar-days':
-      date = addCalendarDays(fromDate, offset.amount);
-      break;
-    case 'months':
-      date = addMonths(fromDate, offset.amount);
-      break;
-    case 'working-days':
-      date = addWorkingDays(fromDate, offset.amount, calendar);
-      break;
-  }
+  const { date } = offsetDates(isoDate(wall), offset, calendar);
   const timeOfDay = offset.at === undefined ? modulo(wall, DAY_MS) : parseLocalTime(offset.at);
   return new Date(toInstant(parseLocalDate(date) + timeOfDay, calendar.timeZone));
 }
 
 /**
  * `days` calendar days after `from` at the same local wall-clock time, e.g. the end of a standstill:
- * across a daylight-saving change the UTC instant moves by an hour, the local time does not.
+ * across a daylight-saving change the UTC instant moves by an hour, the local time does not. A
+ * statutory term (such as the standstill above the EU thresholds, Aw 2012 art. 2.127) that would end
+ * on a Saturday, Sunday or Atw holiday runs on to the next day that is none of these (Atw art. 1).
  */
-export function calendarDaysAfter(from: Date, days: number, calendar: Calendar): Date {
-  return resolveOffset(from, { unit: 'calendar-days', amount: days }, calendar);
+export function calendarDaysAfter(
+  from: Date,
+  days: number,
+  calendar: Calendar,
+  { statutory = false }: { statutory?: boolean } = {},
+): Date {
+  return resolveOffset(from, { unit: 'calendar-days', amount: days, statutory }, calendar);
 }
 
 /** Every milestone of a phase published at `publishedAt`, as ISO 8601 UTC instants. */
@@ -298,4 +436,119 @@ export function localTime(
     local: `${local}${formatOffset(wall - ms)}`,
     weekday: WEEKDAY.format(wall),
   };
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** A local date as an officer reads it: "Wed 5 May 2027". */
+export function readableDate(localDate: string): string {
+  const [year, month, day] = localDate.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+/** A date range as an officer reads it: "Fri 24 Dec – Fri 31 Dec 2027", or one date. */
+function readableRange(from: string, until: string): string {
+  if (from === until) return readableDate(from);
+  const first = readableDate(from);
+  return `${from.slice(0, 4) === until.slice(0, 4) ? first.slice(0, -5) : first} – ${readableDate(until)}`;
+}
+
+/** Why a day is off, in a few words: "Bevrijdingsdag (Liberation Day), Atw art. 3(1)". */
+export function readableDayOff(day: DayOff): string {
+  return day.kind === 'weekend' ? `a ${day.name}` : `${day.name}, ${day.rule}`;
+}
+
+/** A date the calendar moved a milestone over, or moved it to, and the rule that did it. */
+export interface DateMove {
+  kind: 'skipped' | 'moved';
+  /** The rule: "Atw art. 3(1)", "calendar.closures", "Atw art. 1", "date-holidays NL, type 'public'". */
+  rule: string;
+  message: string;
+}
+
+/**
+ * The holidays and closures a working-day count from `first` to `last` (both included) stepped over:
+ * one move per holiday, one per closure (with all its days, "24–31 Dec"). Weekends go without saying.
+ */
+function skippedDays(first: string, last: string, calendar: Calendar): DateMove[] {
+  const moves: DateMove[] = [];
+  const closures = new Set<string>();
+  for (let wall = parseLocalDate(first); wall <= parseLocalDate(last); wall += DAY_MS) {
+    const date = isoDate(wall);
+    const off = dayOff(date, calendar);
+    if (off?.kind === 'holiday') {
+      const message = `skipped ${readableDate(date)}: ${off.name}, ${off.rule}`;
+      moves.push({ kind: 'skipped', rule: off.rule, message });
+    } else if (off?.kind === 'closure') {
+      const message = `skipped closure ${readableRange(off.from, off.until)}: ${off.name}`;
+      if (!closures.has(message)) moves.push({ kind: 'skipped', rule: off.rule, message });
+      closures.add(message);
+    }
+  }
+  return moves;
+}
+
+/** The move Atw art. 1 made to a statutory term that would have ended on `counted`. */
+function statutoryMove(counted: string, date: string): DateMove {
+  const reasons: string[] = [];
+  for (let wall = parseLocalDate(counted); wall < parseLocalDate(date); wall += DAY_MS) {
+    reasons.push(`${readableDate(isoDate(wall))} is ${readableDayOff(atwDayOff(isoDate(wall))!)}`);
+  }
+  return {
+    kind: 'moved',
+    rule: 'Atw art. 1',
+    message:
+      `moved from ${readableDate(counted)} to ${readableDate(date)}: a statutory term that ends on a ` +
+      `Saturday, a Sunday or an Atw holiday runs on to the next day that is none of these (Atw art. 1); ` +
+      reasons.join('; '),
+  };
+}
+
+/**
+ * Which rules moved the date of an offset from `from`: the holidays and closures a working-day count
+ * skipped, and the move of a statutory term by Atw art. 1. Empty when nothing but weekends was
+ * skipped. The same arithmetic as resolveOffset, so the story matches the date.
+ */
+export function explainOffset(from: Date, offset: Offset, calendar: Calendar): DateMove[] {
+  const fromDate = localDateOf(from, calendar.timeZone);
+  const { counted, date } = offsetDates(fromDate, offset, calendar);
+  const moves = offset.unit === 'working-days' ? skippedDays(fromDate, counted, calendar) : [];
+  if (date !== counted) moves.push(statutoryMove(counted, date));
+  return moves;
+}
+
+/**
+ * A warning when the calendar's time zone is not one the holiday set's country uses, as the
+ * date-holidays library lists them (Europe/Amsterdam with US holidays: deadlines at Amsterdam noon
+ * that skip Thanksgiving and work through King's Day). Undefined when they belong together or the
+ * library knows no zones for the country. Expects a known time zone and holiday set.
+ */
+export function timeZoneMismatch(calendar: Calendar): string | undefined {
+  const country = countryOf(calendar.holidays);
+  const zones = holidayCalendar(country).getTimezones();
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: calendar.timeZone }).resolvedOptions()
+    .timeZone;
+  if (zones.length === 0 || zones.includes(calendar.timeZone) || zones.includes(canonical)) return undefined;
+  const listed = zones.length > 3 ? `${zones.slice(0, 3).join(', ')}, …` : zones.join(', ');
+  return (
+    `the time zone ${calendar.timeZone} is not one of ${country} (${listed}), whose holidays ` +
+    `"${calendar.holidays}" skips: deadlines fall at ${calendar.timeZone} local time but count the ` +
+    `working days of ${country}; check that both are meant`
+  );
+}
+
+/**
+ * A warning when the holiday set is the date-holidays library's NL set rather than NL-atw: it counts
+ * Good Friday and 5 May as working days (and knows no decree days), which the Algemene termijnenwet
+ * does not, and on which central government and municipal staff are off.
+ */
+export function holidaySetWarning(calendar: Pick<Calendar, 'holidays'>): string | undefined {
+  if (calendar.holidays.toUpperCase() !== 'NL') return undefined;
+  return (
+    `the holiday set "${calendar.holidays}" is the date-holidays library's, which counts Good Friday ` +
+    `and 5 May as working days and knows no days added by decree; the Algemene termijnenwet (art. 3) ` +
+    `counts none of them, and public staff have them off: use "${ATW_HOLIDAY_SET}" for a Dutch buyer`
+  );
 }

@@ -9,15 +9,24 @@
 import { z } from 'zod';
 import {
   addCalendarDays,
+  addWorkingDays,
   atLocalTime,
   calendarDaysAfter,
+  dayOff,
+  dayOne,
+  explainOffset,
+  holidaySetWarning,
   isWorkingDay,
+  localDateOf,
   localTime,
+  readableDate,
+  readableDayOff,
   resolveOffset,
   resolveSchedule,
+  timeZoneMismatch,
 } from './calendar.ts';
 import { MILESTONES, type Calendar, type Milestone, type Offset, type PhaseSchedule } from './schedule.ts';
-import type { ProcedureTemplate } from './template.ts';
+import { standstillIsStatutory, type PhaseTemplate, type ProcedureTemplate } from './template.ts';
 
 export const LocalInstantSchema = z.object({
   utc: z.string(),
@@ -30,14 +39,37 @@ export type LocalInstant = z.infer<typeof LocalInstantSchema>;
 export const TemplateProblemSchema = z.object({ path: z.string(), message: z.string() });
 export type TemplateProblem = z.infer<typeof TemplateProblemSchema>;
 
+/** A date the calendar moved a milestone over or to, and the rule that did it. */
+export const DateMoveSchema = z.object({
+  kind: z.enum(['skipped', 'moved']),
+  /** "Atw art. 3(1)", "Atw art. 3(2)", "Atw art. 3(3), by decree", "Atw art. 1", "calendar.closures", … */
+  rule: z.string(),
+  /** e.g. "skipped Wed 5 May 2027: Bevrijdingsdag (Liberation Day), Atw art. 3(1)". */
+  message: z.string(),
+});
+
+export const DayOneSchema = z.object({
+  rule: z.enum(['publication-day', 'next-working-day']),
+  /** The local date that is day 1 (working day 0) of the phase's working-day plan. */
+  date: z.string(),
+  /** What day 1 is for this publication, and why: a weekend, a holiday, a publication after 12:00. */
+  explanation: z.string(),
+});
+
 export const PhasePreviewSchema = z.object({
   key: z.string(),
   name: z.string(),
   publishedAt: LocalInstantSchema,
-  milestones: z.array(LocalInstantSchema.extend({ milestone: z.enum(MILESTONES) })),
+  dayOne: DayOneSchema,
+  milestones: z.array(
+    LocalInstantSchema.extend({ milestone: z.enum(MILESTONES), moves: z.array(DateMoveSchema) }),
+  ),
   standstillDays: z.number().int(),
+  /** Whether the standstill is a statutory term, whose end moves per Atw art. 1. */
+  standstillStatutory: z.boolean(),
   /** Counted from the intendedAwardDue deadline, as if the officer approved the gate exactly then. */
   standstillEndsAt: LocalInstantSchema,
+  standstillMoves: z.array(DateMoveSchema),
   executionMonths: z.number().int(),
   /** When the deliverables are due; null when the phase ends at its final award. */
   executionEndsAt: LocalInstantSchema.nullable(),
@@ -46,10 +78,17 @@ export type PhasePreview = z.infer<typeof PhasePreviewSchema>;
 
 export const SchedulePreviewSchema = z.object({
   timeZone: z.string(),
+  /** The holiday set: NL-atw (the Algemene termijnenwet) or a country code. */
+  holidays: z.string(),
   /** How later phases were placed in time; null for a single phase, whose plan needs no guess. */
   assumption: z.string().nullable(),
   phases: z.array(PhasePreviewSchema),
   problems: z.array(TemplateProblemSchema),
+  /**
+   * What the officer should check but may mean: a time zone that does not belong to the holiday
+   * set's country, a milestone counted in calendar days that falls on a day off.
+   */
+  warnings: z.array(TemplateProblemSchema),
 });
 export type SchedulePreview = z.infer<typeof SchedulePreviewSchema>;
 
@@ -78,64 +117,159 @@ export const MULTI_PHASE_ASSUMPTION =
   'Each later phase is assumed to be published on the calendar day after the previous phase ends, at ' +
   'the local time (to the minute) the first phase was published. A phase is taken to end when its ' +
   'intended award is made at the intendedAwardDue deadline, its standstill of standstillDays calendar ' +
-  'days has passed and, with executionMonths above 0, its deliverables are due that many months after ' +
-  'the final award. A running competition publishes the next phase when the previous one completes, ' +
-  'which may be earlier or later.';
+  'days has passed (moved per Atw art. 1 when statutory) and, with executionMonths above 0, its ' +
+  'deliverables are due that many months after the final award. A running competition publishes the ' +
+  'next phase when the previous one completes, which may be earlier or later.';
+
+/** The hour tender deadlines conventionally fall at: a publication after it has lost its morning. */
+const NOON = '12:00';
+
+/**
+ * What day 1 of a working-day plan is for a publication at `publishedAt`, in plain words: on a
+ * weekend or holiday, at or after 12:00, and under either `calendar.dayOne` rule.
+ */
+export function explainDayOne(publishedAt: Date, calendar: Calendar): z.infer<typeof DayOneSchema> {
+  const rule = calendar.dayOne ?? 'publication-day';
+  const date = localDateOf(publishedAt, calendar.timeZone);
+  const time = localTime(publishedAt, calendar.timeZone).local.slice(11, 16);
+  const first = dayOne(date, calendar);
+  const nextWorkingDay = readableDate(addWorkingDays(date, 1, calendar));
+  const off = dayOff(date, calendar);
+  const published =
+    `Published ${readableDate(date)} at ${time}` +
+    (off ? `, which is no working day (${readableDayOff(off)})` : time >= NOON ? ', at or after 12:00' : '');
+  let explanation: string;
+  if (rule === 'next-working-day') {
+    explanation =
+      `${published}. Under dayOne 'next-working-day', day 1 (working day 0) is the first working day ` +
+      `after the publication date, whatever the hour: ${readableDate(first)}.`;
+  } else if (off) {
+    explanation =
+      `${published}. Under dayOne 'publication-day' that date is day 1 all the same, so working days 0 ` +
+      `and 1 both fall on ${readableDate(addWorkingDays(date, 0, calendar))}, the next working day; ` +
+      `'next-working-day' would make that day 1.`;
+  } else if (time >= NOON) {
+    explanation =
+      `${published}. Under dayOne 'publication-day' the publication date is day 1 however late it is ` +
+      `published, so a milestone on day 1 at 12:00 comes before the publication; 'next-working-day' ` +
+      `would make ${nextWorkingDay} day 1.`;
+  } else {
+    explanation =
+      `${published}, a working day. Under dayOne 'publication-day' that date is day 1 (working day 0); ` +
+      `'next-working-day' would make ${nextWorkingDay} day 1.`;
+  }
+  return { rule, date: first, explanation };
+}
+
+/** A warning when a milestone that the calendar does not move falls on a day off. */
+function dayOffWarning(path: string, what: string, instant: Date, calendar: Calendar): TemplateProblem[] {
+  const date = localDateOf(instant, calendar.timeZone);
+  const off = dayOff(date, calendar);
+  if (off === undefined) return [];
+  return [
+    {
+      path,
+      message:
+        `${what} falls on ${readableDate(date)}, ${readableDayOff(off)}: a term the buyer sets in ` +
+        `calendar days or months counts every day and does not move; use working days, or mark it ` +
+        `statutory if the law sets it (it then moves per Atw art. 1)`,
+    },
+  ];
+}
+
+/** One phase of the preview, published at `publishedAt`, with its problems and warnings. */
+function previewPhase(
+  template: ProcedureTemplate,
+  index: number,
+  publishedAt: Date,
+): { preview: PhasePreview; endsAt: Date; problems: TemplateProblem[]; warnings: TemplateProblem[] } {
+  const { calendar } = template;
+  const { timeZone } = calendar;
+  const phase: PhaseTemplate = template.phases[index]!;
+  const deadlines = resolveSchedule(phase.schedule, publishedAt, calendar);
+  const problems: TemplateProblem[] = [];
+  for (const { earlier, later } of CONSECUTIVE) {
+    if (inOrder(earlier, later, deadlines[earlier], deadlines[later])) continue;
+    problems.push({
+      path: milestonePath(index, later),
+      message:
+        `${later} (${readable(deadlines[later], timeZone)}) does not come after ${earlier} ` +
+        `(${readable(deadlines[earlier], timeZone)})`,
+    });
+  }
+  const awardAt = new Date(deadlines.intendedAwardDue);
+  const statutory = standstillIsStatutory(template.procedureType, phase);
+  const standstill: Offset = { unit: 'calendar-days', amount: phase.standstillDays, statutory };
+  const standstillEndsAt = calendarDaysAfter(awardAt, phase.standstillDays, calendar, { statutory });
+  const executionEndsAt =
+    phase.executionMonths > 0
+      ? resolveOffset(standstillEndsAt, { unit: 'months', amount: phase.executionMonths }, calendar)
+      : null;
+  const warnings = [
+    ...MILESTONES.filter(
+      (m) => phase.schedule[m].unit !== 'working-days' && !phase.schedule[m].statutory,
+    ).flatMap((m) => dayOffWarning(milestonePath(index, m), m, new Date(deadlines[m]), calendar)),
+    ...(statutory
+      ? []
+      : dayOffWarning(
+          `phases.${index}.standstillDays`,
+          'the end of the standstill',
+          standstillEndsAt,
+          calendar,
+        )),
+  ];
+  const preview: PhasePreview = {
+    key: phase.key,
+    name: phase.name,
+    publishedAt: localTime(publishedAt, timeZone),
+    dayOne: explainDayOne(publishedAt, calendar),
+    milestones: MILESTONES.map((milestone) => ({
+      milestone,
+      ...localTime(deadlines[milestone], timeZone),
+      moves: explainOffset(publishedAt, phase.schedule[milestone], calendar),
+    })),
+    standstillDays: phase.standstillDays,
+    standstillStatutory: statutory,
+    standstillEndsAt: localTime(standstillEndsAt, timeZone),
+    standstillMoves: explainOffset(awardAt, standstill, calendar),
+    executionMonths: phase.executionMonths,
+    executionEndsAt: executionEndsAt && localTime(executionEndsAt, timeZone),
+  };
+  return { preview, endsAt: executionEndsAt ?? standstillEndsAt, problems, warnings };
+}
 
 /**
  * The schedule of every phase of `template` with the first phase published at `publishedAt`, in the
- * template's calendar. Later phases depend on when the earlier ones end: see MULTI_PHASE_ASSUMPTION.
+ * template's calendar, with the rule behind every date a holiday or closure moved, what day 1 is, and
+ * warnings (see SchedulePreviewSchema). Later phases depend on when the earlier ones end: see
+ * MULTI_PHASE_ASSUMPTION.
  */
 export function previewSchedule(template: ProcedureTemplate, publishedAt: Date): SchedulePreview {
   const { calendar } = template;
   const { timeZone } = calendar;
   const timeOfPublication = localTime(publishedAt, timeZone).local.slice(11, 16);
   const problems: TemplateProblem[] = [];
+  const warnings: TemplateProblem[] = [];
+  const mismatch = timeZoneMismatch(calendar);
+  if (mismatch) warnings.push({ path: 'calendar.timeZone', message: mismatch });
+  const librarySet = holidaySetWarning(calendar);
+  if (librarySet) warnings.push({ path: 'calendar.holidays', message: librarySet });
   let phasePublishedAt = publishedAt;
-
-  const phases = template.phases.map((phase, index): PhasePreview => {
-    const deadlines = resolveSchedule(phase.schedule, phasePublishedAt, calendar);
-    for (const { earlier, later } of CONSECUTIVE) {
-      if (inOrder(earlier, later, deadlines[earlier], deadlines[later])) continue;
-      problems.push({
-        path: milestonePath(index, later),
-        message:
-          `${later} (${readable(deadlines[later], timeZone)}) does not come after ${earlier} ` +
-          `(${readable(deadlines[earlier], timeZone)})`,
-      });
-    }
-    const standstillEndsAt = calendarDaysAfter(
-      new Date(deadlines.intendedAwardDue),
-      phase.standstillDays,
-      calendar,
-    );
-    const executionEndsAt =
-      phase.executionMonths > 0
-        ? resolveOffset(standstillEndsAt, { unit: 'months', amount: phase.executionMonths }, calendar)
-        : null;
-    const preview: PhasePreview = {
-      key: phase.key,
-      name: phase.name,
-      publishedAt: localTime(phasePublishedAt, timeZone),
-      milestones: MILESTONES.map((milestone) => ({
-        milestone,
-        ...localTime(deadlines[milestone], timeZone),
-      })),
-      standstillDays: phase.standstillDays,
-      standstillEndsAt: localTime(standstillEndsAt, timeZone),
-      executionMonths: phase.executionMonths,
-      executionEndsAt: executionEndsAt && localTime(executionEndsAt, timeZone),
-    };
-    const endLocalDate = localTime(executionEndsAt ?? standstillEndsAt, timeZone).local.slice(0, 10);
+  const phases = template.phases.map((_, index): PhasePreview => {
+    const phase = previewPhase(template, index, phasePublishedAt);
+    problems.push(...phase.problems);
+    warnings.push(...phase.warnings);
+    const endLocalDate = localDateOf(phase.endsAt, timeZone);
     phasePublishedAt = atLocalTime(addCalendarDays(endLocalDate, 1), timeOfPublication, timeZone);
-    return preview;
+    return phase.preview;
   });
-
   return {
     timeZone,
+    holidays: calendar.holidays,
     assumption: template.phases.length > 1 ? MULTI_PHASE_ASSUMPTION : null,
     phases,
     problems,
+    warnings,
   };
 }
 
@@ -204,12 +338,16 @@ export const ORDER_CHECK_YEAR: OrderCheckWindow = { firstDay: '2027-01-01', days
  * Whether the order of two consecutive offsets can depend on the publication date or hour, and so
  * needs resolving on real dates. Offsets of one unit with different amounts land on different local
  * dates in the order of their amounts whatever the calendar, which the schema has checked — except
- * working days 0 and 1, which are the same day for a publication on a weekend or holiday. Equal
+ * working days 0 and 1, which are the same day for a publication on a weekend or holiday, and
+ * statutory offsets, which Atw art. 1 may move. Equal
  * amounts land on the same date, where the time of day decides: it may be the publication's own
  * (no `at`) or moved by a daylight-saving gap.
  */
 function dependsOnCalendar(earlier: Offset, later: Offset): boolean {
   if (earlier.unit !== later.unit || earlier.amount === later.amount) return true;
+  // Atw art. 1 can move a statutory offset onto or past a later one (a Saturday and a Sunday both
+  // end on Monday).
+  if (earlier.statutory === true || later.statutory === true) return true;
   return (
     earlier.unit === 'working-days' &&
     Math.min(earlier.amount, later.amount) === 0 &&

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 /**
  * When a milestone of a phase falls, counted from the phase's publication. Calendar days and
- * months keep the local time of the publication unless `at` sets one; working days skip weekends and
- * the public holidays of the competition's calendar and land at `at` local time (the publication
- * day itself is day 0, so "day 3 of the plan" is 2 working days after publication).
+ * months keep the local time of the publication unless `at` sets one; working days skip weekends,
+ * the holidays and the closures of the competition's calendar and land at `at` local time. "Day 1"
+ * of a working-day plan is amount 0; which date that is, `calendar.dayOne` decides (see
+ * CalendarSchema): by default the publication's own date, so "day 3 of the plan" is 2 working days
+ * after publication.
  */
 export const OffsetSchema = z.strictObject({
   unit: z.enum(['calendar-days', 'working-days', 'months']),
@@ -14,6 +17,12 @@ export const OffsetSchema = z.strictObject({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM')
     .optional(),
+  /**
+   * A term set by law (not by the buyer): when it ends on a Saturday, a Sunday or a holiday of the
+   * Algemene termijnenwet it runs on to the next day that is none of these (Atw art. 1), whatever
+   * the unit and the calendar's own holiday set; the buyer's closures do not move it.
+   */
+  statutory: z.boolean().optional(),
 });
 export type Offset = z.infer<typeof OffsetSchema>;
 
@@ -36,19 +45,106 @@ export const PhaseScheduleSchema = z.strictObject({
 });
 export type PhaseSchedule = z.infer<typeof PhaseScheduleSchema>;
 
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH_DAY = /^\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+/** A calendar date as YYYY-MM-DD, or a day of every year as MM-DD (29 February included). */
+function dayOfClosure(day: string): number | undefined {
+  const full = LOCAL_DATE.test(day) ? day : MONTH_DAY.test(day) ? `2000-${day}` : undefined;
+  if (full === undefined) return undefined;
+  const ms = Date.parse(full);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== full ? undefined : ms;
+}
+
+const ClosureDaySchema = z
+  .string()
+  .refine((day) => dayOfClosure(day) !== undefined, 'a date as YYYY-MM-DD, or MM-DD for every year');
+
+/** The longest closure, in days: a buyer closes for weeks, not for months. */
+export const LONGEST_CLOSURE_DAYS = 31;
+
+/** Days in a closure from `from` to `until`, both included; a yearly one may run over New Year. */
+export function closureLength(from: string, until: string): number {
+  const days = Math.round((dayOfClosure(until)! - dayOfClosure(from)!) / DAY_MS) + 1;
+  return days > 0 || from.length === 10 ? days : days + 366;
+}
+
+/**
+ * Days the buyer is closed, which are no working days of the competition: one date ("2027-12-27"),
+ * one day of every year ("12-24"), or a range of either kind, both ends included
+ * ({ from: "12-24", until: "12-31", name: "Christmas closure" }; a yearly range may run over New
+ * Year, "12-27" to "01-02").
+ */
+export const ClosureSchema = z.union([
+  ClosureDaySchema,
+  z
+    .strictObject({
+      from: ClosureDaySchema,
+      until: ClosureDaySchema,
+      /** Shown in the schedule preview; "buyer's closure" when left out. */
+      name: text({ min: 1, max: 100, singleLine: true }).optional(),
+    })
+    .superRefine((closure, ctx) => {
+      if (dayOfClosure(closure.from) === undefined || dayOfClosure(closure.until) === undefined) return;
+      if (closure.from.length !== closure.until.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['until'],
+          message: 'from and until are both dates (YYYY-MM-DD) or both days of every year (MM-DD)',
+        });
+        return;
+      }
+      const days = closureLength(closure.from, closure.until);
+      if (days < 1 || days > LONGEST_CLOSURE_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['until'],
+          message: `a closure runs from 1 to ${LONGEST_CLOSURE_DAYS} days, from "from" to "until"; this one ${days < 1 ? 'ends before it starts' : `has ${days}`}`,
+        });
+      }
+    }),
+]);
+export type Closure = z.infer<typeof ClosureSchema>;
+
+/**
+ * Which days count and where. Every field is strict: an unknown one is refused, never dropped.
+ * - `holidays`: `NL-atw`, the days the Algemene termijnenwet counts (art. 3: New Year's Day, Good
+ *   Friday, Easter Monday, King's Day, 5 May every year, Ascension Day, Whit Monday, Christmas and
+ *   Boxing Day, and the days added by decree), which the built-in Dutch templates use; or an ISO
+ *   3166 country code, whose days of type 'public' in the date-holidays library are the holidays.
+ *   Left out it is `NL-atw`. Templates and competitions stored before keep the set they were stored
+ *   with (they are stored parsed); the library's `NL` set leaves out Good Friday and 5 May, and the
+ *   schedule preview warns about it.
+ * - `closures`: the buyer's own closing days, on top of the holidays.
+ * - `dayOne`: which date is day 1 of a working-day plan (working day 0). 'publication-day' (the
+ *   default, and the rule before this field existed): the publication's own local date, whatever
+ *   its hour and even when it is no working day — a milestone on working day 0 then moves to the
+ *   next working day, so published on a Saturday, working days 0 and 1 are both Monday.
+ *   'next-working-day': the first working day after the publication's date, whatever its hour —
+ *   published on a Wednesday, day 1 is Thursday; on a Saturday, Monday.
+ */
 export const CalendarSchema = z.strictObject({
   /** An IANA time zone; whether it exists is checked when dates are resolved. */
   timeZone: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/, 'an IANA time zone such as Europe/Amsterdam')
     .default('Europe/Amsterdam'),
-  /** ISO 3166 country whose public holidays are not working days. */
   holidays: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'a two-letter ISO 3166 country code')
-    .default('NL'),
+    .regex(/^(?:[A-Za-z]{2}|NL-atw)$/, 'NL-atw, or a two-letter ISO 3166 country code')
+    .default('NL-atw'),
+  closures: z.array(ClosureSchema).max(24).default([]),
+  dayOne: z.enum(['publication-day', 'next-working-day']).default('publication-day'),
 });
-export type Calendar = z.infer<typeof CalendarSchema>;
+type ParsedCalendar = z.infer<typeof CalendarSchema>;
+/**
+ * A calendar as the date arithmetic takes it: `closures` and `dayOne` may be missing, as in the
+ * calendars stored with templates and competitions before those fields existed (no closures, and
+ * day 1 is the publication day).
+ */
+export type Calendar = Omit<ParsedCalendar, 'closures' | 'dayOne'> &
+  Partial<Pick<ParsedCalendar, 'closures' | 'dayOne'>>;
 
 /** A milestone resolved to an instant. */
 export type Deadlines = Record<Milestone, string>;

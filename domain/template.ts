@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { MILESTONES, CalendarSchema, PhaseScheduleSchema, type Offset } from './schedule.ts';
+import {
+  MILESTONES,
+  CalendarSchema,
+  PhaseScheduleSchema,
+  type Offset,
+  type PhaseSchedule,
+} from './schedule.ts';
 import {
   AggregationSchema,
   CriterionSchema,
@@ -72,6 +78,13 @@ export const PhaseTemplateSchema = z.strictObject({
   /** Jurors are reminded this many days before the evaluation closes. */
   reminderDaysBeforeEvaluationClose: z.number().int().min(0).max(366).default(3),
   standstillDays: z.number().int().min(0),
+  /**
+   * Whether the standstill is a term set by law, whose end then moves per the Algemene termijnenwet
+   * art. 1 to the next day that is no Saturday, Sunday or Atw holiday. Left out: statutory in an
+   * above-threshold procedure (Aw 2012 art. 2.127), the buyer's own term otherwise (see
+   * standstillIsStatutory).
+   */
+  standstillStatutory: z.boolean().optional(),
   /** Months from the final award to the deliverable's due date; 0 ends the phase at the award. */
   executionMonths: z.number().int().min(0),
   criteria: z.array(CriterionSchema).min(1),
@@ -86,7 +99,61 @@ export const PhaseTemplateSchema = z.strictObject({
 });
 export type PhaseTemplate = z.infer<typeof PhaseTemplateSchema>;
 
+/** Whether a phase's standstill moves per Atw art. 1: see `standstillStatutory`. */
+export function standstillIsStatutory(
+  procedureType: (typeof PROCEDURE_TYPES)[number],
+  phase: Pick<PhaseTemplate, 'standstillStatutory'>,
+): boolean {
+  return phase.standstillStatutory ?? procedureType === 'above-threshold';
+}
+
 const WEIGHT_TOLERANCE = 1e-9;
+
+const MINUTES_PER_DAY = 24 * 60;
+
+/** Minutes after midnight of an `at`; undefined when left out (the time of the publication). */
+const minutesOf = (at: string | undefined) =>
+  at === undefined ? undefined : Number(at.slice(0, 2)) * 60 + Number(at.slice(3, 5));
+
+/**
+ * The shortest the evaluation window (submissionsClose to evaluationClose) can be, in minutes, for
+ * any publication date: known when both offsets count in one unit of days or months; undefined when
+ * it depends on the dates (mixed units). n working days apart are at least n calendar days (n − 1
+ * from working day 0, which a weekend publication moves to the day of working day 1), a month at
+ * least 28 days, a left-out `at` anywhere in the day, and summer time may take an hour.
+ */
+function shortestEvaluationWindow(schedule: PhaseSchedule): number | undefined {
+  const { submissionsClose: from, evaluationClose: to } = schedule;
+  if (from.unit !== to.unit) return undefined;
+  const span = to.amount - from.amount;
+  const days: Partial<Record<string, number>> = {
+    'calendar-days': span,
+    'working-days': from.amount === 0 ? span - 1 : span,
+    months: 28 * span,
+  };
+  const whole = days[from.unit];
+  if (whole === undefined) return undefined;
+  const [start, end] = [minutesOf(from.at), minutesOf(to.at)];
+  const time = (end ?? 0) - (start ?? MINUTES_PER_DAY - 1);
+  const sameTime = start === undefined && end === undefined;
+  return whole * MINUTES_PER_DAY + (sameTime ? 0 : time) - 60;
+}
+
+/**
+ * Jurors are reminded `reminderDaysBeforeEvaluationClose` days before the evaluation closes: a
+ * reminder that does not fit inside the evaluation window would go out the moment it opens.
+ */
+function reminderProblem(phase: PhaseTemplate): string | undefined {
+  const days = phase.reminderDaysBeforeEvaluationClose;
+  const window = shortestEvaluationWindow(phase.schedule);
+  if (days === 0 || window === undefined || days * MINUTES_PER_DAY < window) return undefined;
+  const { submissionsClose: from, evaluationClose: to } = phase.schedule;
+  return (
+    `reminderDaysBeforeEvaluationClose (${days} days) must be shorter than the evaluation window, ` +
+    `from schedule.submissionsClose (${from.unit} ${from.amount}) to schedule.evaluationClose ` +
+    `(${to.unit} ${to.amount}); otherwise the jurors are reminded the moment the evaluation opens`
+  );
+}
 
 function offsetOrder(offset: Offset): number | undefined {
   // Offsets of one unit compare exactly; across units the order depends on the calendar and is
@@ -100,7 +167,8 @@ export const ProcedureTemplateSchema = z
     id: KeySchema,
     name: text({ min: 1, max: 200, singleLine: true }),
     procedureType: z.enum(PROCEDURE_TYPES),
-    calendar: CalendarSchema.default({ timeZone: 'Europe/Amsterdam', holidays: 'NL' }),
+    /** Left out: Europe/Amsterdam, the date-holidays NL set, day 1 the publication day (see CalendarSchema). */
+    calendar: CalendarSchema.prefault({}),
     phases: z.array(PhaseTemplateSchema).min(1),
   })
   .superRefine((template, ctx) => {
@@ -184,6 +252,11 @@ export const ProcedureTemplateSchema = z
             });
           }
         });
+      }
+
+      const reminder = reminderProblem(phase);
+      if (reminder) {
+        ctx.addIssue({ code: 'custom', path: at('reminderDaysBeforeEvaluationClose'), message: reminder });
       }
 
       const minimumStandstill = LEGAL_MINIMUM_STANDSTILL_DAYS[template.procedureType];

@@ -31,7 +31,10 @@ export interface TextRule {
   trim?: boolean;
   /** Refuse tab, line feed and carriage return as well (titles, names). Default false. */
   singleLine?: boolean;
-  /** The message when the text is shorter than `min`. */
+  /**
+   * What the rule is for, said when the text is shorter than `min` ("every score needs a written
+   * reason"); the message goes on to state the rule (": at least 3 characters").
+   */
   tooShort?: string;
 }
 
@@ -104,7 +107,9 @@ export function text(rule: TextRule) {
   const trimmed = trim ? base.trim() : base;
   return trimmed
     .refine((value) => measure(value, unit) >= min, {
-      message: rule.tooShort ?? `must be at least ${min} ${unitName(unit)}`,
+      message: rule.tooShort
+        ? `${rule.tooShort}: at least ${min} ${unitName(unit)}`
+        : `must be at least ${min} ${unitName(unit)}`,
       abort: true,
     })
     .refine((value) => measure(value, unit) <= max, { message: `must be at most ${max} ${unitName(unit)}` })

@@ -7,6 +7,7 @@ import { resumePhaseUpdate } from '../../workflows/messages.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { requirePhaseNotEnded } from '../phases.ts';
 import { createRouter } from '../router.ts';
 import { steer } from '../workflow-messages.ts';
 import { PhaseParams } from './params.ts';
@@ -42,6 +43,7 @@ export function attentionRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
+      await requirePhaseNotEnded(deps, id, phase);
       // Entering a phase and finishing the competition are the competition workflow's steps.
       const waiting = await attentionRaisedBy(deps.sql, id, phase);
       const target = { competitionId: id, ...(waiting === 'competition' ? {} : { phaseKey: phase }) };

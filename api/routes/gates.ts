@@ -17,6 +17,7 @@ import {
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { requirePhase, requirePhaseNotEnded } from '../phases.ts';
 import { ProblemError } from '../problem.ts';
 import { requireSight } from '../visibility.ts';
 import { nudgePhase, queryPhase, steer } from '../workflow-messages.ts';
@@ -43,6 +44,7 @@ export function gateRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireSight(principal, RANKING_ITEMS.whole, RANKING_ITEMS.own);
       const { id, phase } = c.req.valid('param');
+      await requirePhase(deps, id, phase);
       const view = await latestRankingView(deps.sql, {
         competitionId: id,
         phaseKey: phase,
@@ -70,6 +72,7 @@ export function gateRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
+      await requirePhaseNotEnded(deps, id, phase);
       return c.json(
         await steer(deps, { competitionId: id, phaseKey: phase }, approveGateUpdate, {
           officerId: principal.id,
@@ -106,6 +109,7 @@ export function gateRoutes(deps: AppDeps) {
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
       const body = c.req.valid('json');
+      await requirePhaseNotEnded(deps, id, phase);
       const until = new Date(body.until).toISOString();
       return c.json(
         await steer(deps, { competitionId: id, phaseKey: phase }, extendDeadlineUpdate, {
@@ -161,6 +165,7 @@ export function gateRoutes(deps: AppDeps) {
       requireSight(principal, 'objections');
       const scope = scopeOf(principal, { whole: 'objections', own: 'objections' });
       const { id, phase } = c.req.valid('param');
+      await requirePhase(deps, id, phase);
       const objections = await listObjections(deps.sql, {
         competitionId: id,
         phaseKey: phase,
@@ -194,6 +199,7 @@ export function gateRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase, objectionId } = c.req.valid('param');
+      await requirePhaseNotEnded(deps, id, phase);
       return c.json(
         await steer(deps, { competitionId: id, phaseKey: phase }, decideObjectionUpdate, {
           officerId: principal.id,
@@ -223,6 +229,7 @@ export function gateRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase, offerId } = c.req.valid('param');
+      await requirePhaseNotEnded(deps, id, phase);
       return c.json(
         await steer(deps, { competitionId: id, phaseKey: phase }, decideDeliverableUpdate, {
           officerId: principal.id,
@@ -247,6 +254,7 @@ export function gateRoutes(deps: AppDeps) {
     async (c) => {
       requireSight(c.get('principal'), 'workflow diagnostics');
       const { id, phase } = c.req.valid('param');
+      await requirePhase(deps, id, phase);
       return c.json({ ...(await queryPhase(deps, id, phase, phaseDiagnosticsQuery)) }, 200);
     },
   );

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.ts';
 import { z } from 'zod';
 import { KeySchema, MAX_POINTS } from '../../domain/scoring.ts';
+import { CONTENT_STATUSES } from '../../domain/rules/jury.ts';
 import { text } from '../../domain/text.ts';
 import {
   declareConflict,
@@ -15,6 +16,7 @@ import { consensusReachedSignal, jurorFinishedSignal } from '../../workflows/mes
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { requirePhase } from '../phases.ts';
 import { notOnJury } from '../visibility.ts';
 import { nudgePhase } from '../workflow-messages.ts';
 import { OfferParams, PhaseParams } from './params.ts';
@@ -25,8 +27,30 @@ export const ScoreLineSchema = z.strictObject({
   score: z.number().min(-MAX_POINTS).max(MAX_POINTS),
   reason: Reason,
 });
+const ScoreLines = z
+  .array(ScoreLineSchema)
+  .min(1, 'send at least 1 score line')
+  .max(50, 'send at most 50 score lines at once');
 const ok = <T extends z.ZodRawShape>(shape: T, description: string) =>
   jsonResponse(z.object(shape), description);
+
+/** One offer as a juror on the jury sees it: what it is, and its content once the juror may read it. */
+const JurorOfferSchema = z.object({
+  offerId: z.string(),
+  company: z.string(),
+  declaration: z.enum(['not-declared', 'conflict', 'no-conflict']),
+  content: z.string().nullable(),
+  price: z.number().nullable(),
+  requestedAmount: z.number().nullable(),
+  contentStatus: z.enum(CONTENT_STATUSES).meta({
+    description:
+      'Why `content` is shown or null: `visible`; `declaration-needed` (declare a conflict of interest ' +
+      'or none first); `conflict-declared` (you do not read or score this offer); ' +
+      '`sealed-until-opening` (declared, but the offers stay sealed until two different officers ' +
+      'have opened them).',
+  }),
+  note: z.string().optional().meta({ description: 'What happens next, when `content` is null' }),
+});
 
 export function juryRoutes(deps: AppDeps) {
   const app = createRouter();
@@ -37,10 +61,14 @@ export function juryRoutes(deps: AppDeps) {
       path: '/competitions/{id}/phases/{phase}/jury/offers',
       tags: ['jury'],
       summary: 'The offers to evaluate (juror); content only after declaring no conflict for it',
+      description:
+        'Every offer of the phase with its sender, for declaring conflicts. Its content, amount and ' +
+        'price show once you declared no conflict and two officers have opened the offers; ' +
+        '`contentStatus` and `note` say which of these is still missing.',
       security: bearer,
       request: { params: PhaseParams },
       responses: {
-        200: ok({ offers: z.array(z.record(z.string(), z.unknown())) }, 'Offers'),
+        200: ok({ offers: z.array(JurorOfferSchema) }, 'Offers'),
         ...problemResponses,
       },
     }),
@@ -100,7 +128,7 @@ export function juryRoutes(deps: AppDeps) {
       security: bearer,
       request: {
         params: OfferParams,
-        body: jsonBody(z.strictObject({ scores: z.array(ScoreLineSchema).min(1).max(50) })),
+        body: jsonBody(z.strictObject({ scores: ScoreLines })),
       },
       responses: { 200: ok({ round: z.number() }, 'Stored'), ...problemResponses },
     }),
@@ -138,6 +166,7 @@ export function juryRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'juror');
       const { id, phase } = c.req.valid('param');
+      await requirePhase(deps, id, phase);
       const scores = await jurorOwnScores(deps.sql, {
         competitionId: id,
         phaseKey: phase,
@@ -216,6 +245,7 @@ export function juryRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
+      await requirePhase(deps, id, phase);
       const signalled = await nudgePhase(deps, id, phase, consensusReachedSignal, {
         chairId: principal.id,
         round: c.req.valid('json').round,

@@ -9,6 +9,7 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { answerOnce, idempotencyKey, IdempotencyKeyHeaders, idempotencyResponses } from '../idempotency.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { requirePhaseNotEnded } from '../phases.ts';
 import { nudgePhase, steer } from '../workflow-messages.ts';
 import { CompetitionParams, OfferParams, PhaseParams } from './params.ts';
 
@@ -163,6 +164,7 @@ export function offerRoutes(deps: AppDeps) {
       const principal = c.get('principal');
       requireRole(principal, 'officer');
       const { id, phase } = c.req.valid('param');
+      await requirePhaseNotEnded(deps, id, phase);
       return c.json(
         await steer(deps, { competitionId: id, phaseKey: phase }, openOffersUpdate, {
           officerId: principal.id,

@@ -7,6 +7,7 @@ import { scopeOf } from '../../domain/rules/visibility.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonResponse, problemResponses } from '../openapi.ts';
+import { requirePhase } from '../phases.ts';
 import { notOnJury, requireSight } from '../visibility.ts';
 import { OfferParams, PhaseParams } from './params.ts';
 
@@ -47,6 +48,7 @@ export function pitchRoutes(deps: AppDeps) {
         if (principal.role === 'juror') throw notOnJury(principal, phase);
         requireSight(principal, 'pitch programme', 'pitch slot');
       }
+      await requirePhase(deps, id, phase);
       const rows = await listPitchSlots(deps.sql, {
         competitionId: id,
         phaseKey: phase,

@@ -8,6 +8,7 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { answerOnce, idempotencyKey, IdempotencyKeyHeaders, idempotencyResponses } from '../idempotency.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
+import { requirePhase } from '../phases.ts';
 import { PhaseParams, QuestionParams } from './params.ts';
 
 const Text = text({ min: 3, max: 10_000 });
@@ -101,6 +102,7 @@ export function questionRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id, phase } = c.req.valid('param');
+      await requirePhase(deps, id, phase);
       const questions = await listQuestions(deps.sql, {
         competitionId: id,
         phaseKey: phase,

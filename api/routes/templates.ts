@@ -7,7 +7,7 @@ import {
   scheduleOrderProblems,
   SchedulePreviewSchema,
 } from '../../domain/schedule-preview.ts';
-import { ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
+import { ProcedureTemplateSchema } from '../../domain/template.ts';
 import { builtInTemplate } from '../../domain/templates/index.ts';
 import {
   deleteTemplate,

@@ -31,6 +31,9 @@ export const SBIR_TEMPLATE: ProcedureTemplateInput = {
   id: 'sbir',
   name: 'SBIR phased innovation competition',
   procedureType: 'pre-commercial',
+  // The days the Algemene termijnenwet counts (Good Friday and 5 May included); day 1 is the
+  // publication day. Add the buyer's own closing days as `closures`, e.g. { from: '12-24', until: '12-31' }.
+  calendar: { timeZone: 'Europe/Amsterdam', holidays: 'NL-atw', dayOne: 'publication-day' },
   phases: [
     {
       key: 'feasibility',

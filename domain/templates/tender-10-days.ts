@@ -35,6 +35,9 @@ export const TENDER_10_DAYS_TEMPLATE: ProcedureTemplateInput = {
   id: 'tender-10-days',
   name: 'Tender in ten days',
   procedureType: 'below-threshold',
+  // The days the Algemene termijnenwet counts (Good Friday and 5 May included); day 1 is the
+  // publication day. Add the buyer's own closing days as `closures`, e.g. { from: '12-24', until: '12-31' }.
+  calendar: { timeZone: 'Europe/Amsterdam', holidays: 'NL-atw', dayOne: 'publication-day' },
   phases: [
     {
       key: 'tender',

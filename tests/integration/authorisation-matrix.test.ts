@@ -152,6 +152,10 @@ describe('authorisation matrix', () => {
       await run.openOffers(F);
     }
     expect((await evaluating.declare(JUROR_ON, F, evaluatingOffers[A]!, false)).status).toBe(201);
+    // A juror finishes only with every offer scored (or a conflict declared).
+    expect((await finishing.declare(JUROR_ON, F, finishingOffers[A]!, false)).status).toBe(201);
+    const allCriteria = Object.fromEntries(sbirCriteria.map((c) => [c, 7]));
+    expect((await finishing.score(JUROR_ON, F, finishingOffers[A]!, allCriteria)).status).toBe(200);
     const byCompany: Record<string, number> = { [A]: 6, [B]: 7, [C]: 9 };
     await awarded.scoreToGate(F, [JUROR_ON, JUROR_ON_2], sbirCriteria, (company) => byCompany[company]!);
     await awarded.approveGate(F);

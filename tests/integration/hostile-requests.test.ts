@@ -307,14 +307,14 @@ describe('hostile requests against every route', () => {
     it('an unknown calendar field is refused naming it, not silently dropped', async () => {
       const template = {
         ...customTemplate(),
-        id: 'with-closures',
-        calendar: { timeZone: 'Europe/Amsterdam', holidays: 'NL', closures: ['2027-12-24'] },
+        id: 'with-weekend',
+        calendar: { timeZone: 'Europe/Amsterdam', holidays: 'NL', weekend: ['friday'] },
       };
       const answer = await sendJson('POST', '/templates', template);
       expect(answer.status).toBe(400);
       expect(answer.body.type).toBe('urn:phasegate:problem:invalid-template');
-      expect(answer.body.errors.map((e: any) => e.path)).toEqual(['calendar.closures']);
-      expect((await send('GET', '/templates/with-closures')).status).toBe(404);
+      expect(answer.body.errors.map((e: any) => e.path)).toEqual(['calendar.weekend']);
+      expect((await send('GET', '/templates/with-weekend')).status).toBe(404);
     });
 
     it('an unknown field in a launch, an offer or a score is refused naming it', async () => {

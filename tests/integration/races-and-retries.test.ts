@@ -26,7 +26,7 @@ describe('no offer, award or notice is lost or duplicated, whatever the timing o
     const received = answers.filter((a) => a.status === 201);
     const refused = answers.filter((a) => a.status !== 201);
     expect(received.length + refused.length).toBe(companies.length);
-    for (const answer of refused) expect(answer.body.type).toBe('urn:phasegate:problem:phase-closed');
+    for (const answer of refused) expect(answer.body.type).toBe('urn:phasegate:problem:deadline-passed');
     // Every receipt given is an offer the jury evaluates, and nothing else is.
     const [{ active }] = (await h.sql`
       select count(*)::int as active from offers where competition_id = ${run.id} and status = 'active'`) as [

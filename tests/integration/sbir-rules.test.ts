@@ -57,9 +57,9 @@ describe('SBIR procurement rules', () => {
       await run.offers(F, ['company-01']);
       await run.closeSubmissions(F);
 
-      expectProblem(await run.offer('company-02', F, { requestedAmount: 50_000 }), 409, 'phase-closed');
+      expectProblem(await run.offer('company-02', F, { requestedAmount: 50_000 }), 409, 'deadline-passed');
       // Nor may a company that offered in time replace its offer.
-      expectProblem(await run.offer('company-01', F, { requestedAmount: 40_000 }), 409, 'phase-closed');
+      expectProblem(await run.offer('company-01', F, { requestedAmount: 40_000 }), 409, 'deadline-passed');
       expect((await run.phase(F)).counts.offers).toBe(1);
     });
 
@@ -745,7 +745,7 @@ describe('SBIR procurement rules', () => {
       // …and once the workflow has closed the question period.
       await run.advancePast(questionsCloseAt);
       await run.waitForPhase(F, 'submissions-open');
-      expectProblem(await run.ask('company-02', F, 'Can we still ask?'), 409, 'phase-closed');
+      expectProblem(await run.ask('company-02', F, 'Can we still ask?'), 409, 'deadline-passed');
       expect((await run.phase(F)).counts.questions).toBe(1);
     });
   });

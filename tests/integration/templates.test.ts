@@ -128,7 +128,12 @@ describe('procedure templates over the API', () => {
   it('a built-in template is shown with every default filled in', async () => {
     const { status, body } = await call('juror-1', 'GET', '/templates/tender-10-days');
     expect(status).toBe(200);
-    expect(body.calendar).toEqual({ timeZone: 'Europe/Amsterdam', holidays: 'NL' });
+    expect(body.calendar).toEqual({
+      timeZone: 'Europe/Amsterdam',
+      holidays: 'NL-atw',
+      closures: [],
+      dayOne: 'publication-day',
+    });
     expect(body.phases[0]).toMatchObject({
       key: 'tender',
       aggregation: { method: 'mean', normaliseJurors: false },
@@ -195,14 +200,16 @@ describe('procedure templates over the API', () => {
     expect(builtIn.body.detail).toContain('built-in');
   });
 
-  it('the preview of the tender published on Friday 23 April 2027 gives local and UTC times, skipping King’s Day', async () => {
+  it('the preview of the tender published on Friday 23 April 2027 gives local and UTC times, skipping King’s Day, 5 May, Ascension Day and the decree day 7 May', async () => {
     const { status, body } = await call('officer-1', 'POST', '/templates/tender-10-days/schedule-preview', {
       publishedAt: '2027-04-23T09:00:00+02:00',
     });
     expect(status).toBe(200);
     expect(body.assumption).toBeNull();
     expect(body.problems).toEqual([]);
-    expect(body.phases[0].milestones).toEqual([
+    expect(
+      body.phases[0].milestones.map(({ moves: _, ...milestone }: { moves: unknown }) => milestone),
+    ).toEqual([
       {
         milestone: 'questionsClose',
         utc: '2027-04-28T10:00:00.000Z',
@@ -223,18 +230,24 @@ describe('procedure templates over the API', () => {
       },
       {
         milestone: 'evaluationClose',
-        utc: '2027-05-07T15:00:00.000Z',
-        local: '2027-05-07T17:00:00+02:00',
-        weekday: 'Friday',
+        utc: '2027-05-11T15:00:00.000Z',
+        local: '2027-05-11T17:00:00+02:00',
+        weekday: 'Tuesday',
       },
       {
         milestone: 'intendedAwardDue',
-        utc: '2027-05-10T10:00:00.000Z',
-        local: '2027-05-10T12:00:00+02:00',
-        weekday: 'Monday',
+        utc: '2027-05-12T10:00:00.000Z',
+        local: '2027-05-12T12:00:00+02:00',
+        weekday: 'Wednesday',
       },
     ]);
-    expect(body.phases[0].standstillEndsAt.local).toBe('2027-05-20T12:00:00+02:00');
+    expect(body.phases[0].milestones[4].moves.map((m: { rule: string }) => m.rule)).toEqual([
+      'Atw art. 3(1)',
+      'Atw art. 3(1)',
+      'Atw art. 3(1)',
+      'Atw art. 3(3), by decree',
+    ]);
+    expect(body.phases[0].standstillEndsAt.local).toBe('2027-05-22T12:00:00+02:00');
   });
 
   it('a draft template is previewed inline, with the assumption made for its second phase', async () => {

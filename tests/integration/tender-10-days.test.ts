@@ -4,7 +4,8 @@ import { isWorkingDay } from '../../domain/calendar.ts';
 import { CompetitionRun } from './drive.ts';
 import { jurors, timeSkippingHarness, type Harness } from './support.ts';
 
-const calendar = { timeZone: 'Europe/Amsterdam', holidays: 'NL' };
+/** The tender's own calendar: the days of the Algemene termijnenwet. */
+const calendar = { timeZone: 'Europe/Amsterdam', holidays: 'NL-atw' };
 const criteria = ['problem-understanding', 'solution-quality', 'feasibility-and-team', 'pitch-and-interview'];
 const jury = jurors.slice(0, 3);
 

@@ -4,7 +4,8 @@ import { MILESTONES, PhaseScheduleSchema } from '../../../domain/schedule.ts';
 import type { Calendar, Deadlines } from '../../../domain/schedule.ts';
 import { TENDER_10_DAYS_SCHEDULE } from '../../../domain/templates/tender-10-days-plan.ts';
 
-const AMSTERDAM: Calendar = { timeZone: 'Europe/Amsterdam', holidays: 'NL' };
+/** The tender's own calendar: the days of the Algemene termijnenwet. */
+const AMSTERDAM: Calendar = { timeZone: 'Europe/Amsterdam', holidays: 'NL-atw' };
 
 /** The deadlines as "Weekday local-time", the way an officer checks a day plan by hand. */
 function asLocal(deadlines: Deadlines): Record<string, string> {
@@ -46,23 +47,23 @@ describe('the tender in ten days', () => {
     });
   });
 
-  it("a ten-day tender published on Friday 23 April 2027 skips King's Day (Tue 27 April) and Ascension Day (Thu 6 May) but not 4 and 5 May", () => {
+  it("a ten-day tender published on Friday 23 April 2027 skips King's Day (Tue 27 April), Liberation Day (Wed 5 May), Ascension Day (Thu 6 May) and the decree day Fri 7 May, but not Remembrance of the Dead (4 May)", () => {
     expect(planFor('2027-04-23T07:00:00Z')).toEqual({
       questionsClose: '2027-04-28T10:00:00.000Z',
       answersDue: '2027-04-29T10:00:00.000Z',
       submissionsClose: '2027-05-04T10:00:00.000Z',
-      evaluationClose: '2027-05-07T15:00:00.000Z',
-      intendedAwardDue: '2027-05-10T10:00:00.000Z',
+      evaluationClose: '2027-05-11T15:00:00.000Z',
+      intendedAwardDue: '2027-05-12T10:00:00.000Z',
     });
   });
 
-  it('a ten-day tender published on Wednesday 24 March 2027 counts Good Friday (26 March) as a working day and skips Easter Monday (29 March)', () => {
+  it('a ten-day tender published on Wednesday 24 March 2027 skips Good Friday (26 March) and Easter Monday (29 March)', () => {
     expect(asLocal(planFor('2027-03-24T08:00:00Z'))).toEqual({
-      questionsClose: 'Friday 2027-03-26T12:00:00+01:00',
-      answersDue: 'Tuesday 2027-03-30T12:00:00+02:00',
-      submissionsClose: 'Friday 2027-04-02T12:00:00+02:00',
-      evaluationClose: 'Tuesday 2027-04-06T17:00:00+02:00',
-      intendedAwardDue: 'Wednesday 2027-04-07T12:00:00+02:00',
+      questionsClose: 'Tuesday 2027-03-30T12:00:00+02:00',
+      answersDue: 'Wednesday 2027-03-31T12:00:00+02:00',
+      submissionsClose: 'Monday 2027-04-05T12:00:00+02:00',
+      evaluationClose: 'Wednesday 2027-04-07T17:00:00+02:00',
+      intendedAwardDue: 'Thursday 2027-04-08T12:00:00+02:00',
     });
   });
 

@@ -4,7 +4,7 @@ import type { Calendar } from '../../../domain/schedule.ts';
 
 const NL: Calendar = { timeZone: 'Europe/Amsterdam', holidays: 'NL' };
 
-describe('Dutch working days', () => {
+describe("the date-holidays NL set (the library's days of type 'public'; Dutch buyers use NL-atw, see atw.test.ts)", () => {
   it.each([
     ['2027-01-01', "New Year's Day (Friday)"],
     ['2027-03-29', 'Easter Monday'],
@@ -18,10 +18,10 @@ describe('Dutch working days', () => {
   });
 
   it.each([
-    ['2027-03-26', 'Good Friday is not a public holiday in the Netherlands'],
+    ['2027-03-26', "the library lists Good Friday as a school day, not a 'public' one"],
     ['2027-05-04', 'Remembrance of the Dead is an observance'],
-    ['2025-05-05', 'Liberation Day is a working day, even in the lustrum year 2025'],
-    ['2027-05-05', 'Liberation Day is a working day'],
+    ['2025-05-05', 'the library lists Liberation Day as a school day, even in the lustrum year 2025'],
+    ['2027-05-05', 'the library lists Liberation Day as a school day'],
     ['2025-04-28', "King's Day on Saturday 26 April 2025 gives no Monday off"],
     ['2027-12-24', 'Christmas Eve is a working day'],
     ['2027-12-31', "New Year's Eve is a bank holiday only"],

@@ -177,6 +177,9 @@ describe('the ranking says what its total means', () => {
     expect(meaning({ method: 'fixed-price', maximumPrice: 50_000 })).toBe(
       'quality points (the price is fixed or capped)',
     );
+    expect(meaning({ method: 'linear-to-budget', weight: 40, budget: 50_000 }, 60)).toBe(
+      'quality points + price points (full at the lowest price, none at the budget)',
+    );
     expect(meaning({ method: 'relative', weight: 40 }, 60)).toBe(
       'quality points + price points (relative to the lowest price)',
     );

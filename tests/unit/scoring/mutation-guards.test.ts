@@ -115,7 +115,7 @@ describe('a scale centred on zero', () => {
 describe('consensus scores', () => {
   const innovationAndTeam = [criterion('innovation', 50), criterion('team', 50)];
 
-  it('a consensus score on a later criterion of a later offer replaces that cell and no other', () => {
+  it('each consensus score replaces its own offer and criterion, and is explained there', () => {
     const ranking = rank(
       competition({
         criteria: innovationAndTeam,
@@ -124,15 +124,19 @@ describe('consensus scores', () => {
           a: { j1: { innovation: 4, team: 6 } },
           b: { j1: { innovation: 5, team: 3 } },
         }),
-        consensus: [{ offerId: 'b', criterion: 'team', score: 9, reason: 'agreed' }],
+        consensus: [
+          { offerId: 'a', criterion: 'innovation', score: 4, reason: 'as scored' },
+          { offerId: 'b', criterion: 'team', score: 9, reason: 'agreed' },
+        ],
       }),
     );
+    expect(offerIn(ranking, 'b').criteria[1]!.consensus).toEqual({ score: 9, reason: 'agreed' });
     expect(offerIn(ranking, 'b').criteria.map((c) => [c.source, c.aggregate])).toEqual([
       ['mean', 5],
       ['consensus', 9],
     ]);
     expect(offerIn(ranking, 'a').criteria.map((c) => [c.source, c.aggregate])).toEqual([
-      ['mean', 4],
+      ['consensus', 4],
       ['mean', 6],
     ]);
   });
@@ -264,6 +268,22 @@ describe('juror normalisation over several criteria', () => {
   });
 });
 
+describe('linear to budget', () => {
+  it('the total is the quality points plus the price points', () => {
+    const ranking = rank(
+      competition({
+        criteria: [criterion('quality', 60)],
+        price: { method: 'linear-to-budget', weight: 40, budget: 1000 },
+        offers: [offer('mid', { price: 700 }), offer('low', { price: 400 })],
+        scores: scoresFrom({ mid: { j1: { quality: 6 } }, low: { j1: { quality: 5 } } }),
+      }),
+    );
+    expect(offerIn(ranking, 'low')).toMatchObject({ qualityPoints: 30, pricePoints: 40, total: 70 });
+    expect(offerIn(ranking, 'mid')).toMatchObject({ qualityPoints: 36, pricePoints: 20, total: 56 });
+    expect(orderOf(ranking)).toEqual(['low', 'mid']);
+  });
+});
+
 describe('ties', () => {
   it('offers tied up to rounding go to the next step and to the lot in id order, not in rounding order', () => {
     // b's mean (0.1 + 0.2) / 2 is 0.15000000000000002, a hair above a's (0 + 0.3) / 2.
@@ -284,17 +304,22 @@ describe('ties', () => {
     expect(lot).toMatchObject({ by: 'lot', offerIds: ['a', 'b'] });
   });
 
-  it('under relative pricing equal totals are a tie, also when price weighs more than quality', () => {
-    const ranking = rank(
-      competition({
-        criteria: [criterion('quality', 40)],
-        price: { method: 'relative', weight: 60 },
-        offers: [offer('a', { price: 1000 }), offer('b', { price: 1000 })],
-        scores: scoresFrom({ a: { j1: { quality: 7 } }, b: { j1: { quality: 7 } } }),
-      }),
-    );
-    expect(ranking.tieGroups).toHaveLength(1);
-    expect(ranking.tieGroups[0]).toMatchObject({ total: 88, offerIds: expect.arrayContaining(['a', 'b']) });
+  it('under price points equal totals are a tie, also when price weighs more than quality', () => {
+    for (const price of [
+      { method: 'relative', weight: 60 },
+      { method: 'linear-to-budget', weight: 60, budget: 2000 },
+    ] as const) {
+      const ranking = rank(
+        competition({
+          criteria: [criterion('quality', 40)],
+          price,
+          offers: [offer('a', { price: 1000 }), offer('b', { price: 1000 })],
+          scores: scoresFrom({ a: { j1: { quality: 7 } }, b: { j1: { quality: 7 } } }),
+        }),
+      );
+      expect(ranking.tieGroups).toHaveLength(1);
+      expect(ranking.tieGroups[0]).toMatchObject({ total: 88, offerIds: expect.arrayContaining(['a', 'b']) });
+    }
   });
 
   it('prices equal up to rounding do not break a tie on the lower-price step', () => {

@@ -39,7 +39,12 @@ describe('the tender in ten days', () => {
     expect(template.procedureType).toBe('below-threshold');
     expect(template.phases.map((p) => p.key)).toEqual(['tender']);
     expect(phase.schedule).toEqual(TENDER_10_DAYS_SCHEDULE);
-    expect(template.calendar).toEqual({ timeZone: 'Europe/Amsterdam', holidays: 'NL' });
+    expect(template.calendar).toEqual({
+      timeZone: 'Europe/Amsterdam',
+      holidays: 'NL-atw',
+      closures: [],
+      dayOne: 'publication-day',
+    });
   });
 
   it('has the default standstill of 10 calendar days, above the legal minimum below the thresholds, and ends at the final award', () => {

@@ -120,6 +120,8 @@ describe('the order check over a year of publication dates', () => {
       evaluationClose: workingDay(8),
       intendedAwardDue: workingDay(9),
     };
+    // Two working days of evaluation hold a reminder of one day, not the default three.
+    phaseOf(template, 0).reminderDaysBeforeEvaluationClose = 1;
     const parsed = ProcedureTemplateSchema.parse({ ...template, phases: [phaseOf(template, 0)] });
     const started = performance.now();
     expect(scheduleOrderProblems(parsed)).toEqual([]);

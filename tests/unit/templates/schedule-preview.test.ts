@@ -17,7 +17,7 @@ const dayPlan = (phase: SchedulePreview['phases'][number]) =>
   Object.fromEntries(phase.milestones.map((m) => [m.milestone, `${m.weekday} ${m.local}`]));
 
 describe('the schedule preview', () => {
-  it("the tender in ten days published on Friday 23 April 2027 skips King's Day and Ascension Day and awards on Monday 10 May", () => {
+  it("the tender in ten days published on Friday 23 April 2027 skips King's Day, 5 May, Ascension Day and the decree day 7 May (NL-atw) and awards on Wednesday 12 May", () => {
     const preview = previewSchedule(tender, new Date('2027-04-23T09:00:00+02:00'));
     expect(preview.timeZone).toBe('Europe/Amsterdam');
     expect(preview.phases).toHaveLength(1);
@@ -31,15 +31,15 @@ describe('the schedule preview', () => {
       questionsClose: 'Wednesday 2027-04-28T12:00:00+02:00',
       answersDue: 'Thursday 2027-04-29T12:00:00+02:00',
       submissionsClose: 'Tuesday 2027-05-04T12:00:00+02:00',
-      evaluationClose: 'Friday 2027-05-07T17:00:00+02:00',
-      intendedAwardDue: 'Monday 2027-05-10T12:00:00+02:00',
+      evaluationClose: 'Tuesday 2027-05-11T17:00:00+02:00',
+      intendedAwardDue: 'Wednesday 2027-05-12T12:00:00+02:00',
     });
     expect(phase!.milestones.map((m) => m.utc)).toEqual([
       '2027-04-28T10:00:00.000Z',
       '2027-04-29T10:00:00.000Z',
       '2027-05-04T10:00:00.000Z',
-      '2027-05-07T15:00:00.000Z',
-      '2027-05-10T10:00:00.000Z',
+      '2027-05-11T15:00:00.000Z',
+      '2027-05-12T10:00:00.000Z',
     ]);
     expect(preview.problems).toEqual([]);
   });
@@ -48,9 +48,9 @@ describe('the schedule preview', () => {
     const [phase] = previewSchedule(tender, new Date('2027-04-23T09:00:00+02:00')).phases;
     expect(phase!.standstillDays).toBe(10);
     expect(phase!.standstillEndsAt).toEqual({
-      utc: '2027-05-20T10:00:00.000Z',
-      local: '2027-05-20T12:00:00+02:00',
-      weekday: 'Thursday',
+      utc: '2027-05-22T10:00:00.000Z',
+      local: '2027-05-22T12:00:00+02:00',
+      weekday: 'Saturday',
     });
     expect(phase!.executionMonths).toBe(0);
     expect(phase!.executionEndsAt).toBeNull();

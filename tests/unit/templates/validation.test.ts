@@ -219,7 +219,8 @@ describe('a custom procedure template', () => {
       const template = customTemplate();
       phaseOf(template, 1).schedule = {
         ...phaseOf(template, 1).schedule,
-        submissionsClose: { unit: 'calendar-days', amount: 14, at: '12:00' },
+        // 21 days: 8 working days can span 18 calendar days under NL-atw (late April and May).
+        submissionsClose: { unit: 'calendar-days', amount: 21, at: '12:00' },
         evaluationClose: { unit: 'calendar-days', amount: 30, at: '12:00' },
         intendedAwardDue: { unit: 'months', amount: 1, at: '12:00' },
       };
@@ -240,10 +241,10 @@ describe('a custom procedure template', () => {
       };
       // Same unit, in order by the schema's count: only the calendar shows the clash.
       expect(ProcedureTemplateSchema.safeParse(template).success).toBe(true);
-      // 2027: 52 Saturdays, 52 Sundays and 5 public holidays on weekdays (1 January, Easter Monday,
-      // King's Day, Ascension Day, Whit Monday).
+      // 2027 under NL-atw: 52 Saturdays, 52 Sundays and 8 holidays on weekdays (1 January, Good Friday,
+      // Easter Monday, King's Day, 5 May, Ascension Day, the decree day 7 May, Whit Monday).
       expect(refusals(template)).toEqual([
-        refusal('phases.0.schedule.answersDue', 'does not on 109 of the 365 publication days'),
+        refusal('phases.0.schedule.answersDue', 'does not on 112 of the 365 publication days'),
       ]);
     });
 

@@ -67,7 +67,7 @@ describe('the text rule', () => {
     expect(text({ min: 3, max: 10 }).safeParse('  ab  ').success).toBe(false);
     expect(text({ max: 10, trim: false }).parse('  abc \n')).toBe('  abc \n');
     expect(messages(text({ min: 3, max: 10, tooShort: 'a reason, please' }).safeParse('a'))).toEqual([
-      'a reason, please',
+      'a reason, please: at least 3 characters',
     ]);
   });
 
