@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { addMonths, calendarDaysAfter, localTime } from '../domain/calendar.ts';
-import { standstillIsStatutory } from '../domain/template.ts';
+import { addMonths, localTime } from '../domain/calendar.ts';
+import { standstillEndsAt as endOfStandstill } from '../domain/standstill.ts';
 import type { Ranking, RankInput } from '../domain/scoring.ts';
 import { appendAudit } from '../db/audit.ts';
 import { priceEnvelope, unseal, type Keys } from '../db/sealing.ts';
@@ -218,15 +218,9 @@ export function createGateActivities({ sql, keys }: { sql: Sql; keys: Pick<Keys,
         const { template, phase: phaseTemplate } = await loadTemplate(tx, input);
         const stored = await latestRanking(tx, input, input.round);
         if (!stored) throw ApplicationFailure.nonRetryable('the gate has no ranking yet', 'no-ranking');
-        // A statutory standstill (above the thresholds) that ends on a day off runs on (Atw art. 1).
-        const standstillEndsAt = calendarDaysAfter(
-          new Date(input.at),
-          phaseTemplate.standstillDays,
-          template.calendar,
-          {
-            statutory: standstillIsStatutory(template.procedureType, phaseTemplate),
-          },
-        ).toISOString();
+        // A statutory standstill (above the thresholds) that ends on a day off runs on (Atw art. 1);
+        // one in minutes or hours (a pilot's) is elapsed time after the intended award.
+        const standstillEndsAt = endOfStandstill(new Date(input.at), template, phaseTemplate).toISOString();
         // Only a phase waiting at its gate takes an intended award; a retry after it moved on changes nothing.
         if (phase.state !== 'gate') {
           return { standstillEndsAt: (phase.standstill_ends_at as Date).toISOString() };

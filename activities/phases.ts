@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { localTime, resolveSchedule } from '../domain/calendar.ts';
+import { milestonesBeforePublication } from '../domain/schedule-preview.ts';
 import { planPitchSlots, resolvePitchWindows } from '../domain/pitches.ts';
 import { OFFER_STATES, type PhaseState } from '../domain/competition.ts';
 import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/schedule.ts';
@@ -46,6 +48,30 @@ async function offersAtClose(tx: TransactionSql, ref: PhaseRef, from: PhaseState
   };
 }
 
+/** Why a phase cannot be published now: a failure that waits for an officer, never retried by itself. */
+export const PLAN_IN_THE_PAST = 'plan-in-the-past';
+
+/**
+ * A phase whose plan, resolved from its publication now, has a milestone at or before that instant
+ * would close at once (a day-1 deadline at 12:00 for a publication at 15:00, the next phase of a
+ * competition after a long delay). It is not published: the workflow shows `needs-attention` with
+ * this reason and tells the officers, and an officer's resume publishes it afresh, from that moment.
+ */
+function refusePlanInThePast(
+  deadlines: Deadlines,
+  input: { publishedAt: string; calendar: Calendar; phaseKey: string },
+): void {
+  const past = milestonesBeforePublication(deadlines, new Date(input.publishedAt), input.calendar.timeZone);
+  if (past.length === 0) return;
+  throw ApplicationFailure.create({
+    type: PLAN_IN_THE_PAST,
+    nonRetryable: true,
+    message:
+      `phase ${input.phaseKey} is not published: ${past.map((p) => p.message).join('; ')}. Resume the ` +
+      `phase when its plan fits (it is then published from that moment), or cancel the competition`,
+  });
+}
+
 export function createPhaseActivities({ sql }: { sql: Sql }) {
   return {
     /** Publishes the phase: resolves its deadlines from the publication instant and admits companies. */
@@ -68,6 +94,7 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
           ) as Deadlines;
         }
         const deadlines = resolveSchedule(input.schedule, new Date(input.publishedAt), input.calendar);
+        refusePlanInThePast(deadlines, input);
         if (input.admission.kind === 'winners-of') {
           await tx`
             insert into admissions (competition_id, phase_key, company_id, from_phase)

@@ -32,6 +32,8 @@ export interface AppDeps extends Identities {
   listInTemporalUi: boolean;
   /** How long a request waits on a workflow before a 503 (default 10 s, api/workflow-messages.ts). */
   workflowDeadlineMs?: number;
+  /** The API's clock: a launch publishes its first phase at this instant (default: the system clock). */
+  clock?: () => Date;
 }
 
 export type AppEnv = AuthEnv;

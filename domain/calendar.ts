@@ -9,7 +9,15 @@
 import Holidays from 'date-holidays';
 import type { HolidaysTypes } from 'date-holidays';
 import { ATW_HOLIDAY_SET, atwHolidays, type NamedDay } from './atw.ts';
-import type { Calendar, Deadlines, Milestone, Offset, PhaseSchedule } from './schedule.ts';
+import {
+  isElapsedUnit,
+  type Calendar,
+  type Deadlines,
+  type ElapsedUnit,
+  type Milestone,
+  type Offset,
+  type PhaseSchedule,
+} from './schedule.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -332,9 +340,19 @@ export function atLocalTime(localDate: string, time: string, timeZone: string): 
   return new Date(toInstant(parseLocalDate(localDate) + parseLocalTime(time), timeZone));
 }
 
+const ELAPSED_MS: Record<ElapsedUnit, number> = { minutes: 60_000, hours: 3_600_000 };
+
 /**
- * The local date an offset from the local date `fromDate` lands on: `counted` as its unit counts,
- * and `date` after Atw art. 1 has moved a statutory one.
+ * The milliseconds an offset in minutes or hours stands for: elapsed time, the same whatever the
+ * calendar, the time zone or a daylight-saving change. Undefined for an offset in days or months.
+ */
+export function elapsedMs(offset: Pick<Offset, 'unit' | 'amount'>): number | undefined {
+  return isElapsedUnit(offset.unit) ? offset.amount * ELAPSED_MS[offset.unit] : undefined;
+}
+
+/**
+ * The local date an offset in days or months from the local date `fromDate` lands on: `counted` as
+ * its unit counts, and `date` after Atw art. 1 has moved a statutory one.
  */
 function offsetDates(
   fromDate: string,
@@ -343,6 +361,9 @@ function offsetDates(
 ): { counted: string; date: string } {
   let counted: string;
   switch (offset.unit) {
+    case 'minutes':
+    case 'hours':
+      throw new RangeError(`${offset.unit} count elapsed time, not dates: see elapsedMs`);
     case 'calendar-days':
       counted = addCalendarDays(fromDate, offset.amount);
       break;
@@ -366,9 +387,11 @@ export function localDateOf(instant: Date, timeZone: string): string {
  * `from`'s local wall-clock time (to the millisecond) unless `offset.at` sets one; so do working days
  * without `at`, though schedules give them one. Working days count from day 1 (`calendar.dayOne`);
  * a statutory offset then moves per Atw art. 1. A resulting local time that does not exist or exists
- * twice is resolved as in `atLocalTime`.
+ * twice is resolved as in `atLocalTime`. Minutes and hours are exact elapsed time after `from`: no
+ * day is skipped and a daylight-saving change moves the local time, not the instant.
  */
 export function resolveOffset(from: Date, offset: Offset, calendar: Calendar): Date {
+  if (isElapsedUnit(offset.unit)) return new Date(from.getTime() + elapsedMs(offset)!);
   const wall = toWallTime(from.getTime(), calendar.timeZone);
   const { date } = offsetDates(isoDate(wall), offset, calendar);
   const timeOfDay = offset.at === undefined ? modulo(wall, DAY_MS) : parseLocalTime(offset.at);
@@ -512,6 +535,7 @@ function statutoryMove(counted: string, date: string): DateMove {
  * skipped. The same arithmetic as resolveOffset, so the story matches the date.
  */
 export function explainOffset(from: Date, offset: Offset, calendar: Calendar): DateMove[] {
+  if (isElapsedUnit(offset.unit)) return [];
   const fromDate = localDateOf(from, calendar.timeZone);
   const { counted, date } = offsetDates(fromDate, offset, calendar);
   const moves = offset.unit === 'working-days' ? skippedDays(fromDate, counted, calendar) : [];

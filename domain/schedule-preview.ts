@@ -11,7 +11,6 @@ import {
   addCalendarDays,
   addWorkingDays,
   atLocalTime,
-  calendarDaysAfter,
   dayOff,
   dayOne,
   explainOffset,
@@ -25,8 +24,23 @@ import {
   resolveSchedule,
   timeZoneMismatch,
 } from './calendar.ts';
-import { MILESTONES, type Calendar, type Milestone, type Offset, type PhaseSchedule } from './schedule.ts';
-import { standstillIsStatutory, type PhaseTemplate, type ProcedureTemplate } from './template.ts';
+import {
+  MILESTONES,
+  isElapsedUnit,
+  type Calendar,
+  type Deadlines,
+  type Milestone,
+  type Offset,
+  type PhaseSchedule,
+} from './schedule.ts';
+import { standstillEndsAt as endOfStandstill, standstillMoves } from './standstill.ts';
+import {
+  comparableOffsets,
+  standstillOffset,
+  StandstillSchema,
+  type PhaseTemplate,
+  type ProcedureTemplate,
+} from './template.ts';
 
 export const LocalInstantSchema = z.object({
   utc: z.string(),
@@ -64,7 +78,10 @@ export const PhasePreviewSchema = z.object({
   milestones: z.array(
     LocalInstantSchema.extend({ milestone: z.enum(MILESTONES), moves: z.array(DateMoveSchema) }),
   ),
-  standstillDays: z.number().int(),
+  /** The standstill in calendar days; null when it counts minutes or hours (see `standstill`). */
+  standstillDays: z.number().int().nullable(),
+  /** The standstill as its unit counts it: calendar days, or minutes or hours of elapsed time. */
+  standstill: StandstillSchema,
   /** Whether the standstill is a statutory term, whose end moves per Atw art. 1. */
   standstillStatutory: z.boolean(),
   /** Counted from the intendedAwardDue deadline, as if the officer approved the gate exactly then. */
@@ -116,10 +133,17 @@ const milestonePath = (phaseIndex: number, milestone: Milestone) =>
 export const MULTI_PHASE_ASSUMPTION =
   'Each later phase is assumed to be published on the calendar day after the previous phase ends, at ' +
   'the local time (to the minute) the first phase was published. A phase is taken to end when its ' +
-  'intended award is made at the intendedAwardDue deadline, its standstill of standstillDays calendar ' +
-  'days has passed (moved per Atw art. 1 when statutory) and, with executionMonths above 0, its ' +
-  'deliverables are due that many months after the final award. A running competition publishes the ' +
-  'next phase when the previous one completes, which may be earlier or later.';
+  'intended award is made at the intendedAwardDue deadline, its standstill (standstillDays calendar ' +
+  'days, or standstill in minutes, hours or calendar days) has passed (moved per Atw art. 1 when ' +
+  'statutory) and, with executionMonths above 0, its ' +
+  'deliverables are due that many months after the final award. After a pilot phase, whose standstill ' +
+  'counts minutes or hours and which has no execution months, the next phase is assumed published the ' +
+  'moment that phase ends. A running competition publishes the next phase when the previous one ' +
+  'completes, which may be earlier or later.';
+
+/** A pilot's phase, over in minutes or hours, after which the next one is taken to follow at once. */
+const runsOnAtOnce = (phase: PhaseTemplate) =>
+  phase.standstill !== undefined && isElapsedUnit(phase.standstill.unit) && phase.executionMonths === 0;
 
 /** The hour tender deadlines conventionally fall at: a publication after it has lost its morning. */
 const NOON = '12:00';
@@ -177,6 +201,86 @@ function dayOffWarning(path: string, what: string, instant: Date, calendar: Cale
   ];
 }
 
+/** A milestone of a phase that would be over before the phase is published. */
+export interface PastMilestone {
+  milestone: Milestone;
+  /** When it falls, as an ISO 8601 UTC instant. */
+  at: string;
+  /** Names the milestone and both times, as an officer reads them. */
+  message: string;
+}
+
+/**
+ * The milestones of `deadlines` (a phase's schedule resolved from `publishedAt`) that do not come
+ * after the publication: a window that is over before it opens, such as a day-1 deadline at 12:00
+ * for a publication at 15:00 under dayOne 'publication-day'. Launching such a phase would close it
+ * at once ("no offers were received").
+ */
+export function milestonesBeforePublication(
+  deadlines: Deadlines,
+  publishedAt: Date,
+  timeZone: string,
+): PastMilestone[] {
+  const published = readable(publishedAt.toISOString(), timeZone);
+  return MILESTONES.filter((m) => Date.parse(deadlines[m]) <= publishedAt.getTime()).map((milestone) => ({
+    milestone,
+    at: deadlines[milestone],
+    message:
+      `${milestone} (${readable(deadlines[milestone], timeZone)}) does not come after the publication ` +
+      `(${published}): its window would be over before it opens`,
+  }));
+}
+
+/** The problems of one phase's dates published at `publishedAt`: out of order, or before the publication. */
+function phaseDateProblems(
+  index: number,
+  deadlines: Deadlines,
+  publishedAt: Date,
+  timeZone: string,
+): TemplateProblem[] {
+  const problems: TemplateProblem[] = milestonesBeforePublication(deadlines, publishedAt, timeZone).map(
+    (past) => ({ path: milestonePath(index, past.milestone), message: past.message }),
+  );
+  for (const { earlier, later } of CONSECUTIVE) {
+    if (inOrder(earlier, later, deadlines[earlier], deadlines[later])) continue;
+    problems.push({
+      path: milestonePath(index, later),
+      message:
+        `${later} (${readable(deadlines[later], timeZone)}) does not come after ${earlier} ` +
+        `(${readable(deadlines[earlier], timeZone)})`,
+    });
+  }
+  return problems;
+}
+
+/** The field that gives a phase's standstill, for the paths of problems and warnings. */
+const standstillPath = (index: number, phase: PhaseTemplate) =>
+  `phases.${index}.${phase.standstill === undefined ? 'standstillDays' : 'standstill'}`;
+
+/**
+ * Warnings for dates a day off does not move: a milestone the buyer counts in calendar days or
+ * months, and a standstill of the buyer's in calendar days. Minutes and hours run on any day: a
+ * pilot meant to run now is not warned about a weekend.
+ */
+function phaseDayOffWarnings(
+  index: number,
+  phase: PhaseTemplate,
+  deadlines: Deadlines,
+  standstill: { offset: Offset; endsAt: Date },
+  calendar: Calendar,
+): TemplateProblem[] {
+  const counted = (offset: Offset) =>
+    offset.unit !== 'working-days' && !isElapsedUnit(offset.unit) && offset.statutory !== true;
+  return [
+    ...MILESTONES.filter((m) => counted(phase.schedule[m])).flatMap((m) =>
+      dayOffWarning(milestonePath(index, m), m, new Date(deadlines[m]), calendar),
+    ),
+    ...(counted(standstill.offset)
+      ? dayOffWarning(standstillPath(index, phase), 'the end of the standstill', standstill.endsAt, calendar)
+      : []),
+  ];
+}
+
 /** One phase of the preview, published at `publishedAt`, with its problems and warnings. */
 function previewPhase(
   template: ProcedureTemplate,
@@ -187,37 +291,14 @@ function previewPhase(
   const { timeZone } = calendar;
   const phase: PhaseTemplate = template.phases[index]!;
   const deadlines = resolveSchedule(phase.schedule, publishedAt, calendar);
-  const problems: TemplateProblem[] = [];
-  for (const { earlier, later } of CONSECUTIVE) {
-    if (inOrder(earlier, later, deadlines[earlier], deadlines[later])) continue;
-    problems.push({
-      path: milestonePath(index, later),
-      message:
-        `${later} (${readable(deadlines[later], timeZone)}) does not come after ${earlier} ` +
-        `(${readable(deadlines[earlier], timeZone)})`,
-    });
-  }
   const awardAt = new Date(deadlines.intendedAwardDue);
-  const statutory = standstillIsStatutory(template.procedureType, phase);
-  const standstill: Offset = { unit: 'calendar-days', amount: phase.standstillDays, statutory };
-  const standstillEndsAt = calendarDaysAfter(awardAt, phase.standstillDays, calendar, { statutory });
+  const offset = standstillOffset(template.procedureType, phase);
+  const standstillEndsAt = endOfStandstill(awardAt, template, phase);
   const executionEndsAt =
     phase.executionMonths > 0
       ? resolveOffset(standstillEndsAt, { unit: 'months', amount: phase.executionMonths }, calendar)
       : null;
-  const warnings = [
-    ...MILESTONES.filter(
-      (m) => phase.schedule[m].unit !== 'working-days' && !phase.schedule[m].statutory,
-    ).flatMap((m) => dayOffWarning(milestonePath(index, m), m, new Date(deadlines[m]), calendar)),
-    ...(statutory
-      ? []
-      : dayOffWarning(
-          `phases.${index}.standstillDays`,
-          'the end of the standstill',
-          standstillEndsAt,
-          calendar,
-        )),
-  ];
+  const standstill = { offset, endsAt: standstillEndsAt };
   const preview: PhasePreview = {
     key: phase.key,
     name: phase.name,
@@ -228,14 +309,20 @@ function previewPhase(
       ...localTime(deadlines[milestone], timeZone),
       moves: explainOffset(publishedAt, phase.schedule[milestone], calendar),
     })),
-    standstillDays: phase.standstillDays,
-    standstillStatutory: statutory,
+    standstillDays: offset.unit === 'calendar-days' ? offset.amount : null,
+    standstill: { unit: offset.unit as PhasePreview['standstill']['unit'], amount: offset.amount },
+    standstillStatutory: offset.statutory === true,
     standstillEndsAt: localTime(standstillEndsAt, timeZone),
-    standstillMoves: explainOffset(awardAt, standstill, calendar),
+    standstillMoves: standstillMoves(awardAt, template, phase),
     executionMonths: phase.executionMonths,
     executionEndsAt: executionEndsAt && localTime(executionEndsAt, timeZone),
   };
-  return { preview, endsAt: executionEndsAt ?? standstillEndsAt, problems, warnings };
+  return {
+    preview,
+    endsAt: executionEndsAt ?? standstillEndsAt,
+    problems: phaseDateProblems(index, deadlines, publishedAt, timeZone),
+    warnings: phaseDayOffWarnings(index, phase, deadlines, standstill, calendar),
+  };
 }
 
 /**
@@ -259,8 +346,9 @@ export function previewSchedule(template: ProcedureTemplate, publishedAt: Date):
     const phase = previewPhase(template, index, phasePublishedAt);
     problems.push(...phase.problems);
     warnings.push(...phase.warnings);
-    const endLocalDate = localDateOf(phase.endsAt, timeZone);
-    phasePublishedAt = atLocalTime(addCalendarDays(endLocalDate, 1), timeOfPublication, timeZone);
+    phasePublishedAt = runsOnAtOnce(template.phases[index]!)
+      ? phase.endsAt
+      : atLocalTime(addCalendarDays(localDateOf(phase.endsAt, timeZone), 1), timeOfPublication, timeZone);
     return phase.preview;
   });
   return {
@@ -285,6 +373,9 @@ export const TEMPLATE_LIMITS = {
   'calendar-days': 366,
   'working-days': 261,
   months: 12,
+  /** A year of elapsed time, as in calendar days. */
+  hours: 366 * 24,
+  minutes: 366 * 24 * 60,
   standstillDays: 366,
   executionMonths: 120,
 } as const;
@@ -316,7 +407,9 @@ export function resolvabilityProblems(template: ProcedureTemplate): TemplateProb
       const { unit, amount } = phase.schedule[milestone];
       limit(`${milestonePath(index, milestone)}.amount`, amount, unit, unit.replace('-', ' '));
     }
-    limit(`phases.${index}.standstillDays`, phase.standstillDays, 'standstillDays', 'calendar days');
+    const { unit, amount } = standstillOffset(template.procedureType, phase);
+    const most = unit === 'calendar-days' ? 'standstillDays' : unit;
+    limit(standstillPath(index, phase), amount, most as keyof typeof TEMPLATE_LIMITS, unit.replace('-', ' '));
     limit(`phases.${index}.executionMonths`, phase.executionMonths, 'executionMonths', 'months');
   });
   return problems;
@@ -344,7 +437,9 @@ export const ORDER_CHECK_YEAR: OrderCheckWindow = { firstDay: '2027-01-01', days
  * (no `at`) or moved by a daylight-saving gap.
  */
 function dependsOnCalendar(earlier: Offset, later: Offset): boolean {
-  if (earlier.unit !== later.unit || earlier.amount === later.amount) return true;
+  // Minutes and hours are elapsed time, which the schema has compared exactly with each other.
+  if (isElapsedUnit(earlier.unit) && isElapsedUnit(later.unit)) return false;
+  if (!comparableOffsets(earlier, later) || earlier.amount === later.amount) return true;
   // Atw art. 1 can move a statutory offset onto or past a later one (a Saturday and a Sunday both
   // end on Monday).
   if (earlier.statutory === true || later.statutory === true) return true;

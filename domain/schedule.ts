@@ -1,29 +1,79 @@
 import { z } from 'zod';
 import { text } from './text.ts';
 
+/** Units that count elapsed time from the publication: no time of day, no day skipped. */
+export const ELAPSED_UNITS = ['minutes', 'hours'] as const;
+export type ElapsedUnit = (typeof ELAPSED_UNITS)[number];
+export const isElapsedUnit = (unit: string): unit is ElapsedUnit =>
+  (ELAPSED_UNITS as readonly string[]).includes(unit);
+
+const OFFSET_DESCRIPTION =
+  'When a milestone falls, counted from the publication. `calendar-days` and `months` keep the ' +
+  "publication's local time unless `at` sets one; `working-days` skip weekends, holidays and closures " +
+  '(amount 0 is day 1). `minutes` and `hours` are elapsed time after the publication instant (at least ' +
+  '1): they skip no weekend or holiday and take neither `at` nor `statutory` — for pilots, trainings ' +
+  'and fieldlabs that run a round in an hour.';
+
 /**
  * When a milestone of a phase falls, counted from the phase's publication. Calendar days and
  * months keep the local time of the publication unless `at` sets one; working days skip weekends,
  * the holidays and the closures of the competition's calendar and land at `at` local time. "Day 1"
  * of a working-day plan is amount 0; which date that is, `calendar.dayOne` decides (see
  * CalendarSchema): by default the publication's own date, so "day 3 of the plan" is 2 working days
- * after publication.
+ * after publication. Minutes and hours are elapsed time after the publication instant, for pilots
+ * that run a whole round in an hour: at least 1, no `at` (they have no time of day) and never
+ * `statutory` (no law sets a term in minutes; they skip no weekend or holiday).
  */
-export const OffsetSchema = z.strictObject({
-  unit: z.enum(['calendar-days', 'working-days', 'months']),
-  amount: z.number().int().min(0),
-  /** Local wall-clock time, "HH:MM", in the competition's time zone. */
-  at: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM')
-    .optional(),
-  /**
-   * A term set by law (not by the buyer): when it ends on a Saturday, a Sunday or a holiday of the
-   * Algemene termijnenwet it runs on to the next day that is none of these (Atw art. 1), whatever
-   * the unit and the calendar's own holiday set; the buyer's closures do not move it.
-   */
-  statutory: z.boolean().optional(),
-});
+export const OffsetSchema = z
+  .strictObject({
+    unit: z.enum(['calendar-days', 'working-days', 'months', ...ELAPSED_UNITS]),
+    amount: z.number().int().min(0),
+    /** Local wall-clock time, "HH:MM", in the competition's time zone. */
+    at: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM')
+      .optional(),
+    /**
+     * A term set by law (not by the buyer): when it ends on a Saturday, a Sunday or a holiday of the
+     * Algemene termijnenwet it runs on to the next day that is none of these (Atw art. 1), whatever
+     * the unit and the calendar's own holiday set; the buyer's closures do not move it.
+     */
+    statutory: z.boolean().optional(),
+  })
+  .superRefine((offset, ctx) => {
+    if (!isElapsedUnit(offset.unit)) return;
+    const elapsed = `${offset.unit} count elapsed time from the publication instant`;
+    if (offset.amount < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: `${elapsed}: at least 1 ${offset.unit === 'hours' ? 'hour' : 'minute'}`,
+      });
+    }
+    if (offset.at !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['at'],
+        message: `${elapsed} and have no time of day: leave out "at", or count in calendar-days or working-days`,
+      });
+    }
+    if (offset.statutory === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['statutory'],
+        message: `${elapsed}, skipping no weekend or holiday; a statutory term counts days (Atw art. 1): leave out "statutory"`,
+      });
+    }
+  })
+  .meta({
+    description: OFFSET_DESCRIPTION,
+    examples: [
+      { unit: 'working-days', amount: 2, at: '12:00' },
+      { unit: 'calendar-days', amount: 21, at: '12:00' },
+      { unit: 'minutes', amount: 10 },
+      { unit: 'hours', amount: 2 },
+    ],
+  });
 export type Offset = z.infer<typeof OffsetSchema>;
 
 /** The milestones of a phase, in the order they happen. */

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
+  ELAPSED_UNITS,
   MILESTONES,
   CalendarSchema,
   PhaseScheduleSchema,
+  isElapsedUnit,
   type Offset,
   type PhaseSchedule,
 } from './schedule.ts';
@@ -70,14 +72,74 @@ function minutesBetween(from: string, until: string): number {
   return toMinutes(until) - toMinutes(from);
 }
 
+export const StandstillSchema = z
+  .strictObject({
+    unit: z.enum(['calendar-days', ...ELAPSED_UNITS]),
+    amount: z.number().int().min(0),
+  })
+  .superRefine((standstill, ctx) => {
+    if (isElapsedUnit(standstill.unit) && standstill.amount < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: `a standstill in ${standstill.unit} lasts at least 1; for none, give calendar-days 0`,
+      });
+    }
+  })
+  .meta({
+    description:
+      'The standstill from the intended award to the final award, during which bidders may object: ' +
+      '`calendar-days` (as `standstillDays`), or `minutes` / `hours` of elapsed time (at least 1) for ' +
+      'pilots and trainings below the EU thresholds. Above them (`above-threshold`) the law asks at ' +
+      'least 20 calendar days (Aanbestedingswet 2012 art. 2.127). Give this or `standstillDays`, not both.',
+    examples: [
+      { unit: 'hours', amount: 2 },
+      { unit: 'minutes', amount: 5 },
+      { unit: 'calendar-days', amount: 10 },
+    ],
+  });
+export type Standstill = z.infer<typeof StandstillSchema>;
+
 export const PhaseTemplateSchema = z.strictObject({
   key: KeySchema,
   name: text({ min: 1, max: 200, singleLine: true }),
   admission: AdmissionSchema.default({ kind: 'open' }),
   schedule: PhaseScheduleSchema,
-  /** Jurors are reminded this many days before the evaluation closes. */
-  reminderDaysBeforeEvaluationClose: z.number().int().min(0).max(366).default(3),
-  standstillDays: z.number().int().min(0),
+  /**
+   * Jurors are reminded this many days before the evaluation closes; 0 sends no reminder (the only
+   * choice for an evaluation window shorter than a day).
+   */
+  reminderDaysBeforeEvaluationClose: z
+    .number()
+    .int()
+    .min(0)
+    .max(366)
+    .default(3)
+    .meta({
+      description:
+        'Days before the evaluation closes that jurors who have not finished are reminded; 0 sends no ' +
+        'reminder. Must be shorter than the evaluation window (submissionsClose to evaluationClose): ' +
+        'a window in minutes or hours needs 0.',
+    }),
+  /** The standstill in calendar days; or give `standstill`, which may also count minutes or hours. */
+  standstillDays: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({
+      description:
+        'Calendar days from the intended award to the final award, during which bidders may object. ' +
+        'Give this or `standstill`, not both.',
+      example: 20,
+    }),
+  /**
+   * The standstill as an offset from the intended award, for a pilot whose round runs in an hour:
+   * `{ unit: 'minutes' | 'hours' | 'calendar-days', amount }`, in place of `standstillDays`. Minutes
+   * and hours are elapsed time (at least 1) and only for procedures below the EU thresholds: above
+   * them the Aanbestedingswet (art. 2.127) asks at least 20 calendar days.
+   */
+  standstill: StandstillSchema.optional(),
   /**
    * Whether the standstill is a term set by law, whose end then moves per the Algemene termijnenwet
    * art. 1 to the next day that is no Saturday, Sunday or Atw holiday. Left out: statutory in an
@@ -107,6 +169,71 @@ export function standstillIsStatutory(
   return phase.standstillStatutory ?? procedureType === 'above-threshold';
 }
 
+/** The fields of a phase that say how long its standstill lasts. */
+export type StandstillFields = Pick<PhaseTemplate, 'standstillDays' | 'standstill' | 'standstillStatutory'>;
+
+/**
+ * A phase's standstill as an offset from the intended award: `standstill` as given, or
+ * `standstillDays` in calendar days (templates and competitions stored before `standstill` existed
+ * have only that). A standstill in calendar days is statutory as standstillIsStatutory says; one in
+ * minutes or hours never is (the schema refuses it). Resolve it with domain/standstill.ts.
+ */
+export function standstillOffset(
+  procedureType: (typeof PROCEDURE_TYPES)[number],
+  phase: StandstillFields,
+): Offset {
+  const { unit, amount } = phase.standstill ?? { unit: 'calendar-days', amount: phase.standstillDays ?? 0 };
+  if (isElapsedUnit(unit)) return { unit, amount };
+  return { unit, amount, statutory: standstillIsStatutory(procedureType, phase) };
+}
+
+/**
+ * What is wrong with a phase's standstill in a procedure of `procedureType`, by field: neither or
+ * both of `standstillDays` and `standstill`, shorter than the law allows above the EU thresholds
+ * (20 calendar days, Aw 2012 art. 2.127, which no standstill in minutes or hours can be), or a
+ * standstill in minutes or hours marked statutory.
+ */
+export function standstillProblems(
+  procedureType: (typeof PROCEDURE_TYPES)[number],
+  phase: StandstillFields,
+): { path: string; message: string }[] {
+  if (phase.standstillDays !== undefined && phase.standstill !== undefined) {
+    return [
+      {
+        path: 'standstill',
+        message:
+          'give the standstill once: standstillDays (calendar days) or standstill ({ unit, amount }), not both',
+      },
+    ];
+  }
+  if (phase.standstillDays === undefined && phase.standstill === undefined) {
+    return [{ path: 'standstillDays', message: 'a phase needs standstillDays or standstill' }];
+  }
+  const minimum = LEGAL_MINIMUM_STANDSTILL_DAYS[procedureType];
+  const field = phase.standstill === undefined ? 'standstillDays' : 'standstill';
+  const elapsed = phase.standstill !== undefined && isElapsedUnit(phase.standstill.unit);
+  if (elapsed && phase.standstillStatutory === true) {
+    return [
+      {
+        path: 'standstillStatutory',
+        message: `a standstill in ${phase.standstill!.unit} is elapsed time; no law sets one, so it cannot be statutory (Atw art. 1 moves days)`,
+      },
+    ];
+  }
+  const days = elapsed ? 0 : (phase.standstill?.amount ?? phase.standstillDays!);
+  if (days >= minimum) return [];
+  return [
+    {
+      path: field,
+      message: elapsed
+        ? `a standstill in ${phase.standstill!.unit} is for pilots and procedures below the EU thresholds; ` +
+          `an ${procedureType} procedure needs a standstill of at least ${minimum} calendar days ` +
+          `(Aanbestedingswet 2012 art. 2.127)`
+        : `a ${procedureType} procedure needs a standstill of at least ${minimum} calendar days`,
+    },
+  ];
+}
+
 const WEIGHT_TOLERANCE = 1e-9;
 
 const MINUTES_PER_DAY = 24 * 60;
@@ -117,13 +244,15 @@ const minutesOf = (at: string | undefined) =>
 
 /**
  * The shortest the evaluation window (submissionsClose to evaluationClose) can be, in minutes, for
- * any publication date: known when both offsets count in one unit of days or months; undefined when
- * it depends on the dates (mixed units). n working days apart are at least n calendar days (n − 1
+ * any publication date: known when both offsets count in one unit of days or months, or both in
+ * elapsed time (minutes, hours); undefined when it depends on the dates (mixed units). n working days apart are at least n calendar days (n − 1
  * from working day 0, which a weekend publication moves to the day of working day 1), a month at
  * least 28 days, a left-out `at` anywhere in the day, and summer time may take an hour.
  */
 function shortestEvaluationWindow(schedule: PhaseSchedule): number | undefined {
   const { submissionsClose: from, evaluationClose: to } = schedule;
+  // Minutes and hours are elapsed time: the window is exact.
+  if (isElapsedUnit(from.unit) && isElapsedUnit(to.unit)) return offsetOrder(to) - offsetOrder(from);
   if (from.unit !== to.unit) return undefined;
   const span = to.amount - from.amount;
   const days: Partial<Record<string, number>> = {
@@ -151,15 +280,47 @@ function reminderProblem(phase: PhaseTemplate): string | undefined {
   return (
     `reminderDaysBeforeEvaluationClose (${days} days) must be shorter than the evaluation window, ` +
     `from schedule.submissionsClose (${from.unit} ${from.amount}) to schedule.evaluationClose ` +
-    `(${to.unit} ${to.amount}); otherwise the jurors are reminded the moment the evaluation opens`
+    `(${to.unit} ${to.amount}); otherwise the jurors are reminded the moment the evaluation opens` +
+    (window < MINUTES_PER_DAY ? '; a window shorter than a day needs 0 (no reminder)' : '')
   );
 }
 
-function offsetOrder(offset: Offset): number | undefined {
-  // Offsets of one unit compare exactly; across units the order depends on the calendar and is
-  // checked when the schedule is resolved at launch or in the preview.
+/**
+ * Where an offset falls on a scale its peers share, in minutes: offsets of one unit of days or
+ * months compare by amount and then `at`; minutes and hours are both elapsed time and compare with
+ * each other exactly.
+ */
+function offsetOrder(offset: Offset): number {
+  if (isElapsedUnit(offset.unit)) return offset.amount * (offset.unit === 'hours' ? 60 : 1);
   const [hours, minutes] = (offset.at ?? '00:00').split(':').map(Number);
   return offset.amount * 24 * 60 + (hours ?? 0) * 60 + (minutes ?? 0);
+}
+
+/** Whether two offsets compare without a calendar: one unit, or both elapsed time. */
+export const comparableOffsets = (a: Offset, b: Offset): boolean =>
+  a.unit === b.unit || (isElapsedUnit(a.unit) && isElapsedUnit(b.unit));
+
+/**
+ * Consecutive milestones out of order where their offsets compare without a calendar (see
+ * comparableOffsets); across units the order depends on the calendar and is checked when the
+ * schedule is resolved at launch or in the preview. Submissions may close when the answers are due.
+ */
+function milestoneOrderProblems(schedule: PhaseSchedule): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  for (let m = 1; m < MILESTONES.length; m++) {
+    const earlier = schedule[MILESTONES[m - 1]!];
+    const later = schedule[MILESTONES[m]!];
+    if (!comparableOffsets(earlier, later)) continue;
+    const [before, after] = [offsetOrder(earlier), offsetOrder(later)];
+    const mayEqual = MILESTONES[m] === 'submissionsClose' && MILESTONES[m - 1] === 'answersDue';
+    if (mayEqual ? after < before : after <= before) {
+      problems.push({
+        path: MILESTONES[m]!,
+        message: `${MILESTONES[m]} must come after ${MILESTONES[m - 1]}`,
+      });
+    }
+  }
+  return problems;
 }
 
 export const ProcedureTemplateSchema = z
@@ -259,29 +420,11 @@ export const ProcedureTemplateSchema = z
         ctx.addIssue({ code: 'custom', path: at('reminderDaysBeforeEvaluationClose'), message: reminder });
       }
 
-      const minimumStandstill = LEGAL_MINIMUM_STANDSTILL_DAYS[template.procedureType];
-      if (phase.standstillDays < minimumStandstill) {
-        ctx.addIssue({
-          code: 'custom',
-          path: at('standstillDays'),
-          message: `a ${template.procedureType} procedure needs a standstill of at least ${minimumStandstill} calendar days`,
-        });
+      for (const problem of standstillProblems(template.procedureType, phase)) {
+        ctx.addIssue({ code: 'custom', path: at(problem.path), message: problem.message });
       }
-
-      for (let m = 1; m < MILESTONES.length; m++) {
-        const earlier = phase.schedule[MILESTONES[m - 1]!];
-        const later = phase.schedule[MILESTONES[m]!];
-        if (earlier.unit !== later.unit) continue;
-        const before = offsetOrder(earlier);
-        const after = offsetOrder(later);
-        const mayEqual = MILESTONES[m] === 'submissionsClose' && MILESTONES[m - 1] === 'answersDue';
-        if (before !== undefined && after !== undefined && (mayEqual ? after < before : after <= before)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: at('schedule', MILESTONES[m]!),
-            message: `${MILESTONES[m]} must come after ${MILESTONES[m - 1]}`,
-          });
-        }
+      for (const problem of milestoneOrderProblems(phase.schedule)) {
+        ctx.addIssue({ code: 'custom', path: at('schedule', problem.path), message: problem.message });
       }
     });
   });
@@ -292,6 +435,29 @@ type PhaseOverride = Record<string, unknown> | null;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The template's phase without what an override gives in another form, so the two do not merge: a
+ * `standstill` replaces `standstillDays` and the other way round, and a milestone overridden in
+ * minutes or hours replaces the template's offset whole (its `at` and `statutory` have no meaning
+ * for elapsed time).
+ */
+function replacedByOverride(phase: object, override: Record<string, unknown>): object {
+  const replaced: Record<string, unknown> = { ...phase };
+  if (ownValue(override, 'standstill') !== undefined) delete replaced.standstillDays;
+  if (ownValue(override, 'standstillDays') !== undefined) delete replaced.standstill;
+  const schedule = ownValue(override, 'schedule');
+  if (isPlainObject(schedule) && isPlainObject(replaced.schedule)) {
+    const elapsed = Object.entries(schedule).filter(
+      ([, offset]) => isPlainObject(offset) && typeof offset.unit === 'string' && isElapsedUnit(offset.unit),
+    );
+    replaced.schedule = {
+      ...replaced.schedule,
+      ...Object.fromEntries(elapsed.map(([milestone]) => [milestone, {}])),
+    };
+  }
+  return replaced;
+}
 
 /**
  * Lays an officer's launch overrides over a template: objects merge field by field (so one gate
@@ -316,7 +482,7 @@ export function applyOverrides(
     .filter((p) => ownValue(overrides, p.key) !== null)
     .map((p) => {
       const override = ownValue(overrides, p.key);
-      return override ? merge(p, { ...override, key: p.key }) : p;
+      return override ? merge(replacedByOverride(p, override), { ...override, key: p.key }) : p;
     });
   return {
     template: { ...template, phases },

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -43,6 +44,9 @@ export interface PhaseResult {
 const acts = proxyActivities<PhaseActivities>(ACTIVITY_OPTIONS);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Patch: `reminderDaysBeforeEvaluationClose: 0` sends no reminder. */
+const NO_REMINDER_AT_ZERO_DAYS = 'no-reminder-at-zero-days';
 
 class PhaseCancelled extends Error {}
 
@@ -244,16 +248,11 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   };
 
   try {
-    Object.assign(
-      deadlines,
-      await steps.openPhase({
-        ...ref,
-        admission: phase.admission,
-        schedule: phase.schedule,
-        calendar: input.calendar,
-        publishedAt: now(),
-      }),
-    );
+    // A plan already past waits for an officer; the resume publishes afresh, from its own moment.
+    const { admission, schedule } = phase;
+    const publish = () =>
+      acts.openPhase({ ...ref, admission, schedule, calendar: input.calendar, publishedAt: now() });
+    Object.assign(deadlines, await desk.attempt('openPhase', publish));
     state = 'questions-open';
     await waitUntil(deadline('questionsClose'));
     await move('submissions-open');
@@ -280,7 +279,9 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
           new Date(
             Date.parse(deadlines.evaluationClose!) - phase.reminderDaysBeforeEvaluationClose * DAY_MS,
           ).toISOString();
-        if ((await waitUntil(remindAt, everyoneScored)) === 'deadline') {
+        // 0 days sends none (before the patch, 0 reminded the late jurors as the evaluation closed).
+        const remind = phase.reminderDaysBeforeEvaluationClose > 0 || !patched(NO_REMINDER_AT_ZERO_DAYS);
+        if (remind && (await waitUntil(remindAt, everyoneScored)) === 'deadline') {
           await steps.remindJurors({ ...ref, round });
         }
         await waitUntil(deadline('evaluationClose'), everyoneScored);

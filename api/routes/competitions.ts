@@ -10,7 +10,8 @@ import {
   type CompetitionPlan,
 } from '../../domain/competition.ts';
 import { text } from '../../domain/text.ts';
-import { scheduleOrderProblems } from '../../domain/schedule-preview.ts';
+import { resolveSchedule } from '../../domain/calendar.ts';
+import { milestonesBeforePublication, scheduleOrderProblems } from '../../domain/schedule-preview.ts';
 import { applyOverrides, ProcedureTemplateSchema, type ProcedureTemplate } from '../../domain/template.ts';
 import { maySee, visibleAuditVerification } from '../../domain/rules/visibility.ts';
 import { exportAudit, verifyAudit } from '../../db/audit.ts';
@@ -87,6 +88,25 @@ async function resolveTemplate(
   return { template: parsed.data, version: stored.version };
 }
 
+/**
+ * A launch publishes the first phase now (the workflow publishes it as it starts): a milestone at or
+ * before that instant would close its window at once, and the phase would end with "no offers were
+ * received". Refused instead, naming each such milestone and when it falls. Checked inside the
+ * idempotent write, so a retry with the same Idempotency-Key answers as the first launch did.
+ */
+function refuseFirstPhaseInThePast(template: ProcedureTemplate, now: Date) {
+  const deadlines = resolveSchedule(template.phases[0]!.schedule, now, template.calendar);
+  const past = milestonesBeforePublication(deadlines, now, template.calendar.timeZone);
+  if (past.length === 0) return;
+  throw fieldProblem(
+    'validation-failed',
+    past.map((p) => ({
+      path: `template.phases.0.schedule.${p.milestone}`,
+      message: `launched now, ${p.message}; launch when the plan fits, or change the schedule (overrides)`,
+    })),
+  );
+}
+
 async function startCompetitionWorkflow(deps: AppDeps, plan: CompetitionPlan) {
   try {
     await withinDeadline(deps, 'starting the competition', () =>
@@ -114,7 +134,9 @@ export function competitionRoutes(deps: AppDeps) {
       description:
         'Stores the competition and starts its workflow, which publishes the first phase. Send an ' +
         '`Idempotency-Key` header to make a retried launch answer 201 with the same competition (its ' +
-        'status as it is now) and launch nothing new.',
+        'status as it is now) and launch nothing new. The first phase is published at once: a launch ' +
+        'whose plan has a milestone at or before that moment (a day-1 deadline at 12:00 launched at 15:00) ' +
+        'is refused as `validation-failed`, naming the milestone and when it would fall.',
       security: bearer,
       middleware: [idempotencyKey] as const,
       request: { body: jsonBody(LaunchCompetitionSchema), headers: IdempotencyKeyHeaders },
@@ -130,6 +152,7 @@ export function competitionRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const { template, version } = await resolveTemplate(deps, body);
       const stored = await answerOnce(c, deps.sql, async (tx) => {
+        refuseFirstPhaseInThePast(template, deps.clock?.() ?? new Date());
         const id = randomUUID();
         await insertCompetition(tx, {
           id,

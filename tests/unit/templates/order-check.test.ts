@@ -31,13 +31,17 @@ function bruteForceOutOfOrder(template: ProcedureTemplate, window: OrderCheckWin
         time,
         template.calendar.timeZone,
       );
-      for (const problem of previewSchedule(onePhase, publishedAt).problems) paths.add(problem.path);
+      for (const problem of previewSchedule(onePhase, publishedAt).problems) {
+        // A milestone before the publication depends on the hour of the launch, which is checked
+        // then, not on the template: the preview reports it, the order check does not.
+        if (!problem.message.includes('does not come after the publication')) paths.add(problem.path);
+      }
     }
   }
   return [...paths].sort();
 }
 
-const offset: fc.Arbitrary<Offset> = fc.record(
+const dayOffset: fc.Arbitrary<Offset> = fc.record(
   {
     unit: fc.constantFrom('calendar-days' as const, 'working-days' as const, 'months' as const),
     amount: fc.integer({ min: 0, max: 12 }),
@@ -45,6 +49,12 @@ const offset: fc.Arbitrary<Offset> = fc.record(
   },
   { requiredKeys: ['unit', 'amount'] },
 );
+/** Elapsed time up to two days, around the day offsets' scale: minutes and hours mix with days. */
+const elapsedOffset: fc.Arbitrary<Offset> = fc.oneof(
+  fc.record({ unit: fc.constant('hours' as const), amount: fc.integer({ min: 1, max: 48 }) }),
+  fc.record({ unit: fc.constant('minutes' as const), amount: fc.integer({ min: 1, max: 48 * 60 }) }),
+);
+const offset: fc.Arbitrary<Offset> = fc.oneof({ arbitrary: dayOffset, weight: 3 }, elapsedOffset);
 const schedule: fc.Arbitrary<PhaseSchedule> = fc.record({
   questionsClose: offset,
   answersDue: offset,
