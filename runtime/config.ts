@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   PHASEGATE_OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   PHASEGATE_OIDC_ROLE_CLAIM: z.string().min(1).default('phasegate_role'),
   PHASEGATE_OIDC_ORGANISATION_CLAIM: z.string().min(1).default('org'),
+  /** `npm start` on an empty database runs a demo competition of about fifteen minutes. */
+  PHASEGATE_DEMO: z.enum(['on', 'off']).default('on'),
   /** Set when the Temporal server has PhasegateStatus/PhasegatePhase registered. */
   PHASEGATE_SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
   /** Milliseconds a request waits on a workflow (Update, query, start) before answering 503. */
@@ -61,6 +63,8 @@ export const DEV_TOKENS: TokenMap = {
   'dev-officer-token-0002': { id: 'officer-2', role: 'officer', name: 'Officer Two' },
   'dev-company-token-0001': { id: 'company-1', role: 'company', name: 'Company One' },
   'dev-company-token-0002': { id: 'company-2', role: 'company', name: 'Company Two' },
+  'dev-company-token-0003': { id: 'company-3', role: 'company', name: 'Company Three' },
   'dev-juror-token-00001': { id: 'juror-1', role: 'juror', name: 'Juror One' },
   'dev-juror-token-00002': { id: 'juror-2', role: 'juror', name: 'Juror Two' },
+  'dev-juror-token-00003': { id: 'juror-3', role: 'juror', name: 'Juror Three' },
 };

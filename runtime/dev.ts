@@ -2,14 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { appRoleUrl } from '../db/roles.ts';
-import { createSql } from '../db/sql.ts';
+import type { Keys } from '../db/sealing.ts';
+import { createSql, type Sql } from '../db/sql.ts';
 import { DEV_TOKENS, loadConfig, loadTokens, type Config } from './config.ts';
 import { devJwtIdentity, loadOrCreateDevSigningKey, oidcIdentity } from './identity.ts';
 import { loadOrCreateDevKeys } from './keys.ts';
 import { migrateAsOwner } from './database.ts';
+import { demoClock, startDemo } from './demo.ts';
 import { choosePostgresDataDir, startEmbeddedPostgres } from './postgres.ts';
 import { lazyTemporalClient, startApi } from './server.ts';
-import { startTemporalDevServer } from './temporal.ts';
+import { startTemporalDevServer, type RunningTemporal } from './temporal.ts';
 import { ensureTemporalTools, projectRoot } from './tools.ts';
 import { createWorker } from './worker.ts';
 
@@ -49,6 +51,58 @@ async function startDatabase(config: Config, dataDir: string) {
   return { appUrl, stop };
 }
 
+/** On an empty database, the demo round: officers, companies and jurors acting over the API. */
+type Stops = (() => Promise<unknown>)[];
+
+async function startDemoOnEmpty(sql: Sql, apiUrl: string, stops: Stops) {
+  const [existing] = await sql<{ any: boolean }[]>`select exists (select 1 from competitions) as any`;
+  if (existing!.any) return;
+  const abort = new AbortController();
+  const log = (line: string) => console.log(`${demoClock()} ${line}`);
+  const demo = await startDemo({ apiUrl, tokens: DEV_TOKENS, signal: abort.signal, log });
+  stops.push(async () => {
+    abort.abort();
+    await demo.done;
+  });
+  log(`demo: competition ${demo.id} launched (times in Europe/Amsterdam); the development parties act it
+      out over the API (PHASEGATE_DEMO=off to skip it); follow it with GET ${apiUrl}/competitions/${demo.id}`);
+}
+
+/** The worker, in this process; stopped before the servers it depends on. */
+async function startDevWorker(config: Config, address: string, sql: Sql, keys: Keys, stops: Stops) {
+  const connection = await NativeConnection.connect({ address });
+  stops.push(() => connection.close());
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    sql,
+    keys,
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+}
+
+function printBanner(at: {
+  api: string;
+  temporal: RunningTemporal;
+  postgres: string;
+  tokensConfigured: boolean;
+}) {
+  console.log(`Phasegate is running
+  API          ${at.api}
+  API docs     ${at.api}/docs   (OpenAPI: ${at.api}/openapi.json)
+  Temporal UI  ${at.temporal.uiUrl}
+  Temporal     ${at.temporal.address}
+  Postgres     ${at.postgres.replace(/:[^:@/]+@/, ':***@')}
+${at.tokensConfigured ? 'Tokens: from PHASEGATE_AUTH_TOKENS (not printed)' : devTokenList()}
+More: npm run token -- --role company --org acme   (a development JWT for any person)
+Press Ctrl-C to stop.`);
+}
+
 const devTokenList = () =>
   `Development tokens (Authorization: Bearer <token>):\n${Object.entries(DEV_TOKENS)
     .map(([token, p]) => `  ${p.role.padEnd(8)} ${p.id.padEnd(10)} ${token}`)
@@ -60,7 +114,7 @@ async function main() {
   Runtime.install({ shutdownSignals: [] });
   const dataDir = resolve(projectRoot, config.PHASEGATE_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
-  const stops: (() => Promise<unknown>)[] = [];
+  const stops: Stops = [];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
@@ -91,21 +145,8 @@ async function main() {
     const sql = createSql(databaseUrl);
     stops.push(() => sql.end({ timeout: 5 }));
 
-    const connection = await NativeConnection.connect({ address: temporal.address });
-    stops.push(() => connection.close());
     const keys = await loadOrCreateDevKeys(join(dataDir, 'keys.json'));
-    const worker = await createWorker({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      sql,
-      keys,
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    await startDevWorker(config, temporal.address, sql, keys, stops);
 
     const configuredTokens = loadTokens(config.PHASEGATE_AUTH_TOKENS);
     const tokens = configuredTokens ?? DEV_TOKENS;
@@ -129,15 +170,18 @@ async function main() {
     );
     stops.push(api.close);
 
-    console.log(`Phasegate is running
-  API          ${api.url}
-  API docs     ${api.url}/docs   (OpenAPI: ${api.url}/openapi.json)
-  Temporal UI  ${temporal.uiUrl}
-  Temporal     ${temporal.address}
-  Postgres     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
-${configuredTokens ? 'Tokens: from PHASEGATE_AUTH_TOKENS (not printed)' : devTokenList()}
-More: npm run token -- --role company --org acme   (a development JWT for any person)
-Press Ctrl-C to stop.`);
+    printBanner({
+      api: api.url,
+      temporal,
+      postgres: databaseUrl,
+      tokensConfigured: Boolean(configuredTokens),
+    });
+    if (!configuredTokens && config.PHASEGATE_DEMO === 'on') {
+      // The demo is a convenience: if it cannot start, the system it shows still runs.
+      await startDemoOnEmpty(sql, api.url, stops).catch((error: unknown) =>
+        console.warn(`demo: not started: ${String(error)}`),
+      );
+    }
   } catch (error) {
     console.error('Phasegate could not start:', error);
     await stopAll(1);
