@@ -188,7 +188,8 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
       await acts.decideObjection({ ...ref, ...decision, at: now() });
       openObjections.delete(decision.objectionId);
       if (decision.upheld) reopen = decision.reopen;
-      return { state };
+      // The answer names the state the phase moves to: back to evaluation or the gate when upheld.
+      return { state: reopen ?? state };
     },
     {
       validator: ({ objectionId, upheld, reopen: target, reason }) => {

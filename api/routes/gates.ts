@@ -193,7 +193,15 @@ export function gateRoutes(deps: AppDeps) {
           }),
         ),
       },
-      responses: { 200: jsonResponse(z.object({ state: z.string() }), 'Decided'), ...problemResponses },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            state: z.string().describe('The state the phase moves to: evaluation or gate when upheld'),
+          }),
+          'Decided',
+        ),
+        ...problemResponses,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');

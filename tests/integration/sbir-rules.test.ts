@@ -296,6 +296,8 @@ describe('SBIR procurement rules', () => {
         reopen: 'evaluation',
       });
       expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      // The answer says where the phase goes, not where it was.
+      expect(decided.body.state).toBe('evaluation');
 
       const reopened = await run.waitForPhase(F, 'evaluation');
       expect(reopened.evaluationRound).toBe(2);
