@@ -3,7 +3,7 @@ import type { ProcedureTemplateInput } from '../domain/template.ts';
 
 /**
  * The demo `npm start` runs on an empty database: a fieldlab round in minutes, from publication to
- * the final award in about a quarter of an hour, acted out over the API by the development parties
+ * the final award in about ten minutes, acted out over the API by the development parties
  * (two officers, three companies, three jurors), so a newcomer sees every step happen live in the
  * API and the Temporal UI, and can join in with the printed tokens.
  */
@@ -14,7 +14,7 @@ const PHASE = 'fieldlab';
 
 export const DEMO_TEMPLATE: ProcedureTemplateInput = {
   id: 'demo-fieldlab',
-  name: 'Demo: a fieldlab round in fifteen minutes',
+  name: 'Demo: a fieldlab round in minutes',
   procedureType: 'below-threshold',
   calendar: { timeZone: 'Europe/Amsterdam', holidays: 'NL-atw', dayOne: 'publication-day' },
   phases: [
