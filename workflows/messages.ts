@@ -92,6 +92,8 @@ export interface PhaseDiagnostics {
   gateApproved: boolean;
   offersOpenedBy: string[];
   attention?: NeedsAttention;
+  /** Why the jurors' reminder was not sent, when it was due before the evaluation opened. */
+  reminderSkipped?: string;
 }
 export const phaseDiagnosticsQuery = defineQuery<PhaseDiagnostics>('phaseDiagnostics');
 

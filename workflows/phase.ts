@@ -47,6 +47,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Patch: `reminderDaysBeforeEvaluationClose: 0` sends no reminder. */
 const NO_REMINDER_AT_ZERO_DAYS = 'no-reminder-at-zero-days';
+/** Patch: a reminder due before the evaluation even opened is skipped, with the reason, not sent at once. */
+const NO_REMINDER_BEFORE_OPENING = 'no-reminder-before-opening';
 
 class PhaseCancelled extends Error {}
 
@@ -73,6 +75,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   let gateApproved = false;
   const openObjections = new Set<string>();
   let reopen: 'evaluation' | 'gate' | undefined;
+  let reminderSkipped: string | undefined;
   const withdrawnWinners: string[] = [];
   let pendingDeliverables = 0;
   let cancelReason: string | undefined;
@@ -108,6 +111,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     gateApproved,
     offersOpenedBy: [...openers],
     attention: desk.current(),
+    ...(reminderSkipped ? { reminderSkipped } : {}),
   }));
   setHandler(jurorFinishedSignal, ({ jurorId, round: r }) => {
     if (r === round) jurorsFinished.add(jurorId);
@@ -282,7 +286,10 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
           ).toISOString();
         // 0 days sends none (before the patch, 0 reminded the late jurors as the evaluation closed).
         const remind = phase.reminderDaysBeforeEvaluationClose > 0 || !patched(NO_REMINDER_AT_ZERO_DAYS);
-        if (remind && (await waitUntil(remindAt, everyoneScored)) === 'deadline') {
+        // A window shorter than the reminder's days (possible when its ends use different units).
+        if (remind && Date.parse(remindAt()) <= Date.now() && patched(NO_REMINDER_BEFORE_OPENING)) {
+          reminderSkipped = `the evaluation window is shorter than the ${phase.reminderDaysBeforeEvaluationClose} days before its close at which jurors are reminded`;
+        } else if (remind && (await waitUntil(remindAt, everyoneScored)) === 'deadline') {
           await steps.remindJurors({ ...ref, round });
         }
         await waitUntil(deadline('evaluationClose'), everyoneScored);

@@ -241,5 +241,35 @@ describe('what the procedure tells its users when it says no', () => {
       expect(refused.detail).toMatch(/submissionsClose/);
       expect(refused.detail).toMatch(/evaluationClose/);
     });
+
+    it('a reminder due before the evaluation even opened is skipped with its reason, not sent at once', async () => {
+      // Ends in different units: the template cannot know the window; here it is under a day.
+      const minutes = (amount: number) => ({ unit: 'minutes', amount });
+      const run = await CompetitionRun.sbir(h, {
+        phases: feasibilityOnly({
+          reminderDaysBeforeEvaluationClose: 3,
+          schedule: {
+            questionsClose: minutes(10),
+            answersDue: minutes(20),
+            submissionsClose: minutes(30),
+            evaluationClose: { unit: 'calendar-days', amount: 1 },
+            intendedAwardDue: { unit: 'calendar-days', amount: 2 },
+          },
+        }),
+        jurors: { [F]: ['juror-1'] },
+      });
+      await run.offers(F, ['company-01']);
+      await run.closeSubmissions(F);
+      const diagnostics = await eventually(
+        'the reminder decision',
+        async () =>
+          (await h.call('officer-1', 'GET', `/competitions/${run.id}/phases/${F}/diagnostics`)).body,
+        (body) => body.reminderSkipped !== undefined,
+      );
+      expect(diagnostics.reminderSkipped).toMatch(/shorter than the 3 days/);
+      const reminders = await h.sql`
+        select 1 from notifications where competition_id = ${run.id} and kind = 'evaluation-reminder'`;
+      expect(reminders).toHaveLength(0);
+    });
   });
 });
