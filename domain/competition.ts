@@ -35,6 +35,23 @@ export type CompetitionStatus = z.infer<typeof CompetitionStatusSchema>;
 /** Checked loosely here; the merged template is validated as a whole (see applyOverrides). */
 const PhaseOverrideSchema = z.record(z.string(), z.unknown());
 
+/** How launch overrides merge, as domain/template.ts applyOverrides does it. */
+const OVERRIDES_DESCRIPTION =
+  'Changes to the template for this competition only, by phase key under `phases`; the template ' +
+  "itself does not change. A phase's override is laid over the template's phase field by field: " +
+  "objects (`gate`, `schedule`, a milestone's offset, `aggregation`, `price`, `pitches`) merge key by " +
+  'key, so `{ gate: { awardSlots: 3 } }` keeps the other gate figures and `{ amount: 49 }` keeps a ' +
+  "milestone's `at`; lists (`criteria`, `tieBreakOrder`, `pitches.availability`) and single values " +
+  "replace the template's whole. A milestone given in minutes or hours replaces the template's offset " +
+  'whole (`at` and `statutory` mean nothing for elapsed time); `standstill` replaces `standstillDays` ' +
+  'and the other way round. `null` drops the phase. The phase `key` cannot change, and an override ' +
+  'cannot remove a field (`admission: { kind: "open" }` over `winners-of` keeps `phase` and is ' +
+  'refused): post a new template version for that. An unknown phase key is refused. After merging, ' +
+  'the whole template is validated as a posted one is (fields, weights adding up to 100, `admission` ' +
+  'of an earlier phase, milestone order, the legal minimum standstill, the reminder window), errors ' +
+  "named under `template.`; the first phase's milestones must fall after the launch, and `jurors` " +
+  'must name phases that remain.';
+
 export const LaunchCompetitionSchema = z.strictObject({
   title: text({ min: 3, max: 200, singleLine: true }),
   buyer: text({ min: 2, max: 200, singleLine: true }),
@@ -46,9 +63,33 @@ export const LaunchCompetitionSchema = z.strictObject({
   /** Values that replace the template's for this competition; `null` drops a phase. */
   overrides: z
     .strictObject({
-      phases: z.record(KeySchema, PhaseOverrideSchema.nullable()).default({}),
+      phases: z
+        .record(
+          KeySchema,
+          PhaseOverrideSchema.nullable().meta({
+            description:
+              "Fields of the template's phase to change, in the form of a template phase, or `null` to drop the phase.",
+          }),
+        )
+        .default({})
+        .meta({
+          description: 'Per phase key of the template: the fields to change, or `null` to drop the phase.',
+          example: { feasibility: { gate: { awardSlots: 3 } } },
+        }),
     })
-    .default({ phases: {} }),
+    .default({ phases: {} })
+    .meta({
+      description: OVERRIDES_DESCRIPTION,
+      example: {
+        phases: {
+          feasibility: {
+            gate: { awardSlots: 3 },
+            schedule: { submissionsClose: { unit: 'calendar-days', amount: 49, at: '12:00' } },
+          },
+          commercialisation: null,
+        },
+      },
+    }),
   /** Juror ids assigned to each phase, by phase key. */
   jurors: z.record(KeySchema, z.array(partyId()).max(50)).default({}),
 });

@@ -26,19 +26,48 @@ const OFFSET_DESCRIPTION =
  */
 export const OffsetSchema = z
   .strictObject({
-    unit: z.enum(['calendar-days', 'working-days', 'months', ...ELAPSED_UNITS]),
-    amount: z.number().int().min(0),
+    unit: z.enum(['calendar-days', 'working-days', 'months', ...ELAPSED_UNITS]).meta({
+      description:
+        'What `amount` counts: `calendar-days` (every day), `working-days` (Monday to Friday without ' +
+        "the calendar's holidays and closures), `months` (the same day of the month, or its last day), " +
+        'or elapsed `minutes` / `hours` after the publication instant.',
+      example: 'working-days',
+    }),
+    amount: z
+      .number()
+      .int()
+      .min(0)
+      .meta({
+        description:
+          'How many units after the publication. 0 is the publication itself: its own date, or for ' +
+          '`working-days` day 1 of the plan (see `calendar.dayOne`). At least 1 for minutes and hours.',
+        example: 6,
+      }),
     /** Local wall-clock time, "HH:MM", in the competition's time zone. */
     at: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM')
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          "The local time (HH:MM, 24-hour, in `calendar.timeZone`) at which the milestone falls on its day; left out, the publication's own time of day. Not for minutes or hours.",
+        example: '12:00',
+      }),
     /**
      * A term set by law (not by the buyer): when it ends on a Saturday, a Sunday or a holiday of the
      * Algemene termijnenwet it runs on to the next day that is none of these (Atw art. 1), whatever
      * the unit and the calendar's own holiday set; the buyer's closures do not move it.
      */
-    statutory: z.boolean().optional(),
+    statutory: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'A term set by law, not by the buyer: when it ends on a Saturday, a Sunday or an Algemene ' +
+          'termijnenwet holiday it runs on to the next day that is none of these (Atw art. 1), whatever ' +
+          "the calendar's holiday set; closures do not move it. Left out: false. Not for minutes or hours.",
+        example: true,
+      }),
   })
   .superRefine((offset, ctx) => {
     if (!isElapsedUnit(offset.unit)) return;
@@ -86,13 +115,52 @@ export const MILESTONES = [
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
-export const PhaseScheduleSchema = z.strictObject({
-  questionsClose: OffsetSchema,
-  answersDue: OffsetSchema,
-  submissionsClose: OffsetSchema,
-  evaluationClose: OffsetSchema,
-  intendedAwardDue: OffsetSchema,
-});
+/** One milestone: the shared offset with what this milestone means and a typical value (SBIR's). */
+const milestone = (description: string, example: Offset) => OffsetSchema.meta({ description, example });
+
+export const PhaseScheduleSchema = z
+  .strictObject({
+    questionsClose: milestone("Bidders' questions close. Offers may be sent from the publication on.", {
+      unit: 'calendar-days',
+      amount: 21,
+      at: '12:00',
+    }),
+    answersDue: milestone(
+      'The answers to all questions go out together, anonymously, to every bidder (nota van ' +
+        'inlichtingen); a later answer goes out at once as an addendum. After `questionsClose`.',
+      { unit: 'calendar-days', amount: 28, at: '12:00' },
+    ),
+    submissionsClose: milestone(
+      'Offers close and the evaluation opens: a later offer is refused as `deadline-passed`. On or ' +
+        'after `answersDue`.',
+      { unit: 'calendar-days', amount: 42, at: '12:00' },
+    ),
+    evaluationClose: milestone(
+      'The jury scoring closes (earlier when every juror has finished); jurors are reminded ' +
+        '`reminderDaysBeforeEvaluationClose` days before it. After `submissionsClose`.',
+      { unit: 'calendar-days', amount: 70, at: '12:00' },
+    ),
+    intendedAwardDue: milestone(
+      'The intended award is due: a consensus meeting lasts at most until then. The decision itself ' +
+        'goes to every bidder, with its reasons and scores, when an officer approves the gate; the ' +
+        'standstill runs from that moment. After `evaluationClose`.',
+      { unit: 'calendar-days', amount: 84, at: '12:00' },
+    ),
+  })
+  .meta({
+    description:
+      "The phase's five milestones, in this order, each an offset from the phase's publication. The " +
+      'order is checked when the template is posted: at once where two offsets compare without a ' +
+      'calendar, otherwise on the dates of every publication day in a year. Example: the tender in ' +
+      'ten days, in working days (day 1 is amount 0).',
+    example: {
+      questionsClose: { unit: 'working-days', amount: 2, at: '12:00' },
+      answersDue: { unit: 'working-days', amount: 3, at: '12:00' },
+      submissionsClose: { unit: 'working-days', amount: 6, at: '12:00' },
+      evaluationClose: { unit: 'working-days', amount: 8, at: '17:00' },
+      intendedAwardDue: { unit: 'working-days', amount: 9, at: '12:00' },
+    },
+  });
 export type PhaseSchedule = z.infer<typeof PhaseScheduleSchema>;
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -110,6 +178,7 @@ function dayOfClosure(day: string): number | undefined {
 const ClosureDaySchema = z
   .string()
   .refine((day) => dayOfClosure(day) !== undefined, 'a date as YYYY-MM-DD, or MM-DD for every year');
+const closureDay = (description: string, example: string) => ClosureDaySchema.meta({ description, example });
 
 /** The longest closure, in days: a buyer closes for weeks, not for months. */
 export const LONGEST_CLOSURE_DAYS = 31;
@@ -127,13 +196,28 @@ export function closureLength(from: string, until: string): number {
  * Year, "12-27" to "01-02").
  */
 export const ClosureSchema = z.union([
-  ClosureDaySchema,
+  closureDay('One closing day: a date (YYYY-MM-DD), or a day of every year (MM-DD).', '12-24'),
   z
     .strictObject({
-      from: ClosureDaySchema,
-      until: ClosureDaySchema,
+      from: closureDay(
+        'The first closing day, included: a date (YYYY-MM-DD), or a day of every year (MM-DD) when ' +
+          '`until` is one too.',
+        '12-24',
+      ),
+      until: closureDay(
+        'The last closing day, included, in the form of `from`; a range holds 1 to 31 days. A ' +
+          'yearly range may run over New Year ("12-27" to "01-02").',
+        '12-31',
+      ),
       /** Shown in the schedule preview; "buyer's closure" when left out. */
-      name: text({ min: 1, max: 100, singleLine: true }).optional(),
+      name: text({ min: 1, max: 100, singleLine: true })
+        .optional()
+        .meta({
+          description:
+            'What the closure is called in the schedule preview; left out, "buyer\'s closure". 1–100 ' +
+            'characters, one line.',
+          example: 'Christmas closure',
+        }),
     })
     .superRefine((closure, ctx) => {
       if (dayOfClosure(closure.from) === undefined || dayOfClosure(closure.until) === undefined) return;
@@ -179,13 +263,46 @@ export const CalendarSchema = z.strictObject({
   timeZone: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/, 'an IANA time zone such as Europe/Amsterdam')
-    .default('Europe/Amsterdam'),
+    .default('Europe/Amsterdam')
+    .meta({
+      description:
+        'The IANA time zone in which local times (`at`, pitch windows) are read and days counted; ' +
+        'an unknown zone is refused when dates are resolved. Left out: Europe/Amsterdam.',
+      example: 'Europe/Amsterdam',
+    }),
   holidays: z
     .string()
     .regex(/^(?:[A-Za-z]{2}|NL-atw)$/, 'NL-atw, or a two-letter ISO 3166 country code')
-    .default('NL-atw'),
-  closures: z.array(ClosureSchema).max(24).default([]),
-  dayOne: z.enum(['publication-day', 'next-working-day']).default('publication-day'),
+    .default('NL-atw')
+    .meta({
+      description:
+        'The days that are no working days besides weekends: `NL-atw`, the holidays of the Algemene ' +
+        'termijnenwet art. 3 (Good Friday and 5 May every year included, with the decree days), or a ' +
+        "two-letter ISO 3166 country code, whose 'public' days in the date-holidays library count " +
+        '(for `NL` not Good Friday or 5 May). Left out: NL-atw.',
+      example: 'NL-atw',
+    }),
+  closures: z
+    .array(ClosureSchema)
+    .max(24)
+    .default([])
+    .meta({
+      description:
+        "The buyer's own closing days, on top of the holidays, which working days skip (statutory " +
+        'terms do not): a day, a day of every year, or a range of up to 31 days; at most 24 entries.',
+      example: ['2027-06-11', { from: '12-24', until: '12-31', name: 'Christmas closure' }],
+    }),
+  dayOne: z
+    .enum(['publication-day', 'next-working-day'])
+    .default('publication-day')
+    .meta({
+      description:
+        'Which date is day 1 (working day 0) of a working-day plan: `publication-day`, the ' +
+        "publication's own date whatever its hour, even a weekend or holiday (a milestone on it then " +
+        'moves to the next working day); or `next-working-day`, the first working day after it. ' +
+        'Calendar days and months count from the publication date either way.',
+      example: 'publication-day',
+    }),
 });
 type ParsedCalendar = z.infer<typeof CalendarSchema>;
 /**

@@ -65,82 +65,234 @@ const WeightSchema = z.number().positive().max(100);
 /** Scores lie on the grid min, min + step, ..., max. */
 export const ScaleSchema = z
   .strictObject({
-    min: PointsSchema,
-    max: PointsSchema,
+    min: PointsSchema.meta({ description: 'The lowest score a juror may give, in points.', example: 0 }),
+    max: PointsSchema.meta({
+      description: 'The highest score a juror may give, in points; greater than `min`.',
+      example: 10,
+    }),
     step: z
       .number()
       .min(MIN_SCALE_STEP, `at least ${MIN_SCALE_STEP} points`)
-      .max(2 * MAX_POINTS, `at most ${2 * MAX_POINTS} points, the widest scale`),
+      .max(2 * MAX_POINTS, `at most ${2 * MAX_POINTS} points, the widest scale`)
+      .meta({
+        description:
+          'The distance between allowed scores from `min`: 1 for whole points, 0.5 for half points ' +
+          '(as in Horizon Europe). The ranking refuses a scale of more than 10,000 steps.',
+        example: 1,
+      }),
   })
-  .refine((s) => s.max > s.min, { message: 'max must be greater than min', path: ['max'] });
+  .refine((s) => s.max > s.min, { message: 'max must be greater than min', path: ['max'] })
+  .meta({
+    description: 'The scores a juror may give on this criterion: min, min + step, …, max.',
+    example: { min: 0, max: 10, step: 1 },
+  });
 export type Scale = z.infer<typeof ScaleSchema>;
 
 export const CriterionSchema = z.strictObject({
-  key: KeySchema,
-  name: text({ min: 1, max: 200, singleLine: true }),
+  key: KeySchema.meta({
+    description:
+      'Names the criterion in scores, rankings and `tieBreakOrder`; unique within the phase. Lower-case ' +
+      'letters, digits and dashes.',
+    example: 'innovation',
+  }),
+  name: text({ min: 1, max: 200, singleLine: true }).meta({
+    description: 'The criterion as published to bidders and shown to jurors; 1–200 characters, one line.',
+    example: 'Degree of innovation',
+  }),
   /** Share of the total points, in percent. */
-  weight: WeightSchema,
+  weight: WeightSchema.meta({
+    description:
+      "The criterion's share of the total points, in percent (more than 0, at most 100). The weights of " +
+      "a phase's criteria and its price weight (`relative`, `linear-to-budget`) add up to 100.",
+    example: 30,
+  }),
   scale: ScaleSchema,
   /** An aggregate score below this makes the offer ineligible. */
-  minimum: PointsSchema.optional(),
+  minimum: PointsSchema.optional().meta({
+    description:
+      'The lowest aggregate score on this criterion an offer may have: below it the offer is ineligible ' +
+      'whatever its total. On the scale; left out, no minimum.',
+    example: 5,
+  }),
 });
 export type Criterion = z.infer<typeof CriterionSchema>;
 
+/** The `method` of a price method: its literal, with what it means. */
+const priceMethod = <const M extends string>(method: M, description: string) =>
+  z.literal(method).meta({ description, example: method });
+const priceWeight = WeightSchema.meta({
+  description:
+    'The points price can earn, in percent of the total; with the criteria weights it adds up to 100.',
+  example: 20,
+});
+
 export const PriceMethodSchema = z.discriminatedUnion('method', [
   /** Price is not a criterion; quality alone ranks (SBIR pays a set amount per phase). */
-  z.strictObject({ method: z.literal('none') }),
+  z.strictObject({
+    method: priceMethod(
+      'none',
+      'Price is no criterion: quality alone ranks (SBIR pays a set amount per phase).',
+    ),
+  }),
   /**
    * price points = weight x lowest price / price, the lowest price being that of all offers.
    * Can reverse ranks when an offer is added.
    */
-  z.strictObject({ method: z.literal('relative'), weight: WeightSchema }),
+  z.strictObject({
+    method: priceMethod(
+      'relative',
+      'Price points = weight × lowest price / price. Known flaw: adding or removing an offer can swap ' +
+        'the order of two others (rank reversal).',
+    ),
+    weight: priceWeight,
+  }),
   /** Full points at the lowest price, zero at the budget, linear between. */
   z.strictObject({
-    method: z.literal('linear-to-budget'),
-    weight: WeightSchema,
-    budget: PositiveEurosSchema,
+    method: priceMethod(
+      'linear-to-budget',
+      'Full price points at the lowest price, none at `budget`, linear between; an offer above the ' +
+        'budget is ineligible.',
+    ),
+    weight: priceWeight,
+    budget: PositiveEurosSchema.meta({
+      description: 'The price that earns no price points, in euros; above it an offer is ineligible.',
+      example: 50_000,
+    }),
   }),
   /** Gunnen op waarde: fictitious price = price - quality points x euros per point; lowest wins. */
-  z.strictObject({ method: z.literal('value-for-money'), euroPerQualityPoint: PositiveEurosSchema }),
+  z.strictObject({
+    method: priceMethod(
+      'value-for-money',
+      'Gunnen op waarde: fictitious price = price − quality points × `euroPerQualityPoint`; the lowest ' +
+        'wins. Absolute: adding an offer never swaps two others.',
+    ),
+    euroPerQualityPoint: PositiveEurosSchema.meta({
+      description: 'What one quality point is worth, in euros (at least one cent).',
+      example: 500,
+    }),
+  }),
   /** Price is fixed or capped; quality alone ranks, an offer above the cap is ineligible. */
-  z.strictObject({ method: z.literal('fixed-price'), maximumPrice: PositiveEurosSchema }),
+  z.strictObject({
+    method: priceMethod(
+      'fixed-price',
+      'Price is fixed or capped: quality alone ranks, and an offer above `maximumPrice` is ineligible.',
+    ),
+    maximumPrice: PositiveEurosSchema.meta({
+      description: 'The published maximum price, in euros; an offer above it is ineligible.',
+      example: 25_000,
+    }),
+  }),
   /** Quality points divided by price; highest wins. */
-  z.strictObject({ method: z.literal('quality-price-ratio') }),
+  z.strictObject({
+    method: priceMethod('quality-price-ratio', 'Quality points divided by price; the highest wins.'),
+  }),
 ]);
 export type PriceMethod = z.infer<typeof PriceMethodSchema>;
 
 /** How jurors' scores on one offer and criterion become one score; a consensus score overrides both methods. */
 export const AggregationSchema = z.strictObject({
-  method: z.enum(['mean', 'median']).default('mean'),
+  method: z
+    .enum(['mean', 'median'])
+    .default('mean')
+    .meta({
+      description:
+        "How the jurors' scores on one offer and criterion become one: their `mean` or `median`. A " +
+        "chair's consensus score replaces either. Left out: mean.",
+      example: 'mean',
+    }),
   /** Z-score each juror over the offers they scored, mapped back to the scale. */
-  normaliseJurors: z.boolean().default(false),
+  normaliseJurors: z
+    .boolean()
+    .default(false)
+    .meta({
+      description:
+        "Evens out strict and lenient jurors: each juror's scores are z-scored over the offers they " +
+        'scored and mapped back to the scale before aggregating. Left out: false.',
+      example: false,
+    }),
   /** Jurors further apart than this on one offer and criterion flag it "needs consensus". */
   spreadThreshold: z
     .number()
     .positive()
     .max(2 * MAX_POINTS, `at most ${2 * MAX_POINTS} points, the widest scale`)
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        'Jurors whose raw scores on one offer and criterion lie more than this many points apart ' +
+        'flag it "needs consensus": the chair then sets a consensus score. Left out: never flagged.',
+      example: 3,
+    }),
 });
 export type Aggregation = z.infer<typeof AggregationSchema>;
 
 export const TieBreakStepSchema = z.discriminatedUnion('by', [
-  z.strictObject({ by: z.literal('criterion'), criterion: KeySchema }),
-  z.strictObject({ by: z.literal('lower-price') }),
-  z.strictObject({ by: z.literal('quality') }),
+  z.strictObject({
+    by: z.literal('criterion').meta({
+      description: 'The higher aggregate score on `criterion` goes first.',
+      example: 'criterion',
+    }),
+    criterion: KeySchema.meta({
+      description: "The key of one of the phase's criteria.",
+      example: 'innovation',
+    }),
+  }),
+  z.strictObject({
+    by: z.literal('lower-price').meta({ description: 'The lower price goes first.', example: 'lower-price' }),
+  }),
+  z.strictObject({
+    by: z.literal('quality').meta({ description: 'More quality points go first.', example: 'quality' }),
+  }),
 ]);
 export type TieBreakStep = z.infer<typeof TieBreakStepSchema>;
 
 export const GateRuleSchema = z.strictObject({
   /** At most a million: the count is only compared, but a gate never awards more contracts than that. */
-  awardSlots: z.number().int().min(0).max(1_000_000),
+  awardSlots: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .meta({
+      description:
+        'How many companies the gate selects at most, best ranked first (SBIR defaults: 5 in ' +
+        'feasibility, 2 in development).',
+      example: 5,
+    }),
   /** Total money for the phase's contracts, in euros. */
-  phaseBudget: EurosSchema,
+  phaseBudget: EurosSchema.meta({
+    description:
+      "The total for the phase's contracts, in euros; the selected offers' requested amounts fit in it. " +
+      '0 for a record-only phase (SBIR phase 3).',
+    example: 250_000,
+  }),
   /** The most one offer may be paid, in euros. */
-  maxPerOffer: EurosSchema,
+  maxPerOffer: EurosSchema.meta({
+    description: 'The most one offer may be paid, in euros; at most `phaseBudget`.',
+    example: 50_000,
+  }),
   /** Minimum quality, in percent of the maximum quality points. */
-  overallMinimum: z.number().min(0).max(100).default(0),
+  overallMinimum: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(0)
+    .meta({
+      description:
+        'The least quality an offer must reach, in percent of the maximum quality points (the sum of ' +
+        'the criteria weights); below it the offer is ineligible. Left out: 0.',
+      example: 60,
+    }),
   /** strict-order stops at the first offer that does not fit; skip-to-fit passes over it. */
-  selectionMode: z.enum(['strict-order', 'skip-to-fit']).default('strict-order'),
+  selectionMode: z
+    .enum(['strict-order', 'skip-to-fit'])
+    .default('strict-order')
+    .meta({
+      description:
+        'What the gate does with an eligible offer that does not fit the budget left or `maxPerOffer`: ' +
+        '`strict-order` stops selecting there; `skip-to-fit` passes over it to the next one. Left out: ' +
+        'strict-order.',
+      example: 'strict-order',
+    }),
 });
 export type GateRule = z.infer<typeof GateRuleSchema>;
 

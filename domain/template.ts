@@ -30,14 +30,32 @@ export const LEGAL_MINIMUM_STANDSTILL_DAYS: Record<(typeof PROCEDURE_TYPES)[numb
   'above-threshold': 20,
 };
 
-export const AdmissionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('open') }),
-  /** Only the companies selected at that phase's gate whose deliverable was accepted may offer. */
-  z.strictObject({ kind: z.literal('winners-of'), phase: KeySchema }),
-]);
+export const AdmissionSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('open').meta({ description: 'Every company may offer.', example: 'open' }),
+    }),
+    /** Only the companies selected at that phase's gate whose deliverable was accepted may offer. */
+    z.strictObject({
+      kind: z.literal('winners-of').meta({
+        description:
+          "Only the companies selected at `phase`'s gate, whose award became final and whose " +
+          'deliverable was accepted, may offer.',
+        example: 'winners-of',
+      }),
+      phase: KeySchema.meta({ description: 'The key of an earlier phase.', example: 'feasibility' }),
+    }),
+  ])
+  .meta({
+    description:
+      'Who may offer in the phase: anyone (`open`), or the winners of an earlier phase (`winners-of`, ' +
+      "SBIR's phase 2). Left out: open.",
+    example: { kind: 'winners-of', phase: 'feasibility' },
+  });
 export type Admission = z.infer<typeof AdmissionSchema>;
 
 const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM');
+const localTime = (description: string, example: string) => LocalTimeSchema.meta({ description, example });
 
 /**
  * Pitches and interviews with the jury (Startup in Residence practice: about 10 minutes of pitch and
@@ -46,20 +64,59 @@ const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local t
  */
 export const PitchPlanSchema = z
   .strictObject({
-    slotMinutes: z.number().int().min(5).max(240),
-    changeoverMinutes: z.number().int().min(0).max(120).default(10),
+    slotMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(240)
+      .meta({
+        description:
+          "One company's pitch and interview, in minutes, 5 to 240 (Startup in Residence: about 10 " +
+          'minutes of pitch and up to 40 of interview).',
+        example: 50,
+      }),
+    changeoverMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(120)
+      .default(10)
+      .meta({ description: 'Minutes between two slots, 0 to 120. Left out: 10.', example: 10 }),
     availability: z
       .array(
         z
           .strictObject({
             /** Working days after publication (publication day = 0). */
-            workingDay: z.number().int().min(0).max(260),
-            from: LocalTimeSchema,
-            until: LocalTimeSchema,
+            workingDay: z
+              .number()
+              .int()
+              .min(0)
+              .max(260)
+              .meta({
+                description:
+                  'The working day the jury is available, counted as the schedule counts working days ' +
+                  '(0 is day 1); between `submissionsClose` and `evaluationClose` when both count ' +
+                  'working days.',
+                example: 7,
+              }),
+            from: localTime('When the jury is available from, local time HH:MM.', '13:00'),
+            until: localTime(
+              'When the jury is available until, local time HH:MM; later than `from`.',
+              '17:00',
+            ),
           })
           .refine((w) => w.until > w.from, { message: 'until must be later than from', path: ['until'] }),
       )
-      .min(1),
+      .min(1)
+      .meta({
+        description:
+          "The jury's time for pitches: at least one window, each holding at least one slot. Offers get " +
+          'slots in turn; an offer that does not fit is reported so an officer can add time.',
+        example: [
+          { workingDay: 7, from: '13:00', until: '17:00' },
+          { workingDay: 8, from: '09:00', until: '15:00' },
+        ],
+      }),
   })
   .refine((p) => p.availability.every((w) => minutesBetween(w.from, w.until) >= p.slotMinutes), {
     message: 'every availability window must hold at least one slot',
@@ -74,8 +131,21 @@ function minutesBetween(from: string, until: string): number {
 
 export const StandstillSchema = z
   .strictObject({
-    unit: z.enum(['calendar-days', ...ELAPSED_UNITS]),
-    amount: z.number().int().min(0),
+    unit: z.enum(['calendar-days', ...ELAPSED_UNITS]).meta({
+      description:
+        'What `amount` counts: `calendar-days`, or elapsed `minutes` / `hours` (below the EU thresholds only).',
+      example: 'calendar-days',
+    }),
+    amount: z
+      .number()
+      .int()
+      .min(0)
+      .meta({
+        description:
+          'How long the standstill lasts, in `unit`: at least 1 minute or hour; 0 calendar days for none; ' +
+          'at least 20 calendar days above the EU thresholds.',
+        example: 20,
+      }),
   })
   .superRefine((standstill, ctx) => {
     if (isElapsedUnit(standstill.unit) && standstill.amount < 1) {
@@ -101,8 +171,16 @@ export const StandstillSchema = z
 export type Standstill = z.infer<typeof StandstillSchema>;
 
 export const PhaseTemplateSchema = z.strictObject({
-  key: KeySchema,
-  name: text({ min: 1, max: 200, singleLine: true }),
+  key: KeySchema.meta({
+    description:
+      'Names the phase in URLs (`/competitions/{id}/phases/{phase}`), `admission`, `jurors` and launch ' +
+      '`overrides`; unique within the template. Lower-case letters, digits and dashes.',
+    example: 'feasibility',
+  }),
+  name: text({ min: 1, max: 200, singleLine: true }).meta({
+    description: 'The phase as published to bidders; 1–200 characters, one line.',
+    example: 'Phase 1 — feasibility',
+  }),
   admission: AdmissionSchema.default({ kind: 'open' }),
   schedule: PhaseScheduleSchema,
   /**
@@ -119,7 +197,8 @@ export const PhaseTemplateSchema = z.strictObject({
       description:
         'Days before the evaluation closes that jurors who have not finished are reminded; 0 sends no ' +
         'reminder. Must be shorter than the evaluation window (submissionsClose to evaluationClose): ' +
-        'a window in minutes or hours needs 0.',
+        'a window in minutes or hours needs 0. Left out: 3.',
+      example: 3,
     }),
   /** The standstill in calendar days; or give `standstill`, which may also count minutes or hours. */
   standstillDays: z
@@ -146,18 +225,93 @@ export const PhaseTemplateSchema = z.strictObject({
    * above-threshold procedure (Aw 2012 art. 2.127), the buyer's own term otherwise (see
    * standstillIsStatutory).
    */
-  standstillStatutory: z.boolean().optional(),
+  standstillStatutory: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'Whether the standstill is a term set by law, whose end then moves to the next day that is no ' +
+        'Saturday, Sunday or Atw holiday (Algemene termijnenwet art. 1). Left out: true in an ' +
+        '`above-threshold` procedure (Aw 2012 art. 2.127), false otherwise. Never for minutes or hours.',
+      example: true,
+    }),
   /** Months from the final award to the deliverable's due date; 0 ends the phase at the award. */
-  executionMonths: z.number().int().min(0),
-  criteria: z.array(CriterionSchema).min(1),
-  price: PriceMethodSchema.default({ method: 'none' }),
-  aggregation: AggregationSchema.default({ method: 'mean', normaliseJurors: false }),
-  gate: GateRuleSchema,
-  tieBreakOrder: z.array(TieBreakStepSchema).default([]),
+  executionMonths: z
+    .number()
+    .int()
+    .min(0)
+    .meta({
+      description:
+        "Months from the final award to the deliverable's due date (SBIR: 6 for feasibility, 18 for " +
+        'development); 0 ends the phase at the award.',
+      example: 6,
+    }),
+  criteria: z
+    .array(CriterionSchema)
+    .min(1)
+    .meta({
+      description:
+        'The published award criteria the jury scores, at least one, with unique keys; their weights and ' +
+        'the price weight add up to 100.',
+      example: [
+        {
+          key: 'innovation',
+          name: 'Degree of innovation',
+          weight: 60,
+          scale: { min: 0, max: 10, step: 1 },
+          minimum: 5,
+        },
+        { key: 'team', name: 'Team', weight: 40, scale: { min: 0, max: 10, step: 1 } },
+      ],
+    }),
+  price: PriceMethodSchema.default({ method: 'none' }).meta({
+    description:
+      'How price counts in the ranking (best price-quality ratio): `none`, `relative`, ' +
+      '`linear-to-budget`, `value-for-money`, `fixed-price` or `quality-price-ratio`. Left out: none.',
+    example: { method: 'fixed-price', maximumPrice: 25_000 },
+  }),
+  aggregation: AggregationSchema.default({ method: 'mean', normaliseJurors: false }).meta({
+    description:
+      "How the jurors' scores on one offer and criterion become one score, and when jurors too far " +
+      'apart need a consensus meeting. Left out: the mean, not normalised, no consensus flag.',
+    example: { method: 'mean', normaliseJurors: false, spreadThreshold: 3 },
+  }),
+  gate: GateRuleSchema.meta({
+    description:
+      'Who goes on: how many offers the gate selects, with how much money, and the least quality they need.',
+    example: {
+      awardSlots: 5,
+      phaseBudget: 250_000,
+      maxPerOffer: 50_000,
+      overallMinimum: 60,
+      selectionMode: 'strict-order',
+    },
+  }),
+  tieBreakOrder: z
+    .array(TieBreakStepSchema)
+    .default([])
+    .meta({
+      description:
+        'The published order that separates offers with equal totals, step by step; offers still tied ' +
+        'after it go to a recorded, reproducible lot. Left out: straight to the lot.',
+      example: [{ by: 'criterion', criterion: 'innovation' }, { by: 'lower-price' }],
+    }),
   /** Price travels in a second envelope that opens only after quality scoring. */
-  sealedPrice: z.boolean().default(false),
+  sealedPrice: z.boolean().default(false).meta({
+    description: 'Two envelopes: the price stays sealed until the quality scoring is done. Left out: false.',
+    example: false,
+  }),
   /** When set, jurors score an offer only after its pitch. */
-  pitches: PitchPlanSchema.optional(),
+  pitches: PitchPlanSchema.optional().meta({
+    description:
+      'Pitches and interviews with the jury: when set, every offer gets a slot when the evaluation ' +
+      'opens, and jurors score an offer only after an officer records its pitch as held. Left out: no pitches.',
+    example: {
+      slotMinutes: 50,
+      changeoverMinutes: 10,
+      availability: [{ workingDay: 7, from: '13:00', until: '17:00' }],
+    },
+  }),
 });
 export type PhaseTemplate = z.infer<typeof PhaseTemplateSchema>;
 
@@ -325,12 +479,71 @@ function milestoneOrderProblems(schedule: PhaseSchedule): { path: string; messag
 
 export const ProcedureTemplateSchema = z
   .strictObject({
-    id: KeySchema,
-    name: text({ min: 1, max: 200, singleLine: true }),
-    procedureType: z.enum(PROCEDURE_TYPES),
-    /** Left out: Europe/Amsterdam, the date-holidays NL set, day 1 the publication day (see CalendarSchema). */
-    calendar: CalendarSchema.prefault({}),
-    phases: z.array(PhaseTemplateSchema).min(1),
+    id: KeySchema.meta({
+      description:
+        'Names the template in URLs and in `procedure` at launch; a built-in id (`sbir`, ' +
+        '`tender-10-days`) cannot be taken. Lower-case letters, digits and dashes, up to 63.',
+      example: 'road-works-pilot',
+    }),
+    name: text({ min: 1, max: 200, singleLine: true }).meta({
+      description: 'The procedure as officers see it in `GET /templates`; 1–200 characters, one line.',
+      example: 'Zero-emission road works pilot',
+    }),
+    procedureType: z.enum(PROCEDURE_TYPES).meta({
+      description:
+        'The legal frame: `pre-commercial` (R&D services exempt from the directive, as SBIR), ' +
+        '`below-threshold`, or `above-threshold`, which needs a standstill of at least 20 calendar days ' +
+        '(Aw 2012 art. 2.127) and makes it statutory by default.',
+      example: 'pre-commercial',
+    }),
+    /** Left out: Europe/Amsterdam, NL-atw holidays, day 1 the publication day (see CalendarSchema). */
+    calendar: CalendarSchema.prefault({}).meta({
+      description:
+        'Which days count and where: time zone, holidays, closures and day 1. Every field is strict. ' +
+        'Left out: Europe/Amsterdam, NL-atw, no closures, day 1 the publication day.',
+      example: {
+        timeZone: 'Europe/Amsterdam',
+        holidays: 'NL-atw',
+        closures: [{ from: '12-24', until: '12-31', name: 'Christmas closure' }],
+        dayOne: 'publication-day',
+      },
+    }),
+    phases: z
+      .array(PhaseTemplateSchema)
+      .min(1)
+      .meta({
+        description:
+          'The phases in the order they run, at least one, with unique keys; each later one is ' +
+          'published when the one before it completes.',
+        example: [
+          {
+            key: 'feasibility',
+            name: 'Phase 1 — feasibility',
+            admission: { kind: 'open' },
+            schedule: {
+              questionsClose: { unit: 'calendar-days', amount: 21, at: '12:00' },
+              answersDue: { unit: 'calendar-days', amount: 28, at: '12:00' },
+              submissionsClose: { unit: 'calendar-days', amount: 42, at: '12:00' },
+              evaluationClose: { unit: 'calendar-days', amount: 70, at: '12:00' },
+              intendedAwardDue: { unit: 'calendar-days', amount: 84, at: '12:00' },
+            },
+            standstillDays: 20,
+            executionMonths: 6,
+            criteria: [
+              {
+                key: 'innovation',
+                name: 'Degree of innovation',
+                weight: 60,
+                scale: { min: 0, max: 10, step: 1 },
+                minimum: 5,
+              },
+              { key: 'team', name: 'Team', weight: 40, scale: { min: 0, max: 10, step: 1 } },
+            ],
+            gate: { awardSlots: 5, phaseBudget: 250_000, maxPerOffer: 50_000, overallMinimum: 60 },
+            tieBreakOrder: [{ by: 'criterion', criterion: 'innovation' }, { by: 'lower-price' }],
+          },
+        ],
+      }),
   })
   .superRefine((template, ctx) => {
     const seen = new Set<string>();
