@@ -1,7 +1,8 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { AuditExportSchema, verifyAuditExport, type AuditExport } from '../domain/audit-proof.ts';
+import { AuditExportSchema, verifyAuditExport } from '../domain/audit-proof.ts';
+import { checkpointBytes, receiptBytes, ReceiptSchema } from '../domain/proofs.ts';
 import type { RankInputDraft } from '../scoring/index.ts';
 import { rank, rankInputJsonSchema, ScoringError } from '../scoring/index.ts';
 
@@ -11,6 +12,8 @@ const USAGE = `usage:
   phasegate verify-audit <export.json> --public-key <key.pem>
                                       check an exported audit log (GET /competitions/{id}/audit)
                                       offline: exit 0 when it holds, 1 when it was tampered with
+  phasegate verify-receipt <receipt.json> --public-key <key.pem>
+                                      check a submission receipt and the audit checkpoint it carries
 `;
 
 /** Exit status of verify-audit for a record that does not hold. */
@@ -56,6 +59,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return rest.length <= 1 ? rankCommand(rest[0]) : usageError('rank takes at most one input file');
     case 'verify-audit':
       return verifyAuditCommand(rest);
+    case 'verify-receipt':
+      return verifyReceiptCommand(rest);
     case 'schema':
       if (rest.length === 1 && rest[0] === 'rank-input') {
         process.stdout.write(`${JSON.stringify(rankInputJsonSchema(), null, 2)}\n`);
@@ -128,26 +133,53 @@ function scoringErrorLines(error: ScoringError): string[] {
   ];
 }
 
-async function verifyAuditCommand(args: readonly string[]): Promise<number> {
+/** The one file and the `--public-key` file a verify command takes, read; or the exit status of a usage error. */
+async function fileAndKey(command: string, args: readonly string[]) {
   const keyAt = args.indexOf('--public-key');
   const keyFile = keyAt >= 0 ? args[keyAt + 1] : undefined;
   const files = args.filter((_, i) => i !== keyAt && i !== keyAt + 1);
-  if (!keyFile || files.length !== 1)
-    return usageError('verify-audit takes one export file and --public-key');
-  let key: KeyObject;
-  let doc: AuditExport;
+  if (!keyFile || files.length !== 1) return usageError(`${command} takes one file and --public-key`);
   try {
-    key = createPublicKey(await readFile(keyFile, 'utf8'));
+    const key = createPublicKey(await readFile(keyFile, 'utf8'));
     if (key.asymmetricKeyType !== 'ed25519') return fail(`${keyFile} is not an Ed25519 public key`);
-    doc = AuditExportSchema.parse(JSON.parse(await readFile(files[0]!, 'utf8')));
+    return { key, file: files[0]!, json: JSON.parse(await readFile(files[0]!, 'utf8')) as unknown };
   } catch (error) {
-    if (error instanceof z.ZodError)
-      return fail(`${files[0]} is not an audit export: ${z.prettifyError(error)}`);
-    return fail(`cannot read the export or the key: ${(error as Error).message}`);
+    return fail(`cannot read the file or the key: ${(error as Error).message}`);
   }
-  const result = verifyAuditExport(doc, key);
+}
+
+async function verifyAuditCommand(args: readonly string[]): Promise<number> {
+  const input = await fileAndKey('verify-audit', args);
+  if (typeof input === 'number') return input;
+  const doc = AuditExportSchema.safeParse(input.json);
+  if (!doc.success) return fail(`${input.file} is not an audit export: ${z.prettifyError(doc.error)}`);
+  const result = verifyAuditExport(doc.data, input.key);
   process.stdout.write(`${jsonForTerminal(result)}\n`);
   return result.valid ? 0 : EXIT_TAMPERED;
+}
+
+/** A company's own proof: its receipt's signature, and that of the checkpoint the receipt carries. */
+async function verifyReceiptCommand(args: readonly string[]): Promise<number> {
+  const input = await fileAndKey('verify-receipt', args);
+  if (typeof input === 'number') return input;
+  // The receipt alone, or an offer answer that holds it.
+  const candidate = (input.json as { receipt?: unknown })?.receipt ?? input.json;
+  const receipt = ReceiptSchema.safeParse(candidate);
+  if (!receipt.success) return fail(`${input.file} holds no receipt: ${z.prettifyError(receipt.error)}`);
+  const r = receipt.data;
+  const signed = (bytes: Buffer, signature: string) =>
+    verify(null, bytes, input.key, Buffer.from(signature, 'base64'));
+  const result = {
+    receipt: signed(receiptBytes(r), r.signature),
+    checkpoint: r.checkpoint
+      ? signed(checkpointBytes(r.checkpoint), r.checkpoint.signature) &&
+        r.checkpoint.competitionId === r.competitionId
+      : null,
+  };
+  process.stdout.write(
+    `${jsonForTerminal({ valid: result.receipt && result.checkpoint !== false, ...result })}\n`,
+  );
+  return result.receipt && result.checkpoint !== false ? 0 : EXIT_TAMPERED;
 }
 
 async function readStdin(): Promise<string> {

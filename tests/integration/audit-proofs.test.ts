@@ -115,6 +115,24 @@ describe('a log no one can rewrite unseen', () => {
     expect(entry?.hash).toBe(c.headHash);
   });
 
+  it('a company checks its receipt and the checkpoint it carries with npx phasegate verify-receipt', async () => {
+    const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    const sent = await competition.offer('company-01', F, { requestedAmount: 30_000 });
+    const file = join(folder, 'offer-answer.json');
+    const cli = ['bin/phasegate.mjs', 'verify-receipt', file, '--public-key', publicKeyFile];
+    await writeFile(file, JSON.stringify(sent.body));
+    const { stdout } = await run('node', cli);
+    expect(JSON.parse(stdout)).toEqual({ valid: true, receipt: true, checkpoint: true });
+
+    await writeFile(file, JSON.stringify({ ...sent.body.receipt, requestedAmount: 3_000_000 }));
+    const failed = await run('node', cli).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ valid: false, receipt: false });
+  });
+
   it('a rewrite with every later hash recomputed is caught by the signed checkpoints', async () => {
     const competition = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
     await competition.offers(F, ['company-01', 'company-02']);
