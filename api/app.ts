@@ -12,6 +12,7 @@ import { ProblemError, renderProblem, validationProblem } from './problem.ts';
 import { Refusal } from '../db/refusal.ts';
 import type { Keys } from '../db/sealing.ts';
 import { attentionRoutes } from './routes/attention.ts';
+import { calendarRoutes } from './routes/calendars.ts';
 import { competitionRoutes } from './routes/competitions.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', attentionRoutes(deps));
   app.route('/', pitchRoutes(deps));
   app.route('/', notificationRoutes(deps));
+  app.route('/', calendarRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -78,6 +78,8 @@ const MATRIX: Row[] = [
   r('POST /templates/{id}/schedule-preview',                                         'none',       [200, 403, 403, 403, 403], SHUT, { publishedAt: '2027-03-01T09:00:00Z' }),
   r('POST /templates/schedule-preview',                                              'none',       [200, 403, 403, 403, 403], SHUT, { template: SBIR_TEMPLATE, publishedAt: '2027-03-01T09:00:00Z' }),
   r('GET /me/notifications',                                                         'none',       [200, 200, 200, 200, 200]),
+  r('GET /me/calendar.ics',                                                          'none',       [200, 200, 200, 200, 200]),
+  r('GET /competitions/{id}/calendar.ics',                                           'open',       [200, 200, 200, 200, 200]),
   r('GET /competitions',                                                             'none',       [200, 200, 200, 200, 200]),
   r('POST /competitions',                                                            'none',       [201, 403, 403, 403, 403], SHUT, launchBody),
   r('GET /competitions/{id}',                                                        'open',       [200, 200, 200, 200, 200]),
