@@ -301,6 +301,24 @@ export const PhaseTemplateSchema = z.strictObject({
     description: 'Two envelopes: the price stays sealed until the quality scoring is done. Left out: false.',
     example: false,
   }),
+  /**
+   * Design-contest rules (Directive 2014/24/EU art. 82): the jury judges entries without knowing who
+   * sent them. An offer then has a proposal and a separately sealed identity part; jurors see
+   * "Entry 7" until the ranking is fixed and two officers open the identities.
+   */
+  anonymousReview: z
+    .boolean()
+    .default(false)
+    .meta({
+      description:
+        'Anonymous review (design-contest rules, Directive 2014/24/EU art. 82): every offer has a ' +
+        'proposal, which the jury scores and which keeps the company name out, and an `identity` part ' +
+        '(company, team, declarations), sealed separately. Jurors, and officers until then, see each ' +
+        'offer as "Entry N"; once the jury has finished and the ranking is fixed, two different officers ' +
+        'open the identities, and only then may the gate be approved. Not with `pitches` (a pitch shows ' +
+        'who the company is). Left out: false.',
+      example: true,
+    }),
   /** When set, jurors score an offer only after its pitch. */
   pitches: PitchPlanSchema.optional().meta({
     description:
@@ -625,6 +643,15 @@ export const ProcedureTemplateSchema = z
               message: `pitches fall between the submission deadline (working day ${submissionsClose.amount}) and the evaluation deadline (working day ${evaluationClose.amount})`,
             });
           }
+        });
+      }
+
+      if (phase.anonymousReview && phase.pitches) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('anonymousReview'),
+          message:
+            'anonymous review cannot have pitches: a pitch shows the jury who the company is (leave out pitches)',
         });
       }
 

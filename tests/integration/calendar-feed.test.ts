@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.ts';
+import type { createApp } from '../../api/app.ts';
 import { CompetitionRun, F, feasibilityOnly } from './drive.ts';
 import { timeSkippingHarness, tokenOf, type Harness } from './support.ts';
 
