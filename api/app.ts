@@ -14,6 +14,7 @@ import type { Keys } from '../db/sealing.ts';
 import { attentionRoutes } from './routes/attention.ts';
 import { calendarRoutes } from './routes/calendars.ts';
 import { competitionRoutes } from './routes/competitions.ts';
+import { eventRoutes } from './routes/events.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { healthRoutes } from './routes/health.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', pitchRoutes(deps));
   app.route('/', notificationRoutes(deps));
   app.route('/', calendarRoutes(deps));
+  app.route('/', eventRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -51,3 +51,32 @@ export async function listNotifications(sql: Sql, recipients: string[], limit: n
     select id, competition_id as "competitionId", phase_key as phase, recipient, kind, body, created_at as "createdAt"
     from notifications where recipient in ${sql(recipients)} order by id desc limit ${limit}`;
 }
+
+/** Where an event stream stands: the last notice delivered, by (transaction, id). */
+export interface StreamPosition {
+  tx: string;
+  id: string;
+}
+
+/**
+ * The competition's notices for these recipients after `after`, oldest first, from transactions that
+ * have all ended: a notice still being written can never land behind a position already handed out.
+ */
+export async function noticesAfter(
+  sql: Sql,
+  competitionId: string,
+  recipients: string[],
+  after: StreamPosition | undefined,
+  limit = 100,
+) {
+  return sql<
+    { tx: string; id: string; phase: string | null; kind: string; body: unknown; createdAt: Date }[]
+  >`
+    select tx::text as tx, id::text as id, phase_key as phase, kind, body, created_at as "createdAt"
+    from notifications
+    where competition_id = ${competitionId} and recipient in ${sql(recipients)}
+      and tx < pg_snapshot_xmin(pg_current_snapshot())
+      and (${after === undefined} or (tx, id) > (${after?.tx ?? '0'}::xid8, ${after?.id ?? '0'}::bigint))
+    order by tx, id
+    limit ${limit}`;
+}

@@ -80,6 +80,7 @@ const MATRIX: Row[] = [
   r('GET /me/notifications',                                                         'none',       [200, 200, 200, 200, 200]),
   r('GET /me/calendar.ics',                                                          'none',       [200, 200, 200, 200, 200]),
   r('GET /competitions/{id}/calendar.ics',                                           'open',       [200, 200, 200, 200, 200]),
+  r('GET /competitions/{id}/events',                                                 'open',       [200, 200, 200, 200, 200]),
   r('GET /competitions',                                                             'none',       [200, 200, 200, 200, 200]),
   r('POST /competitions',                                                            'none',       [201, 403, 403, 403, 403], SHUT, launchBody),
   r('GET /competitions/{id}',                                                        'open',       [200, 200, 200, 200, 200]),
@@ -226,8 +227,14 @@ describe('authorisation matrix', () => {
       },
       ...(row.body === undefined ? {} : { body: JSON.stringify(row.body) }),
     });
+    const type = response.headers.get('content-type') ?? '';
+    // An event stream never ends by itself: its status and type are the answer.
+    if (type.startsWith('text/event-stream')) {
+      await response.body?.cancel();
+      return { status: response.status, type, text: '' };
+    }
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', text };
+    return { status: response.status, type, text };
   }
 
   it('every route answers every caller as the table says, and every refusal is problem+json', async () => {
