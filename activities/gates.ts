@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { addMonths, localTime } from '../domain/calendar.ts';
 import { standstillEndsAt as endOfStandstill } from '../domain/standstill.ts';
+import { entryLabel } from '../domain/rules/visibility.ts';
+import type { Reliability } from '../domain/reliability.ts';
 import type { Ranking, RankInput } from '../domain/scoring.ts';
+import type { PhaseTemplate } from '../domain/template.ts';
 import { appendAudit } from '../db/audit.ts';
 import { priceEnvelope, unseal, type Keys } from '../db/sealing.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
-import { rank } from '../scoring/index.ts';
+import { rankWithReliability } from '../scoring/index.ts';
 import { notify } from '../db/notifications.ts';
 import { loadTemplate, lockPhase, revokeIntendedAwards, type PhaseRef } from './phase-records.ts';
 
@@ -16,6 +19,8 @@ export interface StoredRanking {
   ranking: Ranking;
   /** Offers no juror could score (every juror declared a conflict) and that no chair scored. */
   unscored: string[];
+  /** The jury's agreement and leave-one-juror-out stability; absent from rankings stored before it existed. */
+  reliability?: Reliability;
 }
 
 /** Gives an offer an intended award, or gives it back one it held before. */
@@ -37,9 +42,13 @@ async function countPendingDeliverables(tx: TransactionSql | Sql, ref: PhaseRef)
 
 export async function latestRanking(tx: TransactionSql | Sql, ref: PhaseRef, round: number) {
   const [row] = await tx<
-    { revision: number; seed: string; ranking: { ranking: Ranking; unscored: string[] } }[]
+    {
+      revision: number;
+      seed: string;
+      ranking: { ranking: Ranking; unscored: string[]; reliability?: Reliability };
+    }[]
   >`
-    select revision, seed, ranking from gate_rankings
+    select revision, seed, ranking - 'input' as ranking from gate_rankings
     where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and round = ${round}
     order by revision desc limit 1`;
   return row ? { revision: row.revision, seed: row.seed, ...row.ranking } : undefined;
@@ -74,21 +83,38 @@ async function openPriceEnvelopes(tx: TransactionSql, ref: PhaseRef, keys: Pick<
   });
 }
 
-async function rankAndStore(
-  tx: TransactionSql,
-  ref: PhaseRef,
-  round: number,
-  keys: Pick<Keys, 'seal'>,
-): Promise<StoredRanking> {
-  const { phase } = await loadTemplate(tx, ref);
-  if (phase.sealedPrice) await openPriceEnvelopes(tx, ref, keys);
+/**
+ * The phase's active offers as the ranking sees them. Under anonymous review, until two officers have
+ * opened the identities, an offer's `company` is its entry ("Entry 7"): ranking needs no company.
+ */
+async function offersToRank(tx: TransactionSql, ref: PhaseRef, phase: PhaseTemplate) {
   const offers = await tx<
-    { id: string; company_id: string; price: number | null; requested_amount: number }[]
+    {
+      id: string;
+      company_id: string;
+      entry_number: number | null;
+      price: number | null;
+      requested_amount: number;
+      identities_opened_at: Date | null;
+    }[]
   >`
-    select id, company_id, price, requested_amount from offers
-    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'
-    order by id`;
-  const scores = await tx<
+    select o.id, o.company_id, o.entry_number, o.price, o.requested_amount, p.identities_opened_at
+    from offers o join phases p on p.competition_id = o.competition_id and p.key = o.phase_key
+    where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and o.status = 'active'
+    order by o.id`;
+  return offers.map(({ entry_number, identities_opened_at, company_id, ...offer }) => ({
+    ...offer,
+    company_id:
+      phase.anonymousReview === true && identities_opened_at === null ? entryLabel(entry_number) : company_id,
+  }));
+}
+
+/**
+ * The jury's work on the phase's active offers in a round: scores, consensus scores and conflicts.
+ * A juror who recognised an entry after scoring it (anonymous review) no longer counts for it.
+ */
+async function juryWork(tx: TransactionSql, ref: PhaseRef, round: number) {
+  const allScores = await tx<
     { offer_id: string; juror_id: string; criterion: string; score: number; reason: string }[]
   >`
     select s.offer_id, s.juror_id, s.criterion, s.score, s.reason from scores s join offers o on o.id = s.offer_id
@@ -104,6 +130,32 @@ async function rankAndStore(
     select d.offer_id, d.juror_id from conflict_declarations d join offers o on o.id = d.offer_id
     where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and d.has_conflict
     order by d.offer_id, d.juror_id`;
+  const conflicted = new Set(exclusions.map((e) => `${e.offer_id}/${e.juror_id}`));
+  const scores = allScores.filter((s) => !conflicted.has(`${s.offer_id}/${s.juror_id}`));
+  return { scores, consensus, exclusions };
+}
+
+/** The ranking and the jury's reliability report, or a refusal no retry can fix. */
+function rankGateInput(input: RankInput) {
+  try {
+    return rankWithReliability(input);
+  } catch (error) {
+    // Scores were validated when written; a refusal here means the template and the scores disagree,
+    // which retrying cannot fix and an officer must look at.
+    throw ApplicationFailure.nonRetryable(`ranking refused: ${(error as Error).message}`, 'ranking-refused');
+  }
+}
+
+async function rankAndStore(
+  tx: TransactionSql,
+  ref: PhaseRef,
+  round: number,
+  keys: Pick<Keys, 'seal'>,
+): Promise<StoredRanking> {
+  const { phase } = await loadTemplate(tx, ref);
+  if (phase.sealedPrice) await openPriceEnvelopes(tx, ref, keys);
+  const offers = await offersToRank(tx, ref, phase);
+  const { scores, consensus, exclusions } = await juryWork(tx, ref, round);
 
   const scored = new Set<string>();
   for (const s of scores) scored.add(`${s.offer_id}/${s.criterion}`);
@@ -143,27 +195,26 @@ async function rankAndStore(
       .filter((e) => rankable.has(e.offer_id))
       .map((e) => ({ offerId: e.offer_id, jurorId: e.juror_id })),
   };
+  // The input is stored beside the ranking: after the final award it is published (jurors as labels)
+  // so that anyone can rank it again (domain/published-gate.ts).
   const inputSha256 = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const [latest] = await tx<
-    { revision: number; input_sha256: string; ranking: { ranking: Ranking; unscored: string[] } }[]
+    {
+      revision: number;
+      input_sha256: string;
+      ranking: { ranking: Ranking; unscored: string[]; reliability?: Reliability };
+    }[]
   >`
-    select revision, input_sha256, ranking from gate_rankings
+    select revision, input_sha256, ranking - 'input' as ranking from gate_rankings
     where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and round = ${round}
     order by revision desc limit 1`;
   if (latest?.input_sha256 === inputSha256) return { revision: latest.revision, seed, ...latest.ranking };
   const revision = (latest?.revision ?? 0) + 1;
-  let ranking: Ranking;
-  try {
-    ranking = rank(input);
-  } catch (error) {
-    // Scores were validated when written; a refusal here means the template and the scores disagree,
-    // which retrying cannot fix and an officer must look at.
-    throw ApplicationFailure.nonRetryable(`ranking refused: ${(error as Error).message}`, 'ranking-refused');
-  }
+  const { ranking, reliability } = rankGateInput(input);
   await tx`
     insert into gate_rankings (competition_id, phase_key, round, revision, seed, input_sha256, ranking)
     values (${ref.competitionId}, ${ref.phaseKey}, ${round}, ${revision}, ${seed}, ${inputSha256},
-            ${tx.json({ ranking, unscored } as never)})`;
+            ${tx.json({ ranking, unscored, input, reliability } as never)})`;
   await appendAudit(tx, {
     competitionId: ref.competitionId,
     actor: 'system',
@@ -176,9 +227,91 @@ async function rankAndStore(
       selected: ranking.selection.selectedOfferIds,
       ties: ranking.tieGroups.length,
       unscored,
+      juryAgreementFlagged: reliability.flagged,
+      decisiveJurors: reliability.leaveOneJurorOut.decisiveJurors,
     },
   });
-  return { revision, seed, ranking, unscored };
+  return { revision, seed, ranking, unscored, reliability };
+}
+
+/**
+ * The chair (an officer) is told before the consensus step when the jury does not agree well enough
+ * to draw conclusions (alpha below 0.667) on some criterion: once per round, as the jurors' scores of
+ * a round no longer change once it has closed (a consensus score changes the ranking, not their agreement).
+ */
+async function flagJuryDisagreement(tx: TransactionSql, ref: PhaseRef, round: number, stored: StoredRanking) {
+  const { reliability } = stored;
+  if (!reliability?.flagged) return;
+  await notify(tx, [
+    {
+      competitionId: ref.competitionId,
+      phaseKey: ref.phaseKey,
+      recipient: 'officers',
+      kind: 'jury-disagreement',
+      body: {
+        phase: ref.phaseKey,
+        round,
+        revision: stored.revision,
+        message: reliability.message,
+        criteria: reliability.criteria
+          .filter((c) => c.flagged)
+          .map((c) => ({ criterion: c.criterion, name: c.name, alpha: c.alpha })),
+        overall: { alpha: reliability.overall.alpha, flagged: reliability.overall.flagged },
+        decisiveJurors: reliability.leaveOneJurorOut.decisiveJurors,
+      },
+      dedupeKey: `jury-disagreement:${ref.competitionId}:${ref.phaseKey}:${round}`,
+    },
+  ]);
+}
+
+/**
+ * Opens the identity parts of an anonymous phase whose ranking is fixed: the ranking is stored again
+ * with the companies in place of the entries, in the same order (checked: ranking never needed them),
+ * and the chain records which entry was whose.
+ */
+async function openIdentities(
+  tx: TransactionSql,
+  ref: PhaseRef & { round: number; officerId: string; at: string },
+  officers: string[],
+  keys: Pick<Keys, 'seal'>,
+) {
+  const anonymous = await latestRanking(tx, ref, ref.round);
+  await tx`
+    update phases set identities_opened_at = ${ref.at}, updated_at = now()
+    where competition_id = ${ref.competitionId} and key = ${ref.phaseKey}`;
+  const { ranking, revision } = await rankAndStore(tx, ref, ref.round, keys);
+  const order = (r: Ranking) => r.offers.map((o) => `${o.offerId}:${o.rank}:${o.selection.selected}`).join();
+  if (anonymous && order(anonymous.ranking) !== order(ranking)) {
+    throw ApplicationFailure.nonRetryable(
+      'the ranking changed when the identities opened; it must not depend on who sent an entry',
+      'ranking-changed',
+    );
+  }
+  const entries = await tx<{ entry_number: number; id: string; company_id: string }[]>`
+    select entry_number, id, company_id from offers
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and entry_number is not null
+    order by entry_number`;
+  await appendAudit(tx, {
+    competitionId: ref.competitionId,
+    actor: ref.officerId,
+    action: 'identities.opened',
+    data: {
+      phase: ref.phaseKey,
+      officers,
+      revision,
+      entries: entries.map((e) => ({ entry: e.entry_number, offer: e.id, company: e.company_id })),
+    },
+  });
+  await notify(tx, [
+    {
+      competitionId: ref.competitionId,
+      phaseKey: ref.phaseKey,
+      recipient: 'officers',
+      kind: 'identities-opened',
+      body: { phase: ref.phaseKey, officers, revision },
+      dedupeKey: `identities:${ref.competitionId}:${ref.phaseKey}`,
+    },
+  ]);
 }
 
 function standingOf(ranking: Ranking, offerId: string) {
@@ -199,12 +332,45 @@ export function createGateActivities({ sql, keys }: { sql: Sql; keys: Pick<Keys,
     async rankGate(input: PhaseRef & { round: number }) {
       return sql.begin(async (tx) => {
         await lockPhase(tx, input);
-        const { revision, ranking, unscored } = await rankAndStore(tx, input, input.round, keys);
+        const stored = await rankAndStore(tx, input, input.round, keys);
+        await flagJuryDisagreement(tx, input, input.round, stored);
+        const { revision, ranking, unscored } = stored;
         return {
           revision,
           selected: ranking.selection.selectedOfferIds.length,
           needsConsensus: ranking.needsConsensus.length + unscored.length,
         };
+      });
+    },
+
+    /**
+     * Anonymous review: records an officer's consent to open the identity parts; with two distinct
+     * officers they open (see openIdentities).
+     */
+    async recordIdentityOpening(input: PhaseRef & { round: number; officerId: string; at: string }) {
+      return sql.begin(async (tx) => {
+        const phase = await lockPhase(tx, input);
+        const consented = await tx`
+          insert into identity_openings (competition_id, phase_key, officer_id, consented_at)
+          values (${input.competitionId}, ${input.phaseKey}, ${input.officerId}, ${input.at}) on conflict do nothing
+          returning officer_id`;
+        const officers = (
+          await tx<{ officer_id: string }[]>`
+            select officer_id from identity_openings where competition_id = ${input.competitionId}
+              and phase_key = ${input.phaseKey} order by consented_at, officer_id`
+        ).map((o) => o.officer_id);
+        const opened = officers.length >= 2;
+        if (opened && !phase.identities_opened_at) {
+          await openIdentities(tx, input, officers, keys);
+        } else if (!opened && consented.length > 0) {
+          await appendAudit(tx, {
+            competitionId: input.competitionId,
+            actor: input.officerId,
+            action: 'identities.opening-consent',
+            data: { phase: input.phaseKey },
+          });
+        }
+        return { opened, officers };
       });
     },
 

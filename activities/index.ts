@@ -5,8 +5,9 @@ import { createCompetitionActivities } from './competitions.ts';
 import { failingFastOnBadData } from './failures.ts';
 import { createGateActivities } from './gates.ts';
 import { createPhaseActivities } from './phases.ts';
+import { createWebhookActivities, type WebhookDeps } from './webhooks.ts';
 
-export interface ActivityDeps {
+export interface ActivityDeps extends Omit<WebhookDeps, 'sql'> {
   sql: Sql;
   /** Opens sealed price envelopes at the gate. */
   keys: Pick<Keys, 'seal'>;
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPhaseActivities(deps),
     ...createGateActivities(deps),
     ...createAttentionActivities(deps),
+    ...createWebhookActivities(deps),
   });
 }
 
@@ -27,3 +29,4 @@ export type CompetitionActivities = ReturnType<typeof createCompetitionActivitie
 export type PhaseActivities = ReturnType<typeof createPhaseActivities> &
   ReturnType<typeof createGateActivities> &
   AttentionActivities;
+export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

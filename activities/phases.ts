@@ -48,6 +48,25 @@ async function offersAtClose(tx: TransactionSql, ref: PhaseRef, from: PhaseState
   };
 }
 
+/**
+ * Anonymous review: each active offer with an identity part gets its entry number ("Entry 7") when the
+ * evaluation opens, once, in the order of its random id, so the number tells neither the company
+ * nor when it sent the offer.
+ */
+async function numberEntries(tx: TransactionSql, ref: PhaseRef) {
+  await tx`
+    update offers o set entry_number = n.base + n.position
+    from (
+      select id, row_number() over (order by id) as position,
+        (select coalesce(max(entry_number), 0) from offers
+         where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}) as base
+      from offers
+      where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'
+        and sealed_identity is not null and entry_number is null
+    ) n
+    where o.id = n.id`;
+}
+
 /** Why a phase cannot be published now: a failure that waits for an officer, never retried by itself. */
 export const PLAN_IN_THE_PAST = 'plan-in-the-past';
 
@@ -214,6 +233,7 @@ export function createPhaseActivities({ sql }: { sql: Sql }) {
             },
           });
         }
+        await numberEntries(tx, input);
         const [{ offers }] = (await tx`
           select count(*)::int as offers from offers
           where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'active'`) as [

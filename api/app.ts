@@ -21,9 +21,11 @@ import { templateRoutes } from './routes/templates.ts';
 import { juryRoutes } from './routes/jury.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { offerRoutes } from './routes/offers.ts';
+import { openDataRoutes } from './routes/open-data.ts';
 import { pitchRoutes } from './routes/pitches.ts';
 import { questionRoutes } from './routes/questions.ts';
 import { receiptRoutes } from './routes/receipts.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export interface AppDeps extends Identities {
   sql: Sql;
@@ -34,8 +36,12 @@ export interface AppDeps extends Identities {
   listInTemporalUi: boolean;
   /** How long a request waits on a workflow before a 503 (default 10 s, api/workflow-messages.ts). */
   workflowDeadlineMs?: number;
+  /** Webhook URLs that may name these private or loopback hosts (PHASEGATE_WEBHOOK_PRIVATE_HOSTS). */
+  webhookPrivateHosts?: readonly string[];
   /** The API's clock: a launch publishes its first phase at this instant (default: the system clock). */
   clock?: () => Date;
+  /** The OCDS `ocid` prefix (default: PHASEGATE_OCID_PREFIX, else the development prefix). */
+  ocidPrefix?: string;
 }
 
 export type AppEnv = AuthEnv;
@@ -76,6 +82,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', notificationRoutes(deps));
   app.route('/', calendarRoutes(deps));
   app.route('/', eventRoutes(deps));
+  app.route('/', webhookRoutes(deps));
+  app.route('/', openDataRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -151,16 +151,22 @@ export async function exportAudit(
   >`
     select id as "offerId", phase_key as phase, company_id as company, version,
            content_sha256 as "contentSha256", requested_amount as "requestedAmount", price,
-           sealed_price as "sealedPrice", receipt
+           sealed_price as "sealedPrice", identity_sha256 as "identitySha256", receipt
     from offers o
     where competition_id = ${competitionId}
       and (${withSealedOffers} or exists (
         select 1 from phases p where p.competition_id = o.competition_id and p.key = o.phase_key
-          and p.offers_opened_at is not null))
+          and p.offers_opened_at is not null and (p.identities_opened_at is not null
+            or not exists (select 1 from offers a where a.competition_id = p.competition_id
+              and a.phase_key = p.key and a.sealed_identity is not null))))
     order by id`;
+  // Under anonymous review the offers name their senders: they stay out until the identities open.
   const sealedPhases = await sql<{ key: string }[]>`
-    select key from phases where competition_id = ${competitionId} and offers_opened_at is null
-      and not ${withSealedOffers} order by key`;
+    select key from phases p where competition_id = ${competitionId} and not ${withSealedOffers}
+      and (offers_opened_at is null or (identities_opened_at is null and exists (
+        select 1 from offers a where a.competition_id = p.competition_id and a.phase_key = p.key
+          and a.sealed_identity is not null)))
+    order by key`;
   return {
     format: 'phasegate-audit-export-v1',
     competitionId,

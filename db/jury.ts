@@ -1,20 +1,36 @@
 import type { PhaseState } from '../domain/competition.ts';
+import { declarationChange } from '../domain/rules/anonymity.ts';
 import { jurorContentStatus, missingBeforeFinish } from '../domain/rules/jury.ts';
-import { maySee, visibleOfferParts, type Declaration } from '../domain/rules/visibility.ts';
+import {
+  entryLabel,
+  maySee,
+  scopeOf,
+  senderItem,
+  visibleOfferParts,
+  type Declaration,
+  type Viewer,
+} from '../domain/rules/visibility.ts';
 import type { Criterion } from '../domain/scoring.ts';
 import { appendAudit } from './audit.ts';
-import { assertJurorAssigned, guardPhase, type GuardedPhase, type WriteWindow } from './phase-guard.ts';
+import { notify } from './notifications.ts';
+import {
+  assertJurorAssigned,
+  guardPhase,
+  noSuchPhase,
+  type GuardedPhase,
+  type WriteWindow,
+} from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import { unseal, type Keys } from './sealing.ts';
 import type { Sql, TransactionSql } from './sql.ts';
-import { isOnJury, momentOfRow } from './visibility.ts';
+import { isOnJury, momentOfRow, readAnonymousReview, readPhaseMoment } from './visibility.ts';
 
 const EVALUATING: PhaseState[] = ['evaluation'];
 const SCORING: WriteWindow = { deadline: 'evaluation_close_at', what: 'scoring' };
 
 async function activeOffer(tx: TransactionSql, phase: GuardedPhase, offerId: string) {
-  const [offer] = await tx<{ id: string; company_id: string }[]>`
-    select id, company_id from offers where id = ${offerId} and competition_id = ${phase.competitionId}
+  const [offer] = await tx<{ id: string; company_id: string; entry_number: number | null }[]>`
+    select id, company_id, entry_number from offers where id = ${offerId} and competition_id = ${phase.competitionId}
       and phase_key = ${phase.key} and status = 'active'`;
   if (!offer) throw new Refusal('not-found', `no active offer ${offerId} in phase ${phase.key}`);
   return offer;
@@ -26,7 +42,49 @@ async function declaration(tx: TransactionSql, offerId: string, jurorId: string)
   return row;
 }
 
-/** A juror's word on one offer, given before seeing it; it cannot be changed afterwards. */
+const declarationOf = (hasConflict: boolean | null | undefined): Declaration =>
+  hasConflict === null || hasConflict === undefined
+    ? 'not-declared'
+    : hasConflict
+      ? 'conflict'
+      : 'no-conflict';
+
+const anonymousPhase = (phase: GuardedPhase) => phase.template.anonymousReview === true;
+
+/** The juror recognised an entry they had declared free of conflict: the declaration becomes one. */
+async function recogniseEntry(
+  tx: TransactionSql,
+  phase: GuardedPhase,
+  d: { offerId: string; jurorId: string; statement: string },
+  entryNumber: number | null,
+) {
+  const changed = await tx`
+    update conflict_declarations set has_conflict = true, statement = ${d.statement}, recognised_at = now()
+    where offer_id = ${d.offerId} and juror_id = ${d.jurorId} and not has_conflict
+    returning offer_id`;
+  if (changed.length === 0) throw new Refusal('duplicate', 'a conflict was already declared for this offer');
+  await notify(tx, [
+    {
+      competitionId: phase.competitionId,
+      phaseKey: phase.key,
+      recipient: 'officers',
+      kind: 'conflict-recognised',
+      body: {
+        phase: phase.key,
+        offer: d.offerId,
+        entry: entryLabel(entryNumber),
+        juror: d.jurorId,
+        statement: d.statement,
+      },
+      dedupeKey: `recognised:${d.offerId}:${d.jurorId}`,
+    },
+  ]);
+}
+
+/**
+ * A juror's word on one offer, given before seeing it; it cannot be changed afterwards, except that
+ * under anonymous review a juror may still declare a conflict on recognising the work.
+ */
 export async function declareConflict(
   sql: Sql,
   d: {
@@ -41,18 +99,26 @@ export async function declareConflict(
   return sql.begin(async (tx) => {
     const phase = await guardPhase(tx, d.competitionId, d.phaseKey, EVALUATING);
     await assertJurorAssigned(tx, phase, d.jurorId);
-    await activeOffer(tx, phase, d.offerId);
-    const inserted = await tx`
-      insert into conflict_declarations (offer_id, juror_id, has_conflict, statement)
-      values (${d.offerId}, ${d.jurorId}, ${d.hasConflict}, ${d.statement})
-      on conflict do nothing returning offer_id`;
-    if (inserted.length === 0)
-      throw new Refusal('duplicate', 'a declaration for this offer was already made');
+    const offer = await activeOffer(tx, phase, d.offerId);
+    const before = declarationOf((await declaration(tx, d.offerId, d.jurorId))?.has_conflict);
+    const change = declarationChange(before, d.hasConflict, anonymousPhase(phase));
+    if (change.kind === 'refuse') throw new Refusal('duplicate', change.reason);
+    if (change.kind === 'recognise') {
+      await recogniseEntry(tx, phase, d, offer.entry_number);
+    } else {
+      const inserted = await tx`
+        insert into conflict_declarations (offer_id, juror_id, has_conflict, statement)
+        values (${d.offerId}, ${d.jurorId}, ${d.hasConflict}, ${d.statement})
+        on conflict do nothing returning offer_id`;
+      if (inserted.length === 0)
+        throw new Refusal('duplicate', 'a declaration for this offer was already made');
+    }
+    const recognised = change.kind === 'recognise' ? { recognised: true, statement: d.statement } : {};
     await appendAudit(tx, {
       competitionId: d.competitionId,
       actor: d.jurorId,
       action: 'conflict.declared',
-      data: { phase: d.phaseKey, offer: d.offerId, hasConflict: d.hasConflict },
+      data: { phase: d.phaseKey, offer: d.offerId, hasConflict: d.hasConflict, ...recognised },
     });
   });
 }
@@ -70,25 +136,29 @@ export async function offersForJuror(
       {
         id: string;
         company_id: string;
+        entry_number: number | null;
         price: number | null;
         requested_amount: number;
         sealed_content: Buffer;
         has_conflict: boolean | null;
       }[]
     >`
-      select o.id, o.company_id, o.price, o.requested_amount, o.sealed_content, d.has_conflict
+      select o.id, o.company_id, o.entry_number, o.price, o.requested_amount, o.sealed_content, d.has_conflict
       from offers o left join conflict_declarations d on d.offer_id = o.id and d.juror_id = ${q.jurorId}
       where o.competition_id = ${q.competitionId} and o.phase_key = ${q.phaseKey} and o.status = 'active'
-      order by o.submitted_at, o.id`;
+      order by o.entry_number nulls last, o.submitted_at, o.id`;
     const sealedPrice = phase.template.sealedPrice;
+    const anonymous = anonymousPhase(phase);
     const moment = momentOfRow(phase.row, phase.now);
     const viewer = { role: 'juror', id: q.jurorId } as const;
+    const seesSender = maySee(viewer, senderItem(anonymous), { moment, relation: { onJury: true } });
     return rows.map((o) => {
-      const declaration: Declaration =
-        o.has_conflict === null ? 'not-declared' : o.has_conflict ? 'conflict' : 'no-conflict';
+      const declaration = declarationOf(o.has_conflict);
       return {
         offerId: o.id,
-        company: o.company_id,
+        // Under anonymous review the jury knows an offer only as its entry, never its sender.
+        ...(anonymous ? { entry: o.entry_number, label: entryLabel(o.entry_number) } : {}),
+        ...(seesSender ? { company: o.company_id } : {}),
         declaration,
         ...jurorContentStatus(viewer, moment, declaration),
         // A sealed price stays with the gate, which opens it after quality scoring: never the jury's.
@@ -104,6 +174,57 @@ export async function offersForJuror(
       };
     });
   });
+}
+
+/**
+ * A phase's conflict declarations as the viewer may see them: an officer all of them, a juror on the
+ * jury their own (undefined for a juror off it). Under anonymous review an offer is named by its
+ * entry, and its sender shows only once the identities are open (to officers; never to jurors).
+ */
+export async function listDeclarations(
+  sql: Sql,
+  q: { competitionId: string; phaseKey: string; viewer: Viewer },
+) {
+  const moment = await readPhaseMoment(sql, q.competitionId, q.phaseKey);
+  if (!moment) throw await noSuchPhase(sql, q.competitionId, q.phaseKey);
+  if (q.viewer.role === 'juror' && !(await isOnJury(sql, q.competitionId, q.phaseKey, q.viewer.id))) return;
+  const anonymous = await readAnonymousReview(sql, q.competitionId, q.phaseKey);
+  const scope = scopeOf(
+    q.viewer,
+    { whole: 'conflict declarations', own: 'conflict declarations' },
+    { moment },
+  );
+  if (scope === 'none') return [];
+  const rows = await sql<
+    {
+      offer_id: string;
+      juror_id: string;
+      has_conflict: boolean;
+      statement: string;
+      declared_at: Date;
+      recognised_at: Date | null;
+      company_id: string;
+      entry_number: number | null;
+    }[]
+  >`
+    select d.offer_id, d.juror_id, d.has_conflict, d.statement, d.declared_at, d.recognised_at,
+      o.company_id, o.entry_number
+    from conflict_declarations d join offers o on o.id = d.offer_id
+    where o.competition_id = ${q.competitionId} and o.phase_key = ${q.phaseKey}
+      and (${scope === 'all'} or d.juror_id = ${q.viewer.id})
+    order by o.entry_number nulls last, o.submitted_at, o.id, d.juror_id`;
+  const seesSender = maySee(q.viewer, senderItem(anonymous), { moment, relation: { onJury: true } });
+  return rows.map((d) => ({
+    offerId: d.offer_id,
+    ...(anonymous ? { entry: d.entry_number, label: entryLabel(d.entry_number) } : {}),
+    ...(seesSender ? { company: d.company_id } : {}),
+    juror: d.juror_id,
+    hasConflict: d.has_conflict,
+    statement: d.statement,
+    declaredAt: d.declared_at.toISOString(),
+    /** Anonymous review: when the juror recognised the work after declaring no conflict. */
+    recognisedAt: d.recognised_at?.toISOString() ?? null,
+  }));
 }
 
 export interface ScoreLine {
@@ -214,21 +335,30 @@ export async function jurorOwnScores(
  * in the current round nor a declared conflict (domain/rules/jury.ts), naming each such offer.
  */
 async function refuseUnfinishedWork(tx: TransactionSql, phase: GuardedPhase, jurorId: string) {
-  const rows = await tx<{ id: string; company_id: string; has_conflict: boolean | null; scored: string[] }[]>`
-    select o.id, o.company_id, d.has_conflict,
+  const rows = await tx<
+    {
+      id: string;
+      company_id: string;
+      entry_number: number | null;
+      has_conflict: boolean | null;
+      scored: string[];
+    }[]
+  >`
+    select o.id, o.company_id, o.entry_number, d.has_conflict,
       coalesce(array_agg(s.criterion) filter (where s.criterion is not null), '{}') as scored
     from offers o
       left join conflict_declarations d on d.offer_id = o.id and d.juror_id = ${jurorId}
       left join scores s on s.offer_id = o.id and s.juror_id = ${jurorId} and s.round = ${phase.round}
     where o.competition_id = ${phase.competitionId} and o.phase_key = ${phase.key} and o.status = 'active'
-    group by o.id, o.company_id, d.has_conflict, o.submitted_at
-    order by o.submitted_at, o.id`;
+    group by o.id, o.company_id, o.entry_number, d.has_conflict, o.submitted_at
+    order by o.entry_number nulls last, o.submitted_at, o.id`;
   const missing = missingBeforeFinish(
     phase.template.criteria.map((c) => c.key),
     rows.map((o) => ({
       offerId: o.id,
-      company: o.company_id,
-      declaration: o.has_conflict === null ? 'not-declared' : o.has_conflict ? 'conflict' : 'no-conflict',
+      // Under anonymous review the refusal names the entry, never the sender.
+      company: anonymousPhase(phase) ? entryLabel(o.entry_number) : o.company_id,
+      declaration: declarationOf(o.has_conflict),
       scored: o.scored,
     })),
   );

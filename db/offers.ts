@@ -1,12 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { OFFER_STATES } from '../domain/competition.ts';
-import { visibleOfferParts, visibleReceipt, type Viewer } from '../domain/rules/visibility.ts';
+import {
+  entryLabel,
+  maySee,
+  receiptItem,
+  senderItem,
+  visibleOfferParts,
+  visibleReceipt,
+  type Viewer,
+} from '../domain/rules/visibility.ts';
 import { appendAudit, latestCheckpoint } from './audit.ts';
-import { beforeDeadline, guardPhase, noSuchPhase } from './phase-guard.ts';
+import { beforeDeadline, guardPhase, noSuchPhase, type GuardedPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
-import { priceEnvelope, seal, sha256, signReceipt, unseal, type Keys, type Receipt } from './sealing.ts';
+import {
+  identityEnvelope,
+  priceEnvelope,
+  seal,
+  sha256,
+  signReceipt,
+  unseal,
+  type Keys,
+  type Receipt,
+} from './sealing.ts';
 import { inTransaction, type Sql, type TransactionSql } from './sql.ts';
-import { readPhaseMoment } from './visibility.ts';
+import { readAnonymousReview, readPhaseMoment } from './visibility.ts';
 
 export interface OfferSubmission {
   competitionId: string;
@@ -15,12 +32,50 @@ export interface OfferSubmission {
   content: string;
   price?: number;
   requestedAmount: number;
+  /** Anonymous review only, and there required: the company, its team, its declarations. */
+  identity?: string;
 }
 
 export interface StoredOffer {
   offerId: string;
   version: number;
   receipt: Receipt;
+}
+
+/** Refuses an offer the phase does not take: not admitted, too costly, without a needed price or identity part. */
+async function refuseInvalidOffer(tx: TransactionSql, phase: GuardedPhase, o: OfferSubmission) {
+  if (phase.template.admission.kind === 'winners-of') {
+    const [admitted] = await tx`
+      select 1 from admissions where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
+        and company_id = ${o.companyId}`;
+    if (!admitted) {
+      throw new Refusal(
+        'not-admitted',
+        `only the companies that won phase "${phase.template.admission.phase}" and delivered may offer`,
+      );
+    }
+  }
+  const { gate, price } = phase.template;
+  if (o.requestedAmount > gate.maxPerOffer) {
+    throw new Refusal(
+      'invalid-offer',
+      `the requested amount exceeds the maximum of ${gate.maxPerOffer} per offer`,
+    );
+  }
+  if (price.method !== 'none' && o.price === undefined) {
+    throw new Refusal('invalid-offer', `this phase scores price (${price.method}): the offer needs a price`);
+  }
+  const anonymous = phase.template.anonymousReview === true;
+  if (anonymous && o.identity === undefined) {
+    throw new Refusal(
+      'invalid-offer',
+      'this phase is under anonymous review: send your company, team and declarations as `identity` ' +
+        '(sealed apart, opened after the jury) and keep your name out of `content`',
+    );
+  }
+  if (!anonymous && o.identity !== undefined) {
+    throw new Refusal('invalid-offer', 'this phase has no anonymous review: leave out `identity`');
+  }
 }
 
 /**
@@ -39,30 +94,7 @@ export async function submitOffer(
       deadline: 'submissions_close_at',
       what: 'submission',
     });
-    if (phase.template.admission.kind === 'winners-of') {
-      const [admitted] = await tx`
-        select 1 from admissions where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
-          and company_id = ${o.companyId}`;
-      if (!admitted) {
-        throw new Refusal(
-          'not-admitted',
-          `only the companies that won phase "${phase.template.admission.phase}" and delivered may offer`,
-        );
-      }
-    }
-    const { gate, price } = phase.template;
-    if (o.requestedAmount > gate.maxPerOffer) {
-      throw new Refusal(
-        'invalid-offer',
-        `the requested amount exceeds the maximum of ${gate.maxPerOffer} per offer`,
-      );
-    }
-    if (price.method !== 'none' && o.price === undefined) {
-      throw new Refusal(
-        'invalid-offer',
-        `this phase scores price (${price.method}): the offer needs a price`,
-      );
-    }
+    await refuseInvalidOffer(tx, phase, o);
     // One company's versions are numbered one after the other even when two arrive at once.
     await tx`select pg_advisory_xact_lock(hashtextextended(${`${o.competitionId}/${o.phaseKey}/${o.companyId}`}, 11))`;
     const [previous] = await tx<{ version: number }[]>`
@@ -79,6 +111,7 @@ export async function submitOffer(
         ? seal(keys, Buffer.from(String(o.price)), priceEnvelope(offerId))
         : null;
     const content = Buffer.from(o.content, 'utf8');
+    const identity = o.identity === undefined ? undefined : Buffer.from(o.identity, 'utf8');
     const unsealedPrice = sealedPrice ? null : (o.price ?? null);
     const receipt = signReceipt(
       keys,
@@ -93,16 +126,18 @@ export async function submitOffer(
         requestedAmount: o.requestedAmount,
         price: unsealedPrice,
         priceEnvelopeSha256: sealedPrice ? sha256(sealedPrice) : null,
+        ...(identity ? { identitySha256: sha256(identity) } : {}),
       },
       await latestCheckpoint(tx, o.competitionId),
     );
     await tx`
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
-                          sealed_content, content_sha256, receipt, submitted_at)
+                          sealed_content, content_sha256, receipt, submitted_at, sealed_identity, identity_sha256)
       values (${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version},
               ${unsealedPrice}, ${sealedPrice},
               ${o.requestedAmount}, ${seal(keys, content, offerId)}, ${receipt.sha256}, ${tx.json(receipt as never)},
-              ${phase.now})`;
+              ${phase.now}, ${identity ? seal(keys, identity, identityEnvelope(offerId)) : null},
+              ${receipt.identitySha256 ?? null})`;
     // No audit entry here, so intake takes no lock per competition: the signed receipt binds every
     // field, and the chain records the digest of all receipts when submissions close.
     return { offerId, version, receipt };
@@ -157,9 +192,10 @@ export async function listCompanyOffers(sql: Sql, competitionId: string, company
 }
 
 /**
- * An officer's view of a phase's offers: who sent what and when, always; the content, amount and
- * price as domain/rules/visibility.ts shows them (only once two officers have opened the offers; a
- * sealed price only after quality scoring, when the gate has written it).
+ * An officer's view of a phase's offers: who sent what and when (under anonymous review: the entry,
+ * and its sender, receipt and identity part only once two officers opened the identities); the
+ * content, amount and price as domain/rules/visibility.ts shows them (only once two officers have
+ * opened the offers; a sealed price only after quality scoring, when the gate has written it).
  */
 export async function listPhaseOffers(
   sql: Sql,
@@ -168,27 +204,34 @@ export async function listPhaseOffers(
 ) {
   const moment = await readPhaseMoment(sql, q.competitionId, q.phaseKey);
   if (!moment) throw await noSuchPhase(sql, q.competitionId, q.phaseKey);
+  const anonymous = await readAnonymousReview(sql, q.competitionId, q.phaseKey);
   const rows = await sql<
     {
       id: string;
       company_id: string;
+      entry_number: number | null;
       version: number;
       status: string;
       price: number | null;
       requested_amount: number;
       sealed_content: Buffer;
+      sealed_identity: Buffer | null;
       receipt: Receipt;
     }[]
   >`
-    select id, company_id, version, status, price, requested_amount, sealed_content, receipt from offers
-    where competition_id = ${q.competitionId} and phase_key = ${q.phaseKey} order by submitted_at, id`;
+    select id, company_id, entry_number, version, status, price, requested_amount, sealed_content,
+      sealed_identity, receipt from offers
+    where competition_id = ${q.competitionId} and phase_key = ${q.phaseKey}
+    order by entry_number nulls last, submitted_at, id`;
   return {
     opened: moment.offersOpened,
     offers: rows.map((o) => {
       const sight = { moment, relation: { own: o.company_id === q.viewer.id } };
+      const identity = o.sealed_identity;
       return {
         offerId: o.id,
-        company: o.company_id,
+        ...(anonymous ? { entry: o.entry_number, label: entryLabel(o.entry_number) } : {}),
+        company: maySee(q.viewer, senderItem(anonymous), sight) ? o.company_id : null,
         version: o.version,
         status: o.status,
         // A sealed price is null in its column until the gate opened its envelope.
@@ -197,7 +240,16 @@ export async function listPhaseOffers(
           price: o.price,
           requestedAmount: o.requested_amount,
         }),
-        receipt: visibleReceipt(q.viewer, sight, o.receipt),
+        ...(identity && anonymous
+          ? {
+              identity: maySee(q.viewer, 'identity part (company, team, declarations)', sight)
+                ? unseal(keys, identity, identityEnvelope(o.id)).toString('utf8')
+                : null,
+            }
+          : {}),
+        receipt: maySee(q.viewer, receiptItem(anonymous), sight)
+          ? visibleReceipt(q.viewer, sight, o.receipt)
+          : null,
       };
     }),
   };

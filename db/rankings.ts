@@ -5,6 +5,7 @@ import {
   type Item,
   type Viewer,
 } from '../domain/rules/visibility.ts';
+import type { Reliability } from '../domain/reliability.ts';
 import type { Ranking } from '../domain/scoring.ts';
 import type { Sql } from './sql.ts';
 import { phaseJurorIds, readPhaseMoment } from './visibility.ts';
@@ -24,9 +25,14 @@ export async function latestRankingView(
   q: { competitionId: string; phaseKey: string; viewer: Viewer },
 ) {
   const [row] = await sql<
-    { round: number; revision: number; seed: string; ranking: { ranking: Ranking; unscored: string[] } }[]
+    {
+      round: number;
+      revision: number;
+      seed: string;
+      ranking: { ranking: Ranking; unscored: string[]; reliability?: Reliability };
+    }[]
   >`
-    select g.round, g.revision, g.seed, g.ranking from gate_rankings g
+    select g.round, g.revision, g.seed, g.ranking - 'input' as ranking from gate_rankings g
     where g.competition_id = ${q.competitionId} and g.phase_key = ${q.phaseKey}
     order by g.round desc, g.revision desc limit 1`;
   if (!row) return undefined;
@@ -39,6 +45,8 @@ export async function latestRankingView(
       seed: row.seed,
       unscored: row.ranking.unscored,
       ...row.ranking.ranking,
+      // The jury's agreement and leave-one-juror-out report names jurors and every offer: officers only.
+      reliability: row.ranking.reliability ?? null,
     };
   }
   const own = row.ranking.ranking.offers.filter((o) => o.company === q.viewer.id);

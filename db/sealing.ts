@@ -24,6 +24,8 @@ const TAG_BYTES = 16;
 
 /** iv | tag | ciphertext; the additional data binds the ciphertext to its offer row. */
 export const priceEnvelope = (offerId: string) => `${offerId}/price`;
+/** Anonymous review: the identity part (company, team, declarations) is sealed apart from the proposal. */
+export const identityEnvelope = (offerId: string) => `${offerId}/identity`;
 
 export function seal(keys: Pick<Keys, 'seal'>, plaintext: Buffer, boundTo: string): Buffer {
   const iv = randomBytes(IV_BYTES);

@@ -12,6 +12,7 @@ export function momentOfRow(row: Record<string, unknown>, now: Date): PhaseMomen
       submissionsCloseAt: (row.submissions_close_at as Date | null) ?? null,
       offersOpenedAt: (row.offers_opened_at as Date | null) ?? null,
       intendedAwardAt: (row.intended_award_at as Date | null) ?? null,
+      identitiesOpenedAt: (row.identities_opened_at as Date | null) ?? null,
     },
     now,
   );
@@ -24,7 +25,8 @@ export async function readPhaseMoment(
   phaseKey: string,
 ): Promise<PhaseMoment | undefined> {
   const [row] = await sql`
-    select state, submissions_close_at, offers_opened_at, intended_award_at, now() as db_now
+    select state, submissions_close_at, offers_opened_at, intended_award_at, identities_opened_at,
+      now() as db_now
     from phases where competition_id = ${competitionId} and key = ${phaseKey}`;
   return row ? momentOfRow(row, row.db_now as Date) : undefined;
 }
@@ -49,4 +51,17 @@ export async function phaseJurorIds(
   const rows = await sql<{ juror_id: string }[]>`
     select juror_id from phase_jurors where competition_id = ${competitionId} and phase_key = ${phaseKey}`;
   return rows.map((r) => r.juror_id);
+}
+
+/** Whether the phase runs under anonymous review (its template, as launched); false when there is no such phase. */
+export async function readAnonymousReview(
+  sql: Sql | TransactionSql,
+  competitionId: string,
+  phaseKey: string,
+): Promise<boolean> {
+  const [row] = await sql<{ anonymous: boolean | null }[]>`
+    select (p->>'anonymousReview')::boolean as anonymous
+    from competitions c, jsonb_array_elements(c.template->'phases') p
+    where c.id = ${competitionId} and p->>'key' = ${phaseKey}`;
+  return row?.anonymous === true;
 }

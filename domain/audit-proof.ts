@@ -33,6 +33,8 @@ export const ExportedOfferSchema = z.object({
   requestedAmount: z.number(),
   price: z.number().nullable(),
   sealedPriceSha256: z.string().nullable(),
+  /** Under anonymous review: the sha256 of the identity part, as stored. */
+  identitySha256: z.string().nullable().optional(),
   receipt: ReceiptSchema,
 });
 export type ExportedOffer = z.infer<typeof ExportedOfferSchema>;
@@ -42,7 +44,10 @@ export const AuditExportSchema = z.object({
   competitionId: z.string(),
   entries: z.array(ExportedEntrySchema),
   checkpoints: z.array(CheckpointSchema),
-  /** Phases whose offers are not opened yet: their offers are left out, and so is their digest check. */
+  /**
+   * Phases whose offers are not opened yet, or whose identities are not (anonymous review): their
+   * offers are left out, and so is their digest check.
+   */
   sealedPhases: z.array(z.string()),
   offers: z.array(ExportedOfferSchema),
 });
@@ -153,6 +158,7 @@ function offerProblems(doc: AuditExport, key: KeyObject): AuditProblem[] {
       r.requestedAmount !== o.requestedAmount ? 'requested amount' : '',
       r.price !== null && r.price !== o.price ? 'price' : '',
       r.priceEnvelopeSha256 !== o.sealedPriceSha256 ? 'sealed price envelope' : '',
+      (r.identitySha256 ?? null) !== (o.identitySha256 ?? null) ? 'identity part' : '',
     ].filter(Boolean);
     if (altered.length) {
       problems.push({

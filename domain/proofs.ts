@@ -34,6 +34,11 @@ export const ReceiptBodySchema = z.object({
   price: z.number().nullable(),
   /** sha256 of the sealed price envelope, where the phase seals prices until the gate. */
   priceEnvelopeSha256: z.string().nullable(),
+  /**
+   * Under anonymous review only: sha256 of the identity part (company, team, declarations), exactly
+   * the bytes sent; such a receipt is signed as `phasegate-receipt-v3`.
+   */
+  identitySha256: z.string().optional(),
 });
 export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
 
@@ -45,11 +50,14 @@ export const ReceiptSchema = ReceiptBodySchema.extend({
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
-/** One field per line in this order; an absent price or envelope is an empty line. */
+/**
+ * One field per line in this order; an absent price or envelope is an empty line. An offer under
+ * anonymous review has a v3 receipt: the same lines, then the sha256 of its identity part.
+ */
 export const receiptBytes = (r: ReceiptBody) =>
   Buffer.from(
     [
-      'phasegate-receipt-v2',
+      r.identitySha256 === undefined ? 'phasegate-receipt-v2' : 'phasegate-receipt-v3',
       r.offerId,
       r.competitionId,
       r.phase,
@@ -60,5 +68,6 @@ export const receiptBytes = (r: ReceiptBody) =>
       r.requestedAmount,
       r.price ?? '',
       r.priceEnvelopeSha256 ?? '',
+      ...(r.identitySha256 === undefined ? [] : [r.identitySha256]),
     ].join('\n'),
   );

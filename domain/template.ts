@@ -495,6 +495,33 @@ function milestoneOrderProblems(schedule: PhaseSchedule): { path: string; messag
   return problems;
 }
 
+/**
+ * Pitches that fall outside the evaluation window (when both ends count working days), and pitches
+ * under anonymous review, where a pitch would show the jury who the company is.
+ */
+function pitchProblems(phase: PhaseTemplate): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (phase.anonymousReview && phase.pitches) {
+    problems.push({
+      path: ['anonymousReview'],
+      message:
+        'anonymous review cannot have pitches: a pitch shows the jury who the company is (leave out pitches)',
+    });
+  }
+  const { submissionsClose, evaluationClose } = phase.schedule;
+  if (!phase.pitches || submissionsClose.unit !== 'working-days' || evaluationClose.unit !== 'working-days')
+    return problems;
+  phase.pitches.availability.forEach((window, w) => {
+    if (window.workingDay < submissionsClose.amount || window.workingDay > evaluationClose.amount) {
+      problems.push({
+        path: ['pitches', 'availability', w, 'workingDay'],
+        message: `pitches fall between the submission deadline (working day ${submissionsClose.amount}) and the evaluation deadline (working day ${evaluationClose.amount})`,
+      });
+    }
+  });
+  return problems;
+}
+
 export const ProcedureTemplateSchema = z
   .strictObject({
     id: KeySchema.meta({
@@ -629,30 +656,8 @@ export const ProcedureTemplateSchema = z
         });
       }
 
-      const { submissionsClose, evaluationClose } = phase.schedule;
-      if (
-        phase.pitches &&
-        submissionsClose.unit === 'working-days' &&
-        evaluationClose.unit === 'working-days'
-      ) {
-        phase.pitches.availability.forEach((window, w) => {
-          if (window.workingDay < submissionsClose.amount || window.workingDay > evaluationClose.amount) {
-            ctx.addIssue({
-              code: 'custom',
-              path: at('pitches', 'availability', w, 'workingDay'),
-              message: `pitches fall between the submission deadline (working day ${submissionsClose.amount}) and the evaluation deadline (working day ${evaluationClose.amount})`,
-            });
-          }
-        });
-      }
-
-      if (phase.anonymousReview && phase.pitches) {
-        ctx.addIssue({
-          code: 'custom',
-          path: at('anonymousReview'),
-          message:
-            'anonymous review cannot have pitches: a pitch shows the jury who the company is (leave out pitches)',
-        });
+      for (const problem of pitchProblems(phase)) {
+        ctx.addIssue({ code: 'custom', path: at(...problem.path), message: problem.message });
       }
 
       const reminder = reminderProblem(phase);

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { AuditExportSchema, verifyAuditExport } from '../domain/audit-proof.ts';
 import { checkpointBytes, receiptBytes, ReceiptSchema } from '../domain/proofs.ts';
 import type { RankInputDraft } from '../scoring/index.ts';
-import { rank, rankInputJsonSchema, ScoringError } from '../scoring/index.ts';
+import { rankInputJsonSchema, rankWithReliability, ScoringError } from '../scoring/index.ts';
 
 const USAGE = `usage:
-  phasegate rank [<input.json> | -]   rank the offers at a gate (reads stdin without a file or with -)
+  phasegate rank [<input.json> | -]   rank the offers at a gate (reads stdin without a file or with -),
+                                      with the jury's reliability report under "reliability"
   phasegate schema rank-input         print the JSON Schema of a rank input
   phasegate verify-audit <export.json> --public-key <key.pem>
                                       check an exported audit log (GET /competitions/{id}/audit)
@@ -96,10 +97,12 @@ async function rankCommand(file: string | undefined): Promise<number> {
     return fail(`${source} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    process.stdout.write(`${jsonForTerminal(rank(input as RankInputDraft))}\n`);
+    // The ranking, with the jury's reliability report beside it under `reliability`.
+    const { ranking, reliability } = rankWithReliability(input as RankInputDraft);
+    process.stdout.write(`${jsonForTerminal({ ...ranking, reliability })}\n`);
     return 0;
   } catch (error) {
-    // rank() reports schema failures as ScoringError 'invalid-input'; anything else is a bug and
+    // Ranking reports schema failures as ScoringError 'invalid-input'; anything else is a bug and
     // keeps its stack trace.
     if (error instanceof ScoringError) return fail(...scoringErrorLines(error));
     throw error;

@@ -39,6 +39,19 @@ export const ConfigSchema = z.object({
   PHASEGATE_SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
   /** Milliseconds a request waits on a workflow (Update, query, start) before answering 503. */
   PHASEGATE_WORKFLOW_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /**
+   * Webhook URLs may not reach private, loopback or reserved addresses (SSRF), except these hosts
+   * (comma-separated names or IP addresses): a receiver inside the operator's own network, or tests.
+   */
+  PHASEGATE_WEBHOOK_PRIVATE_HOSTS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -78,6 +78,7 @@ async function startDevWorker(config: Config, address: string, sql: Sql, keys: K
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
     keys,
+    webhooks: { webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS },
   });
   const running = worker.run();
   stops.push(async () => {
@@ -165,6 +166,7 @@ async function main() {
         keys,
         listInTemporalUi: true,
         workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
+        webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
       },
       config.PORT,
     );

@@ -56,6 +56,7 @@ async function main() {
       keys,
       listInTemporalUi: config.PHASEGATE_SEARCH_ATTRIBUTES === 'on',
       workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
+      webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
     },
     config.PORT,
   );

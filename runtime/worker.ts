@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import type { WebhookDeps } from '../activities/webhooks.ts';
 import { signingCheckpointsWith } from '../db/audit.ts';
 import type { Keys } from '../db/sealing.ts';
 import type { Sql } from '../db/sql.ts';
@@ -16,6 +17,8 @@ export interface WorkerDeps {
   keys: Pick<Keys, 'seal' | 'receiptPrivate'>;
   /** A pre-built bundle (tests build it once per suite); otherwise the worker bundles the source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Webhook delivery: private hosts allowed, wait and timeout (activities/webhooks.ts). */
+  webhooks?: Omit<WebhookDeps, 'sql'>;
   /** 0 turns the sticky cache off, for a test that stops a worker and lets another take over. */
   maxCachedWorkflows?: number;
 }
@@ -27,7 +30,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ sql: deps.sql, keys: deps.keys }),
+    activities: createActivities({ sql: deps.sql, keys: deps.keys, ...deps.webhooks }),
     interceptors: {
       activity: [
         () => ({
@@ -62,6 +65,7 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
     keys: keysFrom(config.PHASEGATE_SEAL_KEY, config.PHASEGATE_RECEIPT_KEY),
+    webhooks: { webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS },
   });
   console.log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   await worker.run();

@@ -43,7 +43,7 @@ export function sourceOf(sheet: ScoreSheet, cell: number): AggregateSource {
 }
 
 /** Per score (by its index in input.scores): where it sits, as numbers the later passes can index by. */
-interface ScoreIndex {
+export interface ScoreIndex {
   readonly raw: Float64Array;
   /** Position on the criterion's scale: 0 at the minimum, 1 a step above, ... */
   readonly position: Int32Array;
@@ -53,6 +53,16 @@ interface ScoreIndex {
   readonly jurorIds: readonly string[];
 }
 
+/** The scores indexed and grouped by cell, checked, before anything is aggregated. */
+export interface IndexedScores {
+  readonly scores: ScoreIndex;
+  /** The scores of cell c are cellScores[cellStart[c] .. cellStart[c + 1]), ordered by juror id. */
+  readonly cellStart: Int32Array;
+  readonly cellScores: Int32Array;
+  /** Index into input.consensus, or -1. */
+  readonly consensusRow: Int32Array;
+}
+
 /**
  * A juror who did not score an offer is not an error as long as someone scored it on that criterion
  * (a consensus score counts): juries split large fields between them. An offer and criterion nobody
@@ -60,17 +70,40 @@ interface ScoreIndex {
  *
  * Each pass is its own function with one hot loop, so the engine optimises each once and keeps it.
  */
-export function aggregateScores(competition: Competition): ScoreSheet {
-  const { input, criteria } = competition;
-  const criterionCount = criteria.length;
-  const cellCount = competition.offers.length * criterionCount;
-  const topPositions = criteria.map((criterion) => stepOf(criterion.scale.max, criterion.scale)!);
-
+export function indexAndGroupScores(competition: Competition): IndexedScores {
+  const topPositions = competition.criteria.map((criterion) => stepOf(criterion.scale.max, criterion.scale)!);
   const scores = indexScores(competition, topPositions);
-  const { cellStart, cellScores } = groupByCell(input.scores, scores, cellCount);
+  const cellCount = competition.offers.length * competition.criteria.length;
+  const { cellStart, cellScores } = groupByCell(competition.input.scores, scores, cellCount);
   const consensusRow = placeConsensus(competition, topPositions);
   checkEveryCellScored(competition, cellStart, consensusRow);
-  const normalising = input.aggregation.normaliseJurors ? normaliseJurors(criteria, scores) : undefined;
+  return { scores, cellStart, cellScores, consensusRow };
+}
+
+/** The scores grouped by cell as they would be without one juror (a juror number, see ScoreIndex.juror). */
+export interface JurorLeftOut {
+  readonly juror: number;
+  readonly cellStart: Int32Array;
+  readonly cellScores: Int32Array;
+}
+
+/**
+ * Aggregates indexed scores. With `leftOut` the sheet is the one the same input without that juror's
+ * scores would give, to the last bit: the other scores keep their order within each cell, and
+ * normalisation counts only them. The caller makes sure every cell still has a score or a consensus
+ * score (cellsLeftEmpty). Only the aggregates count then: spreads are not measured (0, never flagged).
+ */
+export function aggregateIndexed(
+  competition: Competition,
+  indexed: IndexedScores,
+  leftOut?: JurorLeftOut,
+): ScoreSheet {
+  const { input, criteria } = competition;
+  const { scores, consensusRow } = indexed;
+  const { cellStart, cellScores } = leftOut ?? indexed;
+  const normalising = input.aggregation.normaliseJurors
+    ? normaliseJurors(criteria, scores, leftOut?.juror ?? -1)
+    : undefined;
   const cells = aggregateCells(
     criteria,
     input.aggregation,
@@ -80,8 +113,34 @@ export function aggregateScores(competition: Competition): ScoreSheet {
     cellStart,
     cellScores,
     consensusRow,
+    leftOut === undefined,
   );
-  return { criterionCount, ...cells, consensusRow, cellStart, cellScores, ...normalising };
+  return { criterionCount: criteria.length, ...cells, consensusRow, cellStart, cellScores, ...normalising };
+}
+
+/** The cell grouping with one juror's scores taken out. */
+export function withoutJuror(indexed: IndexedScores, juror: number): JurorLeftOut {
+  const { cellStart, cellScores, scores } = indexed;
+  const kept = new Int32Array(cellScores.length);
+  const keptStart = new Int32Array(cellStart.length);
+  let next = 0;
+  for (let cell = 0; cell + 1 < cellStart.length; cell++) {
+    for (let at = cellStart[cell]!; at < cellStart[cell + 1]!; at++) {
+      const score = cellScores[at]!;
+      if (scores.juror[score] !== juror) kept[next++] = score;
+    }
+    keptStart[cell + 1] = next;
+  }
+  return { juror, cellStart: keptStart, cellScores: kept.subarray(0, next) };
+}
+
+/** Cells with neither a score nor a consensus score, in cell order. */
+export function cellsLeftEmpty(cellStart: Int32Array, consensusRow: Int32Array): number[] {
+  const empty: number[] = [];
+  for (let cell = 0; cell < consensusRow.length; cell++) {
+    if (cellStart[cell] === cellStart[cell + 1] && consensusRow[cell] === -1) empty.push(cell);
+  }
+  return empty;
 }
 
 function indexScores(competition: Competition, topPositions: readonly number[]): ScoreIndex {
@@ -251,6 +310,7 @@ function aggregateCells(
   cellStart: Int32Array,
   cellScores: Int32Array,
   consensusRow: Int32Array,
+  spreads: boolean,
 ): Pick<ScoreSheet, 'aggregate' | 'sourceCode' | 'spread' | 'needsConsensus'> {
   const cellCount = consensusRow.length;
   const criterionCount = criteria.length;
@@ -269,12 +329,12 @@ function aggregateCells(
     const end = cellStart[cell + 1]!;
     let lowest = Infinity;
     let highest = -Infinity;
-    for (let at = start; at < end; at++) {
+    for (let at = start; at < end && spreads; at++) {
       const onScale = position[cellScores[at]!]!;
       if (onScale < lowest) lowest = onScale;
       if (onScale > highest) highest = onScale;
     }
-    spread[cell] = end > start ? (highest - lowest) * steps[cell % criterionCount]! : NaN;
+    spread[cell] = !spreads ? 0 : end > start ? (highest - lowest) * steps[cell % criterionCount]! : NaN;
 
     const row = consensusRow[cell]!;
     if (row !== -1) {
@@ -368,6 +428,27 @@ function medianOf(values: number[]): number {
   return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
 }
 
+/** Per juror and criterion (group juror x criterionCount + criterion): count, sums and range of step positions. */
+function sumPerJurorAndCriterion(scores: ScoreIndex, criterionCount: number, leftOutJuror: number) {
+  const groups = scores.jurorIds.length * criterionCount;
+  const count = new Int32Array(groups);
+  const sum = new Float64Array(groups);
+  const sumOfSquares = new Float64Array(groups);
+  const lowest = new Int32Array(groups).fill(0x7fffffff);
+  const highest = new Int32Array(groups).fill(-1);
+  for (let i = 0; i < scores.raw.length; i++) {
+    if (scores.juror[i] === leftOutJuror) continue;
+    const group = scores.juror[i]! * criterionCount + (scores.cell[i]! % criterionCount);
+    const position = scores.position[i]!;
+    count[group]!++;
+    sum[group]! += position;
+    sumOfSquares[group]! += position * position;
+    if (position < lowest[group]!) lowest[group] = position;
+    if (position > highest[group]!) highest[group] = position;
+  }
+  return { count, sum, sumOfSquares, lowest, highest };
+}
+
 /**
  * Lenient and strict jurors are brought onto one footing: each juror's scores on a criterion become
  * z-scores over the offers that juror scored, then are mapped back onto the scale with the panel's
@@ -385,25 +466,16 @@ function medianOf(values: number[]): number {
 function normaliseJurors(
   criteria: readonly Criterion[],
   scores: ScoreIndex,
+  leftOutJuror: number,
 ): { normalised: Float64Array; normalisation: CriterionNormalisation[] } {
   const { jurorIds, raw: rawScore, position: scoreStep, cell: scoreCell, juror: scoreJuror } = scores;
   const criterionCount = criteria.length;
   const groups = jurorIds.length * criterionCount;
-  const count = new Int32Array(groups);
-  const sum = new Float64Array(groups);
-  const sumOfSquares = new Float64Array(groups);
-  const lowest = new Int32Array(groups).fill(0x7fffffff);
-  const highest = new Int32Array(groups).fill(-1);
-
-  for (let i = 0; i < rawScore.length; i++) {
-    const group = scoreJuror[i]! * criterionCount + (scoreCell[i]! % criterionCount);
-    const position = scoreStep[i]!;
-    count[group]!++;
-    sum[group]! += position;
-    sumOfSquares[group]! += position * position;
-    if (position < lowest[group]!) lowest[group] = position;
-    if (position > highest[group]!) highest[group] = position;
-  }
+  const { count, sum, sumOfSquares, lowest, highest } = sumPerJurorAndCriterion(
+    scores,
+    criterionCount,
+    leftOutJuror,
+  );
 
   const jurorMean = new Float64Array(groups);
   const jurorSd = new Float64Array(groups);

@@ -1,4 +1,8 @@
 export { rank, rankParsed } from './rank.ts';
+export { assessReliability, rankWithReliability } from './reliability.ts';
+export { intervalAlpha } from './alpha.ts';
+export { ReliabilitySchema } from '../domain/reliability.ts';
+export type { Agreement, JurorLeftOut, Reliability } from '../domain/reliability.ts';
 export { ScoringError } from './errors.ts';
 export type { ScoringErrorCode, ScoringErrorSubject } from './errors.ts';
 export { drawLot, LOT_ALGORITHM } from './lot.ts';

@@ -19,9 +19,14 @@ export interface QualityAssessment {
 /**
  * An offer below a threshold is still ranked, so the company sees where it stood, but marked
  * ineligible so selection passes it by. A threshold is missed only by a shortfall larger than the
- * rounding tolerance: an aggregate of exactly the minimum passes.
+ * rounding tolerance: an aggregate of exactly the minimum passes. Not `explained`, the reasons carry
+ * their codes but no messages (the gate decided again without a juror needs only the outcome).
  */
-export function assessQuality(competition: Competition, sheet: ScoreSheet): QualityAssessment {
+export function assessQuality(
+  competition: Competition,
+  sheet: ScoreSheet,
+  explained = true,
+): QualityAssessment {
   const { criteria, offers } = competition;
   const criterionCount = criteria.length;
   let maximumPoints = 0;
@@ -48,7 +53,9 @@ export function assessQuality(competition: Competition, sheet: ScoreSheet): Qual
         reasons.push({
           code: 'below-criterion-minimum',
           criterion: key,
-          message: `the score ${formatNumber(aggregate)} on ${name} is below the minimum of ${formatNumber(minimum)}`,
+          message: explained
+            ? `the score ${formatNumber(aggregate)} on ${name} is below the minimum of ${formatNumber(minimum)}`
+            : '',
         });
       }
     }
@@ -56,7 +63,9 @@ export function assessQuality(competition: Competition, sheet: ScoreSheet): Qual
     if (isClearlyBelow(points, overallMinimumPoints, maximumPoints)) {
       reasons.push({
         code: 'below-overall-minimum',
-        message: `the quality points ${formatNumber(points)} are below the overall minimum of ${formatNumber(overallMinimumPoints)} (${formatNumber(competition.input.gate.overallMinimum)}% of ${formatNumber(maximumPoints)})`,
+        message: explained
+          ? `the quality points ${formatNumber(points)} are below the overall minimum of ${formatNumber(overallMinimumPoints)} (${formatNumber(competition.input.gate.overallMinimum)}% of ${formatNumber(maximumPoints)})`
+          : '',
       });
     }
     ineligibility.push(reasons);

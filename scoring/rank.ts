@@ -9,8 +9,8 @@ import type {
   TieBreakStep,
 } from '../domain/scoring.ts';
 import { RankInputSchema } from '../domain/scoring.ts';
-import type { ScoreSheet } from './aggregate.ts';
-import { aggregateScores, sourceOf } from './aggregate.ts';
+import type { IndexedScores, ScoreSheet } from './aggregate.ts';
+import { aggregateIndexed, indexAndGroupScores, sourceOf } from './aggregate.ts';
 import type { Competition } from './competition.ts';
 import { indexCompetition } from './competition.ts';
 import { compareIds } from './compare.ts';
@@ -41,6 +41,11 @@ function rankInputParser(): typeof RankInputSchema {
  * Validates the input first; a zod failure becomes a ScoringError with code 'invalid-input'.
  */
 export function rank(input: RankInputDraft): Ranking {
+  return rankParsed(parseRankInput(input));
+}
+
+/** The rank input validated and its defaults filled in; a zod failure becomes a ScoringError 'invalid-input'. */
+export function parseRankInput(input: RankInputDraft): RankInput {
   const parsed = rankInputParser().safeParse(input);
   if (!parsed.success) {
     throw new ScoringError(
@@ -50,7 +55,7 @@ export function rank(input: RankInputDraft): Ranking {
       { cause: parsed.error },
     );
   }
-  return rankParsed(parsed.data);
+  return parsed.data;
 }
 
 /**
@@ -63,12 +68,23 @@ export function rankParsed(input: RankInput): Ranking {
   return explain(decide(input));
 }
 
-/** Everything the ranking decides, before it is written out as an explanation. */
-export /** Ranks and selects; exported apart from `explain` only so the benchmark can time the two apart. */
-function decide(input: RankInput): Findings {
+/**
+ * Ranks and selects, before anything is written out as an explanation; exported apart from `explain`
+ * so the benchmark can time the two apart and the reliability report can decide again without a juror.
+ */
+export function decide(input: RankInput): Findings {
   const competition = indexCompetition(input);
-  const sheet = aggregateScores(competition);
-  const quality = assessQuality(competition, sheet);
+  const indexed = indexAndGroupScores(competition);
+  return { ...decideOn(competition, aggregateIndexed(competition, indexed)), indexed };
+}
+
+/**
+ * Everything after aggregation: thresholds, price, order with its tie-breaks, and selection. Not
+ * `explained`, ineligibility reasons carry no messages (for decisions no one reads, see leave-one-out.ts).
+ */
+export function decideOn(competition: Competition, sheet: ScoreSheet, explained = true): Decision {
+  const { input } = competition;
+  const quality = assessQuality(competition, sheet, explained);
   const valuation = valueOffers(
     competition.offers,
     quality.qualityPoints,
@@ -133,7 +149,7 @@ function tieBreakOf(
   }
 }
 
-interface Findings {
+export interface Decision {
   readonly competition: Competition;
   readonly sheet: ScoreSheet;
   readonly quality: QualityAssessment;
@@ -143,12 +159,17 @@ interface Findings {
   readonly selection: Selection;
 }
 
+/** The decision with the indexed scores it was made from. */
+export interface Findings extends Decision {
+  readonly indexed: IndexedScores;
+}
+
 /**
  * The explanation holds an object per juror score, so it is built with care for speed: each kind of
  * object is written as one literal with all its fields (an absent optional field is undefined, which
  * JSON leaves out), so objects of one kind share one shape, and arrays are allocated at their final size.
  */
-function explain(findings: Findings): Ranking {
+export function explain(findings: Decision): Ranking {
   const { competition, sheet, quality, valuation, ordering, selection } = findings;
   const { input, offers } = competition;
   const criterionCount = competition.criteria.length;

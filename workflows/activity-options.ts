@@ -17,3 +17,36 @@ export const ACTIVITY_OPTIONS: ActivityOptions = {
     maximumAttempts: 40,
   },
 };
+
+/**
+ * Webhook delivery: one activity waits up to WEBHOOK_WAIT_MS for new notices and sends them in
+ * order; a receiver that fails makes it throw, and Temporal retries from 1 second, doubling to at
+ * most an hour, without end: a receiver down for a day, or a week, gets everything when it is back.
+ * The delivery log shows each attempt and when the next is due (nextWebhookAttemptAt).
+ */
+export const WEBHOOK_RETRY = {
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 60 * 60 * 1000,
+} as const;
+
+export const WEBHOOK_DELIVERY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: WEBHOOK_RETRY.initialIntervalMs,
+    backoffCoefficient: WEBHOOK_RETRY.backoffCoefficient,
+    maximumInterval: WEBHOOK_RETRY.maximumIntervalMs,
+    // No maximumAttempts: unlimited.
+  },
+};
+
+/** When Temporal's next attempt falls, after attempt number `attempt` (1-based) failed. */
+export function nextWebhookAttemptAt(now: Date, attempt: number): Date {
+  const { initialIntervalMs, backoffCoefficient, maximumIntervalMs } = WEBHOOK_RETRY;
+  const delay = Math.min(
+    initialIntervalMs * backoffCoefficient ** Math.max(0, attempt - 1),
+    maximumIntervalMs,
+  );
+  return new Date(now.getTime() + delay);
+}

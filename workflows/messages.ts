@@ -56,6 +56,13 @@ export interface NeedsAttention {
 export const openOffersUpdate = defineUpdate<{ opened: boolean; officers: string[] }, [OpenOffers]>(
   'openOffers',
 );
+/**
+ * Anonymous review: one officer's consent to open the identity parts, once the ranking is fixed;
+ * the second distinct officer's opens them (the offers' senders then show, and the gate may be approved).
+ */
+export const openIdentitiesUpdate = defineUpdate<{ opened: boolean; officers: string[] }, [OpenOffers]>(
+  'openIdentities',
+);
 export const approveGateUpdate = defineUpdate<{ standstillEndsAt: string }, [ApproveGate]>('approveGate');
 export const extendDeadlineUpdate = defineUpdate<{ deadlines: Record<Milestone, string> }, [ExtendDeadline]>(
   'extendDeadline',
@@ -91,6 +98,8 @@ export interface PhaseDiagnostics {
   pendingDeliverables: number;
   gateApproved: boolean;
   offersOpenedBy: string[];
+  /** Anonymous review only: the officers who consented to opening the identity parts. */
+  identitiesOpenedBy?: string[];
   attention?: NeedsAttention;
   /** Why the jurors' reminder was not sent, when it was due before the evaluation opened. */
   reminderSkipped?: string;

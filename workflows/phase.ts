@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { PhaseState } from '../domain/competition.ts';
 import { MILESTONES, type Calendar, type Milestone } from '../domain/schedule.ts';
+import { gateApprovalRefusal, identityOpeningRefusal } from '../domain/rules/anonymity.ts';
 import type { PhaseTemplate } from '../domain/template.ts';
 import type { PhaseActivities } from '../activities/index.ts';
 import { ACTIVITY_OPTIONS } from './activity-options.ts';
@@ -22,6 +23,7 @@ import {
   jurorFinishedSignal,
   type ExtendDeadline,
   objectionFiledSignal,
+  openIdentitiesUpdate,
   openOffersUpdate,
   phaseDiagnosticsQuery,
   type OpenOffers,
@@ -54,6 +56,47 @@ class PhaseCancelled extends Error {}
 
 const refuse = (message: string) =>
   ApplicationFailure.create({ type: 'refused', message, nonRetryable: true });
+
+/**
+ * Anonymous review: the identity parts open with two different officers' consent once the ranking is
+ * fixed (domain/rules/anonymity.ts), and the gate waits for it. A phase without it never sees this
+ * Update accepted, so its history is unchanged.
+ */
+function identityOpening(
+  ref: { competitionId: string; phaseKey: string },
+  phase: PhaseTemplate,
+  current: () => { state: PhaseState; round: number },
+  now: () => string,
+) {
+  const anonymousReview = phase.anonymousReview === true;
+  const openers: string[] = [];
+  let opened = false;
+  setHandler(
+    openIdentitiesUpdate,
+    async ({ officerId }: OpenOffers) => {
+      openers.push(officerId);
+      const result = await acts.recordIdentityOpening({
+        ...ref,
+        round: current().round,
+        officerId,
+        at: now(),
+      });
+      if (result.opened) opened = true;
+      return result;
+    },
+    {
+      validator: ({ officerId }: OpenOffers) => {
+        const { state } = current();
+        const refusal = identityOpeningRefusal({ anonymousReview, state, openers, officerId });
+        if (refusal) throw refuse(refusal);
+      },
+    },
+  );
+  return {
+    gateRefusal: () => gateApprovalRefusal({ anonymousReview, identitiesOpened: opened }),
+    diagnostics: () => (anonymousReview ? { identitiesOpenedBy: [...openers] } : {}),
+  };
+}
 
 /**
  * One phase of a competition, from publication to its last deliverable. It owns time and
@@ -100,6 +143,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
   });
   const steps = desk.guard(acts);
 
+  const identities = identityOpening(ref, phase, () => ({ state, round }), now);
   setHandler(phaseDiagnosticsQuery, () => ({
     state,
     round,
@@ -110,6 +154,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     pendingDeliverables,
     gateApproved,
     offersOpenedBy: [...openers],
+    ...identities.diagnostics(),
     attention: desk.current(),
     ...(reminderSkipped ? { reminderSkipped } : {}),
   }));
@@ -156,6 +201,8 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseResult> {
     {
       validator: (_approval) => {
         if (state !== 'gate' || gateApproved) throw refuse(`the phase is ${state}, not waiting at its gate`);
+        const anonymous = identities.gateRefusal();
+        if (anonymous) throw refuse(anonymous);
       },
     },
   );

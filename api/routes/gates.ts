@@ -35,7 +35,7 @@ export function gateRoutes(deps: AppDeps) {
       path: '/competitions/{id}/phases/{phase}/ranking',
       tags: ['gate'],
       summary:
-        'The gate’s ranking with the explanation of every number (officer); a company sees its own line after the intended award, jurors as Juror A, B, C',
+        'The gate’s ranking with the explanation of every number and, under `reliability`, the jury’s agreement (Krippendorff’s alpha) and leave-one-juror-out stability (officer); a company sees its own line after the intended award, jurors as Juror A, B, C',
       security: bearer,
       request: { params: PhaseParams },
       responses: { 200: jsonResponse(Loose, 'Ranking'), ...problemResponses },

@@ -8,6 +8,7 @@ import {
   declareConflict,
   finishEvaluation,
   jurorOwnScores,
+  listDeclarations,
   offersForJuror,
   recordConsensus,
   submitScores,
@@ -17,7 +18,7 @@ import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { requirePhase } from '../phases.ts';
-import { notOnJury } from '../visibility.ts';
+import { notOnJury, requireSight } from '../visibility.ts';
 import { nudgePhase } from '../workflow-messages.ts';
 import { OfferParams, PhaseParams } from './params.ts';
 
@@ -37,7 +38,13 @@ const ok = <T extends z.ZodRawShape>(shape: T, description: string) =>
 /** One offer as a juror on the jury sees it: what it is, and its content once the juror may read it. */
 const JurorOfferSchema = z.object({
   offerId: z.string(),
-  company: z.string(),
+  entry: z.number().int().nullable().optional().meta({
+    description: 'Anonymous review only: the entry number, stable for the phase (jurors see no sender).',
+  }),
+  label: z.string().optional().meta({ description: 'Anonymous review only: "Entry 7".', example: 'Entry 7' }),
+  company: z.string().optional().meta({
+    description: 'The sender, for declaring conflicts; left out under anonymous review.',
+  }),
   declaration: z.enum(['not-declared', 'conflict', 'no-conflict']),
   content: z.string().nullable(),
   price: z.number().nullable(),
@@ -62,7 +69,8 @@ export function juryRoutes(deps: AppDeps) {
       tags: ['jury'],
       summary: 'The offers to evaluate (juror); content only after declaring no conflict for it',
       description:
-        'Every offer of the phase with its sender, for declaring conflicts. Its content, amount and ' +
+        'Every offer of the phase with its sender, for declaring conflicts (under anonymous review ' +
+        'as its entry, "Entry 7", never its sender). Its content, amount and ' +
         'price show once you declared no conflict and two officers have opened the offers; ' +
         '`contentStatus` and `note` say which of these is still missing.',
       security: bearer,
@@ -95,6 +103,10 @@ export function juryRoutes(deps: AppDeps) {
       path: '/competitions/{id}/phases/{phase}/offers/{offerId}/conflict-declaration',
       tags: ['jury'],
       summary: 'Declare, before seeing the offer, whether you have a conflict of interest (juror)',
+      description:
+        'Once per offer, before reading it. Under anonymous review a juror who declared no conflict ' +
+        'may still declare one on recognising the work (`hasConflict: true`, with a statement such as ' +
+        '"I recognise this work"): their scores for it no longer count and the officers are told.',
       security: bearer,
       request: {
         params: OfferParams,
@@ -116,6 +128,38 @@ export function juryRoutes(deps: AppDeps) {
         ...c.req.valid('json'),
       });
       return c.json({ declared: true as const }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/competitions/{id}/phases/{phase}/jury/declarations',
+      tags: ['jury'],
+      summary: 'Conflict declarations: all, with jurors and statements (officer), or your own (juror)',
+      description:
+        'Each declaration with its statement and, under anonymous review, the entry it concerns and ' +
+        '`recognisedAt` when the juror recognised the work after declaring no conflict. The sender ' +
+        'shows as for the offers: under anonymous review to officers once the identities are open.',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: {
+        200: ok({ declarations: z.array(z.record(z.string(), z.unknown())) }, 'Declarations'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireSight(principal, 'conflict declarations');
+      const { id, phase } = c.req.valid('param');
+      await requirePhase(deps, id, phase);
+      const declarations = await listDeclarations(deps.sql, {
+        competitionId: id,
+        phaseKey: phase,
+        viewer: principal,
+      });
+      if (!declarations) throw notOnJury(principal, phase);
+      return c.json({ declarations }, 200);
     },
   );
 

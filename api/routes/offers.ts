@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MAX_EUROS } from '../../domain/scoring.ts';
 import { text } from '../../domain/text.ts';
 import { listCompanyOffers, listPhaseOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
-import { openOffersUpdate, winnerWithdrewSignal } from '../../workflows/messages.ts';
+import { openIdentitiesUpdate, openOffersUpdate, winnerWithdrewSignal } from '../../workflows/messages.ts';
 import type { AppDeps } from '../app.ts';
 import { requireRole } from '../auth.ts';
 import { answerOnce, idempotencyKey, IdempotencyKeyHeaders, idempotencyResponses } from '../idempotency.ts';
@@ -22,6 +22,21 @@ export const OfferSubmissionSchema = z.strictObject({
   content: text({ min: 1, max: 1_000_000, unit: 'utf8-bytes', trim: false }),
   price: z.number().nonnegative().max(MAX_EUROS, `at most ${MAX_EUROS} euros`).optional(),
   requestedAmount: z.number().nonnegative().max(MAX_EUROS, `at most ${MAX_EUROS} euros`),
+  /**
+   * Anonymous review only, and there required: who sends the proposal. Sealed apart from `content`
+   * and hashed for the receipt (v3) as its UTF-8 bytes, untrimmed.
+   */
+  identity: text({ min: 1, max: 100_000, unit: 'utf8-bytes', trim: false })
+    .optional()
+    .meta({
+      description:
+        'Only in a phase under anonymous review (`anonymousReview`), and required there: the identity ' +
+        'part — company name, team, declarations — as free text or JSON, sealed apart from `content` ' +
+        '(which must keep the name out). Jurors never see it; two officers open it once the ranking ' +
+        'is fixed. The receipt binds its sha256 (`identitySha256`, receipt v3).',
+      example:
+        '{"company":"Stille Wegen BV","kvk":"12345678","team":["A. de Vries"],"declarations":"UEA attached"}',
+    }),
 });
 
 const ReceiptSchema = z.object({
@@ -32,6 +47,10 @@ const ReceiptSchema = z.object({
   version: z.number(),
   receivedAt: z.string(),
   sha256: z.string(),
+  identitySha256: z
+    .string()
+    .optional()
+    .meta({ description: 'Anonymous review only: sha256 of the identity part (receipt v3).' }),
   algorithm: z.literal('Ed25519'),
   signature: z.string(),
 });
@@ -81,6 +100,7 @@ export function offerRoutes(deps: AppDeps) {
           content: body.content,
           price: body.price,
           requestedAmount: body.requestedAmount,
+          identity: body.identity,
         }),
       }));
       return c.json(answer.body, answer.status);
@@ -176,11 +196,50 @@ export function offerRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
+      method: 'post',
+      path: '/competitions/{id}/phases/{phase}/identities/opening',
+      tags: ['offers'],
+      summary:
+        'Anonymous review: consent to open the identity parts once the ranking is fixed (officer); a second officer opens them',
+      description:
+        'Only in a phase under anonymous review, waiting at its gate (the jury has finished and the ' +
+        'ranking is fixed). With the consent of two different officers the identity parts open: the ' +
+        'offers list shows each entry’s sender, receipt and identity part, the ranking names the ' +
+        'companies, and the gate may be approved. Jurors never see them.',
+      security: bearer,
+      request: { params: PhaseParams },
+      responses: {
+        200: jsonResponse(
+          z.object({ opened: z.boolean(), officers: z.array(z.string()) }),
+          'Consent recorded',
+        ),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireRole(principal, 'officer');
+      const { id, phase } = c.req.valid('param');
+      await requirePhaseNotEnded(deps, id, phase);
+      return c.json(
+        await steer(deps, { competitionId: id, phaseKey: phase }, openIdentitiesUpdate, {
+          officerId: principal.id,
+        }),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: 'get',
       path: '/competitions/{id}/phases/{phase}/offers',
       tags: ['offers'],
       summary:
         'Every offer of the phase (officer): content, amount and price once opened, a sealed price after quality scoring',
+      description:
+        'Under anonymous review each offer shows as its entry (`entry`, `label`); its `company`, ' +
+        '`receipt` and `identity` are null until two officers have opened the identities.',
       security: bearer,
       request: { params: PhaseParams },
       responses: {

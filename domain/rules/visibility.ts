@@ -24,6 +24,8 @@ export interface PhaseMoment {
   offersOpened: boolean;
   /** The intended award decision has gone out to the bidders. */
   intendedAwardSent: boolean;
+  /** Anonymous review: two distinct officers have opened the identity parts (unknown: not opened). */
+  identitiesOpened?: boolean;
 }
 
 export type Declaration = 'not-declared' | 'conflict' | 'no-conflict';
@@ -57,6 +59,7 @@ export const CONDITIONS = {
     relation.onJury === true && moment?.offersOpened === true && relation.declaration === 'no-conflict',
   'own, after the intended award': ({ moment, relation }) =>
     relation.own === true && moment?.intendedAwardSent === true,
+  'after the identity opening': ({ moment }) => moment?.identitiesOpened === true,
 } as const satisfies Record<string, Condition>;
 export type ConditionName = keyof typeof CONDITIONS;
 
@@ -81,6 +84,8 @@ export const VISIBILITY = {
   'score count': row('always', 'never', 'never'),
   'offer receipt (sender, version, time, sha256)': row('always', 'own', 'never'),
   'offer sender (for declaring conflicts)': row('always', 'own', 'on the jury'),
+  'offer sender and receipt under anonymous review': row('after the identity opening', 'own', 'never'),
+  'identity part (company, team, declarations)': row('after the identity opening', 'own', 'never'),
   'offer content': row('after the opening', 'own', 'on the jury, after the opening, declared no conflict'),
   'requested amount': row('after the opening', 'own', 'on the jury, after the opening, declared no conflict'),
   price: row('after the opening', 'own', 'on the jury, after the opening, declared no conflict'),
@@ -140,6 +145,8 @@ export function momentOf(
     submissionsCloseAt: Date | null;
     offersOpenedAt: Date | null;
     intendedAwardAt: Date | null;
+    /** Left out where the phase's row does not say (before anonymous review existed). */
+    identitiesOpenedAt?: Date | null;
   },
   now: Date,
 ): PhaseMoment {
@@ -150,8 +157,28 @@ export function momentOf(
       PAST_SUBMISSIONS.includes(phase.state) || (deadline !== null && now.getTime() >= deadline.getTime()),
     offersOpened: phase.offersOpenedAt !== null,
     intendedAwardSent: phase.intendedAwardAt !== null,
+    ...(phase.identitiesOpenedAt === undefined
+      ? {}
+      : { identitiesOpened: phase.identitiesOpenedAt !== null }),
   };
 }
+
+/**
+ * Who sent an offer, and its receipt (which names the sender), are one item under anonymous review
+ * and others without it.
+ */
+export const senderItem = (anonymousReview: boolean): Item =>
+  anonymousReview
+    ? 'offer sender and receipt under anonymous review'
+    : 'offer sender (for declaring conflicts)';
+export const receiptItem = (anonymousReview: boolean): Item =>
+  anonymousReview
+    ? 'offer sender and receipt under anonymous review'
+    : 'offer receipt (sender, version, time, sha256)';
+
+/** What an offer is called where its sender is hidden: "Entry 7", the same in every answer. */
+export const entryLabel = (entryNumber: number | null): string =>
+  entryNumber === null ? 'Entry (numbered when the evaluation opens)' : `Entry ${entryNumber}`;
 
 export interface PhaseCounts {
   offers: number;

@@ -91,14 +91,22 @@ export interface Harness {
  * The real stack under the time-skipping Temporal test server: a competition that lasts months
  * runs in seconds with its real durations. Postgres is real; nothing is mocked.
  */
-export async function timeSkippingHarness(): Promise<Harness> {
+export async function timeSkippingHarness(options: HarnessOptions = {}): Promise<Harness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
   });
-  return harnessOn(env);
+  return harnessOn(env, options);
 }
 
-export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> {
+export interface HarnessOptions {
+  /** Webhook hosts that may be loopback addresses (a receiver on 127.0.0.1), and delivery timings. */
+  webhooks?: NonNullable<Parameters<typeof createWorker>[0]['webhooks']>;
+}
+
+export async function harnessOn(
+  env: TestWorkflowEnvironment,
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const db = await freshDatabase();
   const taskQueue = `phasegate-test-${randomBytes(4).toString('hex')}`;
   const keys = generateKeys();
@@ -109,6 +117,7 @@ export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> 
     sql: db.sql,
     keys,
     workflowBundle: await workflowBundle(),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   const running = worker.run();
   const app = createApp({
@@ -118,6 +127,9 @@ export async function harnessOn(env: TestWorkflowEnvironment): Promise<Harness> 
     tokens,
     keys,
     listInTemporalUi: false,
+    ...(options.webhooks?.webhookPrivateHosts
+      ? { webhookPrivateHosts: options.webhooks.webhookPrivateHosts }
+      : {}),
   });
   return {
     env,

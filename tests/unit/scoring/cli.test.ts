@@ -34,6 +34,25 @@ describe('the phasegate command', { timeout: 30_000 }, () => {
     expect(ranking.selection.selectedOfferIds).toEqual(['o1', 'o2', 'o3', 'o4']);
   });
 
+  it("rank prints the jury's reliability report under the reliability key", () => {
+    const { status, stdout } = phasegate(['rank', 'tests/fixtures/rank-example.json']);
+    expect(status).toBe(0);
+    const { reliability } = JSON.parse(stdout);
+    expect(reliability.metric).toBe('interval');
+    expect(reliability.criteria.map((c: { criterion: string }) => c.criterion)).toEqual([
+      'innovation',
+      'feasibility',
+      'impact',
+      'team',
+      'price-quality',
+    ]);
+    expect(reliability.leaveOneJurorOut.jurors.map((j: { jurorId: string }) => j.jurorId)).toEqual([
+      'j1',
+      'j2',
+      'j3',
+    ]);
+  });
+
   it('rank reads the input from stdin when given -', () => {
     const file = phasegate(['rank', 'tests/fixtures/rank-example.json']);
     const piped = phasegate(['rank', '-'], example);

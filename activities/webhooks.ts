@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Webhook } from 'standardwebhooks';
+import {
+  deliveryFor,
+  outboxAfter,
+  recordDelivered,
+  recordFailedAttempt,
+  replaysRequested,
+  webhookEndpoint,
+  type OutboxNotice,
+  type WebhookEndpoint,
+} from '../db/webhooks.ts';
+import type { Sql } from '../db/sql.ts';
+import { noticeAudiences } from '../domain/rules/visibility.ts';
+import { nextWebhookAttemptAt } from '../workflows/activity-options.ts';
+import { postJson } from './webhook-http.ts';
+
+export interface WebhookDeps {
+  sql: Sql;
+  /** Hosts that may be private or loopback addresses (PHASEGATE_WEBHOOK_PRIVATE_HOSTS). */
+  webhookPrivateHosts?: readonly string[];
+  /** How long one activity waits for new notices before it hands back to the workflow. */
+  webhookWaitMs?: number;
+  /** How often it looks for them meanwhile. */
+  webhookPollMs?: number;
+  /** How long a receiver has to answer a delivery. */
+  webhookTimeoutMs?: number;
+}
+
+const BATCH = 20;
+
+/** A new endpoint's signing secret: `whsec_` and 32 random bytes in base64 (Standard Webhooks). */
+export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
+
+/** The Standard Webhooks payload of a notice: `type`, `timestamp`, `data`. */
+export function webhookPayload(notice: OutboxNotice): string {
+  return JSON.stringify({
+    type: notice.kind,
+    timestamp: notice.createdAt.toISOString(),
+    data: {
+      noticeId: notice.id,
+      competitionId: notice.competitionId,
+      phase: notice.phase,
+      body: notice.body,
+    },
+  });
+}
+
+/** The same notice always has the same webhook-id, however often it is sent: receivers dedupe on it. */
+export const webhookIdOf = (notice: Pick<OutboxNotice, 'id'>) => `msg_notice_${notice.id}`;
+
+export function createWebhookActivities(deps: WebhookDeps) {
+  const { sql } = deps;
+  const waitMs = deps.webhookWaitMs ?? 20_000;
+  const pollMs = deps.webhookPollMs ?? 1000;
+
+  /** Sends one notice, signed, and records the attempt; throws (retryably) when it did not arrive. */
+  async function send(endpoint: WebhookEndpoint, notice: OutboxNotice, deliveryId: string, advance: boolean) {
+    const payload = webhookPayload(notice);
+    const msgId = webhookIdOf(notice);
+    const now = new Date();
+    const signature = new Webhook(endpoint.secret).sign(msgId, now, payload);
+    const outcome = await postJson(
+      endpoint.url,
+      payload,
+      {
+        'webhook-id': msgId,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      { timeoutMs: deps.webhookTimeoutMs ?? 10_000, privateHosts: deps.webhookPrivateHosts ?? [] },
+    );
+    if (!outcome.error) {
+      await recordDelivered(sql, {
+        id: deliveryId,
+        endpointId: endpoint.id,
+        statusCode: outcome.statusCode!,
+        ...(advance ? { advanceTo: { tx: notice.tx, id: notice.id } } : {}),
+      });
+      return;
+    }
+    const attempt = Context.current().info.attempt;
+    await recordFailedAttempt(sql, {
+      id: deliveryId,
+      error: outcome.error,
+      statusCode: outcome.statusCode,
+      nextAttemptAt: nextWebhookAttemptAt(new Date(), attempt),
+    });
+    throw ApplicationFailure.retryable(`webhook ${endpoint.id}: ${outcome.error}`, 'webhook-not-delivered');
+  }
+
+  /** Waits for replays asked for or notices after the endpoint's position; undefined once deleted. */
+  async function nextWork(endpointId: string) {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const endpoint = await webhookEndpoint(sql, endpointId);
+      if (!endpoint || endpoint.deletedAt) return undefined;
+      const audiences = noticeAudiences({ role: endpoint.ownerRole, id: endpoint.ownerId });
+      const replays = await replaysRequested(sql, endpointId);
+      const notices = await outboxAfter(sql, audiences, endpoint.eventTypes, endpoint, BATCH);
+      if (replays.length > 0 || notices.length > 0 || Date.now() >= until) {
+        return { endpoint, replays, notices };
+      }
+      Context.current().heartbeat();
+      // Rejects when the activity is cancelled (a worker shutting down): the next attempt resumes.
+      await Context.current().sleep(pollMs);
+    }
+  }
+
+  return {
+    /**
+     * Delivers the endpoint's next notices in commit order, each after the one before arrived; stops
+     * at the first failure (the retry starts there again, so nothing overtakes a notice). Replays go
+     * first and do not move the position.
+     */
+    async deliverWebhooks(endpointId: string): Promise<{ gone: boolean; delivered: number }> {
+      const work = await nextWork(endpointId);
+      if (!work) return { gone: true, delivered: 0 };
+      const { endpoint, replays, notices } = work;
+      for (const replay of replays) await send(endpoint, replay, replay.deliveryId, false);
+      for (const notice of notices) {
+        Context.current().heartbeat();
+        await send(endpoint, notice, await deliveryFor(sql, endpoint.id, notice.id), true);
+      }
+      return { gone: false, delivered: replays.length + notices.length };
+    },
+  };
+}
