@@ -14,15 +14,32 @@ import type { RankInput } from './scoring.ts';
 const AFTER_FINAL_AWARD: readonly PhaseState[] = ['execution', 'completed'];
 export const finalAwardMade = (state: PhaseState): boolean => AFTER_FINAL_AWARD.includes(state);
 
-/** The input with every juror id replaced by its label; an unknown juror gets a label of its own. */
-export function labelledRankInput(input: RankInput, labels: ReadonlyMap<string, string>): RankInput {
+/**
+ * The input with every juror id replaced by its label, and the company of every offer that was not
+ * selected replaced by "Unsuccessful bidder N" (numbered in offer-id order): an award notice names
+ * the winners, not the companies that lost. An unknown juror gets a label of its own.
+ */
+export function labelledRankInput(
+  input: RankInput,
+  labels: ReadonlyMap<string, string>,
+  selectedOfferIds: ReadonlySet<string>,
+): RankInput {
   const known = new Map(labels);
   const label = (jurorId: string) => {
     if (!known.has(jurorId)) known.set(jurorId, `Juror ${known.size + 1}`);
     return known.get(jurorId)!;
   };
+  const unsuccessful = input.offers
+    .filter((o) => !selectedOfferIds.has(o.offerId))
+    .map((o) => o.offerId)
+    .sort();
   return {
     ...input,
+    offers: input.offers.map((o) =>
+      selectedOfferIds.has(o.offerId)
+        ? o
+        : { ...o, company: `Unsuccessful bidder ${unsuccessful.indexOf(o.offerId) + 1}` },
+    ),
     scores: input.scores.map((s) => ({ ...s, jurorId: label(s.jurorId) })),
     exclusions: input.exclusions.map((e) => ({ ...e, jurorId: label(e.jurorId) })),
   };

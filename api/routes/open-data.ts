@@ -177,7 +177,8 @@ async function publishedGate(
     { competitionId: id, phaseKey: phase },
     await phaseJurorIds(deps.sql, id, phase),
   );
-  const published = labelledRankInput(input, labels);
+  const winners = new Set(stored.ranking.ranking.selection.selectedOfferIds);
+  const published = labelledRankInput(input, labels, winners);
   const ranked = rankWithReliability(published);
   return {
     competitionId: id,

@@ -125,6 +125,10 @@ describe('open data: OCDS, CSV exports and reproducible gates', () => {
     const jurorsNamed = new Set(published.body.input.scores.map((s: any) => s.jurorId));
     expect([...jurorsNamed].sort()).toEqual(['Juror A', 'Juror B']);
     expect(JSON.stringify(published.body)).not.toMatch(/juror-\d/);
+    // The award names the winners; the company that lost is not published.
+    const companies = published.body.input.offers.map((o: any) => o.company).sort();
+    expect(companies).toEqual(['Unsuccessful bidder 1', 'company-01', 'company-03']);
+    expect(JSON.stringify(published.body)).not.toContain('company-02');
 
     const folder = await mkdtemp(join(tmpdir(), 'phasegate-gate-'));
     const file = join(folder, 'input.json');
