@@ -1,5 +1,5 @@
--- Webhooks (Standard Webhooks) and e-mail: the notices outbox relayed to endpoints and addresses
--- that officers and companies give. Each relay keeps its position in the outbox by (transaction, id),
+-- Webhooks (Standard Webhooks): the notices outbox relayed to endpoints that officers and companies
+-- register. Each relay keeps its position in the outbox by (transaction, id),
 -- the order the event stream uses (011_notice_order.sql), so a receiver that was down gets every
 -- notice it missed, in commit order, once.
 
@@ -39,26 +39,3 @@ create index webhook_deliveries_replays on webhook_deliveries (endpoint_id) wher
 
 -- A relay reads one person's audiences across all competitions, in commit order.
 create index notifications_audience_order on notifications (recipient, tx, id);
-
-create table email_subscriptions (
-  owner_role text not null check (owner_role in ('officer', 'company', 'juror')),
-  owner_id text not null check (length(owner_id) between 1 and 200),
-  address text not null check (length(address) between 3 and 254 and address like '%_@_%'),
-  updated_at timestamptz not null default now(),
-  after_tx xid8 not null default pg_current_xact_id(),
-  after_id bigint not null default 0,
-  attempts integer not null default 0,
-  last_error text check (length(last_error) <= 1000),
-  primary key (owner_role, owner_id)
-);
-
-create table email_deliveries (
-  owner_role text not null,
-  owner_id text not null,
-  notification_id bigint not null references notifications (id),
-  address text not null,
-  message_id text,
-  sent_at timestamptz not null default now(),
-  primary key (owner_role, owner_id, notification_id),
-  foreign key (owner_role, owner_id) references email_subscriptions (owner_role, owner_id)
-);
