@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
-import type { JurorScore, RankInput, RankInputDraft } from '../domain/scoring.ts';
+import type { RankInput, RankInputDraft } from '../domain/scoring.ts';
 import { RankInputSchema } from '../domain/scoring.ts';
 import { rank, rankParsed } from '../scoring/index.ts';
 import { decide } from '../scoring/rank.ts';
+import { syntheticCompetition } from './competition.ts';
 
 const OFFERS = 10_000;
 const JURORS = 5;
@@ -11,64 +12,8 @@ const CRITERIA = 6;
 const WARM_UP = 5;
 const REPETITIONS = 15;
 
-/** A fixed-seed linear congruential generator: the same competition on every run and machine. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 function competition(): RankInputDraft {
-  const random = generator(20_250_401);
-  const criteria = Array.from({ length: CRITERIA }, (_, c) => ({
-    key: `criterion-${c}`,
-    name: `Criterion ${c}`,
-    weight: 15,
-    scale: { min: 0, max: 10, step: 1 },
-    minimum: 3,
-  }));
-  const offers = Array.from({ length: OFFERS }, (_, o) => ({
-    offerId: `offer-${String(o).padStart(5, '0')}`,
-    company: `Company ${o} B.V.`,
-    price: 20_000 + Math.floor(random() * 30_000),
-    requestedAmount: 10_000 + Math.floor(random() * 40) * 1000,
-  }));
-  const scores: JurorScore[] = [];
-  for (const offer of offers) {
-    const strength = random() * 6;
-    for (let j = 0; j < JURORS; j++) {
-      for (const criterion of criteria) {
-        const score = Math.min(10, Math.floor(strength + random() * 5));
-        scores.push({
-          offerId: offer.offerId,
-          jurorId: `juror-${j}`,
-          criterion: criterion.key,
-          score,
-          reason: `juror ${j} on ${offer.offerId}: ${score}`,
-        });
-      }
-    }
-  }
-  return {
-    criteria,
-    price: { method: 'relative', weight: 10 },
-    aggregation: { method: 'mean', spreadThreshold: 3 },
-    gate: {
-      awardSlots: 50,
-      phaseBudget: 2_000_000,
-      maxPerOffer: 45_000,
-      overallMinimum: 50,
-      selectionMode: 'skip-to-fit',
-    },
-    tieBreak: {
-      order: [{ by: 'criterion', criterion: 'criterion-0' }, { by: 'lower-price' }],
-      seed: 'bench',
-    },
-    offers,
-    scores,
-  };
+  return syntheticCompetition({ offers: OFFERS, jurors: JURORS, criteria: CRITERIA, seed: 20_250_401 });
 }
 
 /** Keeps the optimiser from discarding work whose result is otherwise unused. */

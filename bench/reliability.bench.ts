@@ -1,10 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release } from 'node:os';
-import type { JurorScore, RankInputDraft } from '../domain/scoring.ts';
+import type { RankInputDraft } from '../domain/scoring.ts';
 import { rank, rankWithReliability } from '../scoring/index.ts';
 import { leaveJurorOut } from '../scoring/leave-one-out.ts';
 import { decide, parseRankInput } from '../scoring/rank.ts';
 import { juryAgreement, reliabilityOf } from '../scoring/reliability.ts';
+import { syntheticCompetition } from './competition.ts';
 
 const OFFERS = 1_000;
 const JURORS = 7;
@@ -12,69 +13,8 @@ const CRITERIA = 6;
 const WARM_UP = 10;
 const REPETITIONS = 31;
 
-/** A fixed-seed linear congruential generator: the same competition on every run and machine. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-/**
- * Each offer has a strength; each juror scores around it with their own noise, so the jurors agree
- * moderately (alpha about 0.6 per criterion) and several jurors decide some eligibility on their own,
- * the case where leave-one-out has the most to report.
- */
 function competition(): RankInputDraft {
-  const random = generator(20_261_127);
-  const criteria = Array.from({ length: CRITERIA }, (_, c) => ({
-    key: `criterion-${c}`,
-    name: `Criterion ${c}`,
-    weight: 15,
-    scale: { min: 0, max: 10, step: 1 },
-    minimum: 3,
-  }));
-  const offers = Array.from({ length: OFFERS }, (_, o) => ({
-    offerId: `offer-${String(o).padStart(5, '0')}`,
-    company: `Company ${o} B.V.`,
-    price: 20_000 + Math.floor(random() * 30_000),
-    requestedAmount: 10_000 + Math.floor(random() * 40) * 1000,
-  }));
-  const scores: JurorScore[] = [];
-  for (const offer of offers) {
-    const strength = random() * 6;
-    for (let j = 0; j < JURORS; j++) {
-      for (const criterion of criteria) {
-        const score = Math.min(10, Math.floor(strength + random() * 5));
-        scores.push({
-          offerId: offer.offerId,
-          jurorId: `juror-${j}`,
-          criterion: criterion.key,
-          score,
-          reason: `juror ${j} on ${offer.offerId}: ${score}`,
-        });
-      }
-    }
-  }
-  return {
-    criteria,
-    price: { method: 'relative', weight: 10 },
-    aggregation: { method: 'mean', spreadThreshold: 3 },
-    gate: {
-      awardSlots: 50,
-      phaseBudget: 2_000_000,
-      maxPerOffer: 45_000,
-      overallMinimum: 50,
-      selectionMode: 'skip-to-fit',
-    },
-    tieBreak: {
-      order: [{ by: 'criterion', criterion: 'criterion-0' }, { by: 'lower-price' }],
-      seed: 'bench',
-    },
-    offers,
-    scores,
-  };
+  return syntheticCompetition({ offers: OFFERS, jurors: JURORS, criteria: CRITERIA, seed: 20_261_127 });
 }
 
 /** Keeps the optimiser from discarding work whose result is otherwise unused. */
