@@ -164,71 +164,56 @@ export function offerRoutes(deps: AppDeps) {
     },
   );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/competitions/{id}/phases/{phase}/opening',
-      tags: ['offers'],
-      summary: 'Consent to open the sealed offers after the deadline (officer); a second officer opens them',
-      security: bearer,
-      request: { params: PhaseParams },
-      responses: {
-        200: jsonResponse(
-          z.object({ opened: z.boolean(), officers: z.array(z.string()) }),
-          'Consent recorded',
-        ),
-        ...problemResponses,
+  /** Both openings need the consent of two different officers: the second one's opens. */
+  const consentRoute = (opening: {
+    path: string;
+    summary: string;
+    description?: string;
+    update: typeof openOffersUpdate;
+  }) =>
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: opening.path,
+        tags: ['offers'],
+        summary: opening.summary,
+        ...(opening.description ? { description: opening.description } : {}),
+        security: bearer,
+        request: { params: PhaseParams },
+        responses: {
+          200: jsonResponse(
+            z.object({ opened: z.boolean(), officers: z.array(z.string()) }),
+            'Consent recorded',
+          ),
+          ...problemResponses,
+        },
+      }),
+      async (c) => {
+        const principal = c.get('principal');
+        requireRole(principal, 'officer');
+        const { id, phase } = c.req.valid('param');
+        await requirePhaseNotEnded(deps, id, phase);
+        const target = { competitionId: id, phaseKey: phase };
+        return c.json(await steer(deps, target, opening.update, { officerId: principal.id }), 200);
       },
-    }),
-    async (c) => {
-      const principal = c.get('principal');
-      requireRole(principal, 'officer');
-      const { id, phase } = c.req.valid('param');
-      await requirePhaseNotEnded(deps, id, phase);
-      return c.json(
-        await steer(deps, { competitionId: id, phaseKey: phase }, openOffersUpdate, {
-          officerId: principal.id,
-        }),
-        200,
-      );
-    },
-  );
+    );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/competitions/{id}/phases/{phase}/identities/opening',
-      tags: ['offers'],
-      summary:
-        'Anonymous review: consent to open the identity parts once the ranking is fixed (officer); a second officer opens them',
-      description:
-        'Only in a phase under anonymous review, waiting at its gate (the jury has finished and the ' +
-        'ranking is fixed). With the consent of two different officers the identity parts open: the ' +
-        'offers list shows each entry’s sender, receipt and identity part, the ranking names the ' +
-        'companies, and the gate may be approved. Jurors never see them.',
-      security: bearer,
-      request: { params: PhaseParams },
-      responses: {
-        200: jsonResponse(
-          z.object({ opened: z.boolean(), officers: z.array(z.string()) }),
-          'Consent recorded',
-        ),
-        ...problemResponses,
-      },
-    }),
-    async (c) => {
-      const principal = c.get('principal');
-      requireRole(principal, 'officer');
-      const { id, phase } = c.req.valid('param');
-      await requirePhaseNotEnded(deps, id, phase);
-      return c.json(
-        await steer(deps, { competitionId: id, phaseKey: phase }, openIdentitiesUpdate, {
-          officerId: principal.id,
-        }),
-        200,
-      );
-    },
-  );
+  consentRoute({
+    path: '/competitions/{id}/phases/{phase}/opening',
+    summary: 'Consent to open the sealed offers after the deadline (officer); a second officer opens them',
+    update: openOffersUpdate,
+  });
+  consentRoute({
+    path: '/competitions/{id}/phases/{phase}/identities/opening',
+    summary:
+      'Anonymous review: consent to open the identity parts once the ranking is fixed (officer); a second officer opens them',
+    description:
+      'Only in a phase under anonymous review, waiting at its gate (the jury has finished and the ' +
+      'ranking is fixed). With the consent of two different officers the identity parts open: the ' +
+      'offers list shows each entry’s sender, receipt and identity part, the ranking names the ' +
+      'companies, and the gate may be approved. Jurors never see them.',
+    update: openIdentitiesUpdate,
+  });
 
   app.openapi(
     createRoute({
