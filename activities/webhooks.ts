@@ -11,12 +11,15 @@ import {
   type OutboxNotice,
   type WebhookEndpoint,
 } from '../db/webhooks.ts';
+import { competitionTitle } from '../db/email.ts';
 import type { Sql } from '../db/sql.ts';
 import { noticeAudiences } from '../domain/rules/visibility.ts';
 import { nextWebhookAttemptAt } from '../workflows/activity-options.ts';
-import { postJson } from './webhook-http.ts';
+import { createMailer, type EmailDeps } from './email.ts';
+import { postJson, type PostResult } from './webhook-http.ts';
 
-export interface WebhookDeps {
+/** E-mail addresses are endpoints too (014_email.sql): the same relay, sent by SMTP. */
+export interface WebhookDeps extends EmailDeps {
   sql: Sql;
   /** Hosts that may be private or loopback addresses (PHASEGATE_WEBHOOK_PRIVATE_HOSTS). */
   webhookPrivateHosts?: readonly string[];
@@ -54,14 +57,15 @@ export function createWebhookActivities(deps: WebhookDeps) {
   const { sql } = deps;
   const waitMs = deps.webhookWaitMs ?? 20_000;
   const pollMs = deps.webhookPollMs ?? 1000;
+  const mail = createMailer(deps);
 
-  /** Sends one notice, signed, and records the attempt; throws (retryably) when it did not arrive. */
-  async function send(endpoint: WebhookEndpoint, notice: OutboxNotice, deliveryId: string, advance: boolean) {
+  /** A webhook's signed POST. */
+  async function post(endpoint: WebhookEndpoint & { url: string }, notice: OutboxNotice) {
     const payload = webhookPayload(notice);
     const msgId = webhookIdOf(notice);
     const now = new Date();
     const signature = new Webhook(endpoint.secret).sign(msgId, now, payload);
-    const outcome = await postJson(
+    return postJson(
       endpoint.url,
       payload,
       {
@@ -71,6 +75,20 @@ export function createWebhookActivities(deps: WebhookDeps) {
       },
       { timeoutMs: deps.webhookTimeoutMs ?? 10_000, privateHosts: deps.webhookPrivateHosts ?? [] },
     );
+  }
+
+  /** An address's message; with e-mail off on this worker, a failure the log shows until it is on. */
+  async function email(to: string, endpoint: WebhookEndpoint, notice: OutboxNotice): Promise<PostResult> {
+    if (!mail) return { statusCode: null, error: 'e-mail is not configured (PHASEGATE_SMTP_URL)' };
+    return mail(to, notice, endpoint.id, await competitionTitle(sql, notice.competitionId));
+  }
+
+  /** Sends one notice and records the attempt; throws (retryably) when it did not arrive. */
+  async function send(endpoint: WebhookEndpoint, notice: OutboxNotice, deliveryId: string, advance: boolean) {
+    const outcome =
+      endpoint.email !== null
+        ? await email(endpoint.email, endpoint, notice)
+        : await post({ ...endpoint, url: endpoint.url! }, notice);
     if (!outcome.error) {
       await recordDelivered(sql, {
         id: deliveryId,
@@ -87,7 +105,10 @@ export function createWebhookActivities(deps: WebhookDeps) {
       statusCode: outcome.statusCode,
       nextAttemptAt: nextWebhookAttemptAt(new Date(), attempt),
     });
-    throw ApplicationFailure.retryable(`webhook ${endpoint.id}: ${outcome.error}`, 'webhook-not-delivered');
+    throw ApplicationFailure.retryable(
+      `${endpoint.email === null ? 'webhook' : 'e-mail'} ${endpoint.id}: ${outcome.error}`,
+      'webhook-not-delivered',
+    );
   }
 
   /** Waits for replays asked for or notices after the endpoint's position; undefined once deleted. */

@@ -14,6 +14,7 @@ import type { Keys } from '../db/sealing.ts';
 import { attentionRoutes } from './routes/attention.ts';
 import { calendarRoutes } from './routes/calendars.ts';
 import { competitionRoutes } from './routes/competitions.ts';
+import { emailRoutes } from './routes/email.ts';
 import { eventRoutes } from './routes/events.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -38,6 +39,8 @@ export interface AppDeps extends Identities {
   workflowDeadlineMs?: number;
   /** Webhook URLs that may name these private or loopback hosts (PHASEGATE_WEBHOOK_PRIVATE_HOSTS). */
   webhookPrivateHosts?: readonly string[];
+  /** Whether the workers send e-mail (PHASEGATE_SMTP_URL is set); otherwise PUT /me/email answers 409. */
+  smtpConfigured?: boolean;
   /** The API's clock: a launch publishes its first phase at this instant (default: the system clock). */
   clock?: () => Date;
   /** The OCDS `ocid` prefix (default: PHASEGATE_OCID_PREFIX, else the development prefix). */
@@ -83,6 +86,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', calendarRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', webhookRoutes(deps));
+  app.route('/', emailRoutes(deps));
   app.route('/', openDataRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -29,6 +29,7 @@ export const PROBLEM_TYPES = {
   },
   refused: { status: 409, title: 'The competition refused this action' },
   duplicate: { status: 409, title: 'This already exists' },
+  'not-configured': { status: 409, title: 'This server does not offer this; its operator has not set it up' },
   'idempotency-key-in-flight': {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed',

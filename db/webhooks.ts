@@ -1,8 +1,11 @@
 import type { Sql } from './sql.ts';
 
-/** Who owns an endpoint: an officer or a company, as `noticeAudiences` names them. */
+/**
+ * Who owns an endpoint: an officer or a company, as `noticeAudiences` names them; a juror may own an
+ * e-mail address (db/email.ts), not a webhook.
+ */
 export interface WebhookOwner {
-  role: 'officer' | 'company';
+  role: 'officer' | 'company' | 'juror';
   id: string;
 }
 
@@ -10,7 +13,9 @@ export interface WebhookEndpoint {
   id: string;
   ownerRole: WebhookOwner['role'];
   ownerId: string;
-  url: string;
+  /** A webhook's URL, or null for an e-mail address (014_email.sql): exactly one is set. */
+  url: string | null;
+  email: string | null;
   eventTypes: string[];
   secret: string;
   createdAt: Date;
@@ -39,7 +44,7 @@ export async function listWebhookEndpoints(sql: Sql, owner: WebhookOwner) {
   return sql<{ id: string; url: string; eventTypes: string[]; createdAt: Date }[]>`
     select id, url, event_types as "eventTypes", created_at as "createdAt"
     from webhook_endpoints
-    where owner_role = ${owner.role} and owner_id = ${owner.id} and deleted_at is null
+    where owner_role = ${owner.role} and owner_id = ${owner.id} and deleted_at is null and url is not null
     order by created_at, id`;
 }
 
@@ -48,13 +53,14 @@ export async function deleteWebhookEndpoint(sql: Sql, owner: WebhookOwner, id: s
   const rows = await sql`
     update webhook_endpoints set deleted_at = now()
     where id = ${id} and owner_role = ${owner.role} and owner_id = ${owner.id} and deleted_at is null
+      and url is not null
     returning id`;
   return rows.length === 1;
 }
 
 export async function webhookEndpoint(sql: Sql, id: string): Promise<WebhookEndpoint | undefined> {
   const [row] = await sql<WebhookEndpoint[]>`
-    select id, owner_role as "ownerRole", owner_id as "ownerId", url, event_types as "eventTypes", secret,
+    select id, owner_role as "ownerRole", owner_id as "ownerId", url, email, event_types as "eventTypes", secret,
            created_at as "createdAt", deleted_at as "deletedAt", after_tx::text as "afterTx",
            after_id::text as "afterId"
     from webhook_endpoints where id = ${id}`;
@@ -64,7 +70,8 @@ export async function webhookEndpoint(sql: Sql, id: string): Promise<WebhookEndp
 export async function ownsWebhookEndpoint(sql: Sql, owner: WebhookOwner, id: string): Promise<boolean> {
   const rows = await sql`
     select 1 from webhook_endpoints
-    where id = ${id} and owner_role = ${owner.role} and owner_id = ${owner.id} and deleted_at is null`;
+    where id = ${id} and owner_role = ${owner.role} and owner_id = ${owner.id} and deleted_at is null
+      and url is not null`;
   return rows.length === 1;
 }
 

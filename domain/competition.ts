@@ -20,6 +20,9 @@ export const PHASE_STATES = [
   'needs-attention',
 ] as const;
 export const PhaseStateSchema = z.enum(PHASE_STATES);
+
+/** The states a phase passes through, in order; `no-award`, `cancelled` and `needs-attention` end or pause it. */
+export const PHASE_LIFE: readonly PhaseState[] = PHASE_STATES.slice(0, PHASE_STATES.indexOf('completed') + 1);
 export type PhaseState = z.infer<typeof PhaseStateSchema>;
 
 /** States in which companies may send, replace or withdraw offers. */

@@ -52,6 +52,18 @@ export const ConfigSchema = z.object({
         .map((host) => host.trim().toLowerCase())
         .filter(Boolean),
     ),
+  /**
+   * E-mail is off unless this is set: a nodemailer SMTP transport URL (smtp://user:pass@host:587,
+   * smtps://… for TLS from the start). With it, people give an address (PUT /me/email) and the
+   * workers send them their notices; without it that route answers 409 `not-configured`.
+   */
+  PHASEGATE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The sender of the notices' e-mail. */
+  PHASEGATE_SMTP_FROM: z.string().min(3).default('Phasegate <phasegate@localhost>'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -78,7 +78,11 @@ async function startDevWorker(config: Config, address: string, sql: Sql, keys: K
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
     keys,
-    webhooks: { webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS },
+    webhooks: {
+      webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
+      smtpUrl: config.PHASEGATE_SMTP_URL,
+      smtpFrom: config.PHASEGATE_SMTP_FROM,
+    },
   });
   const running = worker.run();
   stops.push(async () => {
@@ -167,6 +171,7 @@ async function main() {
         listInTemporalUi: true,
         workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
         webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
+        smtpConfigured: Boolean(config.PHASEGATE_SMTP_URL),
       },
       config.PORT,
     );

@@ -57,6 +57,7 @@ async function main() {
       listInTemporalUi: config.PHASEGATE_SEARCH_ATTRIBUTES === 'on',
       workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
       webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
+      smtpConfigured: Boolean(config.PHASEGATE_SMTP_URL),
     },
     config.PORT,
   );

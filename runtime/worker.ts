@@ -17,7 +17,7 @@ export interface WorkerDeps {
   keys: Pick<Keys, 'seal' | 'receiptPrivate'>;
   /** A pre-built bundle (tests build it once per suite); otherwise the worker bundles the source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Webhook delivery: private hosts allowed, wait and timeout (activities/webhooks.ts). */
+  /** Webhook and e-mail delivery: private hosts, SMTP, wait and timeout (activities/webhooks.ts). */
   webhooks?: Omit<WebhookDeps, 'sql'>;
   /** 0 turns the sticky cache off, for a test that stops a worker and lets another take over. */
   maxCachedWorkflows?: number;
@@ -65,7 +65,11 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
     keys: keysFrom(config.PHASEGATE_SEAL_KEY, config.PHASEGATE_RECEIPT_KEY),
-    webhooks: { webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS },
+    webhooks: {
+      webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
+      smtpUrl: config.PHASEGATE_SMTP_URL,
+      smtpFrom: config.PHASEGATE_SMTP_FROM,
+    },
   });
   console.log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
   await worker.run();

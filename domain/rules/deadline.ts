@@ -1,4 +1,4 @@
-import type { PhaseState } from '../competition.ts';
+import { PHASE_LIFE, type PhaseState } from '../competition.ts';
 
 /**
  * When a write comes too late. Two guards see it, whichever first: the database clock past the
@@ -7,20 +7,8 @@ import type { PhaseState } from '../competition.ts';
  * the deadline has passed. Pure: the facts are read elsewhere, with the database clock.
  */
 
-/** The states a phase passes through, in order. `cancelled` and `needs-attention` stop or pause it. */
-const LIFE: readonly PhaseState[] = [
-  'pending',
-  'questions-open',
-  'submissions-open',
-  'evaluation',
-  'consensus',
-  'gate',
-  'standstill',
-  'execution',
-  'completed',
-];
 /** No award comes at or after a gate, so after every window of the phase. */
-const position = (state: PhaseState) => (state === 'no-award' ? LIFE.length : LIFE.indexOf(state));
+const position = (state: PhaseState) => (state === 'no-award' ? PHASE_LIFE.length : PHASE_LIFE.indexOf(state));
 
 /** Whether the phase has moved on past every state that a write allows. */
 export function movedPast(state: PhaseState, allowed: readonly PhaseState[]): boolean {

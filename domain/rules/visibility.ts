@@ -1,4 +1,4 @@
-import type { PhaseState } from '../competition.ts';
+import { PHASE_LIFE, type PhaseState } from '../competition.ts';
 import type { RankedOffer } from '../scoring.ts';
 
 /**
@@ -129,12 +129,7 @@ export function scopeOf(viewer: Viewer, items: { whole: Item; own: Item }, sight
 }
 
 const PAST_SUBMISSIONS: readonly PhaseState[] = [
-  'evaluation',
-  'consensus',
-  'gate',
-  'standstill',
-  'execution',
-  'completed',
+  ...PHASE_LIFE.slice(PHASE_LIFE.indexOf('evaluation')),
   'no-award',
 ];
 

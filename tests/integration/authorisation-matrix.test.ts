@@ -83,6 +83,11 @@ const MATRIX: Row[] = [
   r('DELETE /me/webhooks/{id}',                                                      'open',       [404, 404, 404, 403, 403]),
   r('GET /me/webhooks/{id}/deliveries',                                              'open',       [404, 404, 404, 403, 403]),
   r('POST /me/webhooks/{id}/deliveries/{deliveryId}/replay',                         'open',       [404, 404, 404, 403, 403]),
+  // E-mail is off here (no PHASEGATE_SMTP_URL): nobody may give an address; reading and deleting are harmless.
+  r('PUT /me/email',                                                                 'none',       [409, 409, 409, 409, 409], SHUT, { address: 'someone@example.org' }),
+  r('GET /me/email',                                                                 'none',       [200, 200, 200, 200, 200]),
+  r('DELETE /me/email',                                                              'none',       [204, 204, 204, 204, 204]),
+  r('GET /me/email/deliveries',                                                      'none',       [200, 200, 200, 200, 200]),
   r('GET /me/calendar.ics',                                                          'none',       [200, 200, 200, 200, 200]),
   r('GET /competitions/{id}/calendar.ics',                                           'open',       [200, 200, 200, 200, 200]),
   r('GET /competitions/{id}/events',                                                 'open',       [200, 200, 200, 200, 200]),

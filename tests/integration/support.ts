@@ -130,6 +130,7 @@ export async function harnessOn(
     ...(options.webhooks?.webhookPrivateHosts
       ? { webhookPrivateHosts: options.webhooks.webhookPrivateHosts }
       : {}),
+    ...(options.webhooks?.smtpUrl ? { smtpConfigured: true } : {}),
   });
   return {
     env,
