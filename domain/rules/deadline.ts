@@ -8,7 +8,8 @@ import { PHASE_LIFE, type PhaseState } from '../competition.ts';
  */
 
 /** No award comes at or after a gate, so after every window of the phase. */
-const position = (state: PhaseState) => (state === 'no-award' ? PHASE_LIFE.length : PHASE_LIFE.indexOf(state));
+const position = (state: PhaseState) =>
+  state === 'no-award' ? PHASE_LIFE.length : PHASE_LIFE.indexOf(state);
 
 /** Whether the phase has moved on past every state that a write allows. */
 export function movedPast(state: PhaseState, allowed: readonly PhaseState[]): boolean {
