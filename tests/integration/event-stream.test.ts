@@ -1,57 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notify } from '../../db/notifications.ts';
 import { CompetitionRun, F, feasibilityOnly } from './drive.ts';
+import { readEvents } from './sse-client.ts';
 import { timeSkippingHarness, tokenOf, type Harness } from './support.ts';
-
-interface StreamedEvent {
-  id: string;
-  event: string;
-  data: { kind: string; phase: string | null; body: Record<string, unknown> };
-}
-
-/** Server-Sent Events, read as a browser's EventSource would, over the app's real stream. */
-async function readEvents(
-  h: Harness,
-  as: string,
-  path: string,
-  until: (events: StreamedEvent[]) => boolean,
-  headers: Record<string, string> = {},
-): Promise<StreamedEvent[]> {
-  const abort = new AbortController();
-  const response = await h.app.request(path, {
-    headers: { authorization: `Bearer ${tokenOf(as)}`, ...headers },
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: StreamedEvent[] = [];
-  let buffer = '';
-  const deadline = Date.now() + 20_000;
-  try {
-    while (!until(events)) {
-      if (Date.now() > deadline) throw new Error(`stream: only ${events.map((e) => e.event).join(', ')}`);
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop()!;
-      for (const block of blocks) {
-        const field = (name: string) =>
-          block
-            .split('\n')
-            .find((line) => line.startsWith(`${name}: `))
-            ?.slice(name.length + 2);
-        if (field('id'))
-          events.push({ id: field('id')!, event: field('event')!, data: JSON.parse(field('data')!) });
-      }
-    }
-  } finally {
-    await reader.cancel();
-    abort.abort();
-  }
-  return events;
-}
 
 describe('the event stream of a competition', () => {
   let h: Harness;

@@ -5,7 +5,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { notify } from '../../db/notifications.ts';
 import { noticeAudiences } from '../../domain/rules/visibility.ts';
-import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly } from './drive.ts';
+import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly, sbirCriteria } from './drive.ts';
+import { readEvents } from './sse-client.ts';
 import { DAY, harnessOn, type Harness } from './support.ts';
 
 interface Received {
@@ -198,6 +199,66 @@ describe('webhooks (Standard Webhooks), delivered by a Temporal workflow from th
     expect((await h.call('company-01', 'GET', '/me/webhooks')).body.webhooks).toEqual([]);
     await receiver.stop();
   });
+
+  it('a whole run in minutes: the SSE stream and a webhook receiver that was down for the gate both get every notice, in order', async () => {
+    const receiver = new Receiver();
+    await receiver.start();
+    const hook = await register('company-01', receiver.url);
+    receiver.secret = hook.secret;
+    const minutes = (amount: number) => ({ unit: 'minutes', amount });
+    const jury = ['juror-1', 'juror-2'];
+    const run = await CompetitionRun.sbir(h, {
+      phases: feasibilityOnly({
+        schedule: {
+          questionsClose: minutes(1),
+          answersDue: minutes(2),
+          submissionsClose: minutes(3),
+          evaluationClose: minutes(6),
+          intendedAwardDue: minutes(7),
+        },
+        reminderDaysBeforeEvaluationClose: 0,
+        standstill: { unit: 'minutes', amount: 1 },
+      }),
+      jurors: { [F]: jury },
+    });
+    await run.offers(F, ['company-01', 'company-02']);
+    await run.closeSubmissions(F);
+    await receiver.stop();
+    const strong = (company: string) => (company === 'company-01' ? 8 : 6);
+    await run.scoreToGate(F, jury, sbirCriteria, strong);
+    await run.approveAndAward(F);
+    await receiver.start();
+
+    const expected = await expectedNotices(h, { role: 'company', id: 'company-01' }, hook.after);
+    const ofRun = await h.sql<{ id: string }[]>`
+      select id::text as id from notifications where competition_id = ${run.id}
+        and recipient in ${h.sql(noticeAudiences({ role: 'company', id: 'company-01' }))}
+      order by tx, id`;
+    const kinds = await h.sql<{ kind: string }[]>`
+      select kind from notifications where id in ${h.sql(ofRun.map((r) => r.id))}`;
+    expect(kinds.map((k) => k.kind)).toEqual(
+      expect.arrayContaining(['phase-published', 'intended-award', 'final-award']),
+    );
+
+    await eventually(
+      'every notice at the receiver',
+      async () => receiver.received.length,
+      (n) => n >= expected.length,
+      120_000,
+    );
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    expect(receiver.received.map((r) => r.noticeId)).toEqual(expected);
+    expect(new Set(receiver.received.map((r) => r.id)).size).toBe(receiver.received.length);
+
+    const streamed = await readEvents(
+      h,
+      'company-01',
+      `/competitions/${run.id}/events`,
+      (e) => e.length >= ofRun.length,
+    );
+    expect(streamed.map((e) => e.id.split('.')[1])).toEqual(ofRun.map((r) => r.id));
+    await receiver.stop();
+  }, 600_000);
 
   it('an officer filters by event type; a juror may not register; URLs are http(s) and not private', async () => {
     const receiver = new Receiver();
