@@ -15,7 +15,8 @@
  *   active, its tender and enquiry periods); `deadline.extended` → tenderAmendment (an amendment with
  *   the officer's reason); `answers.published` → tenderUpdate with the nota van inlichtingen as a
  *   clarifications document; `award.intended` → award (status `pending`: the standstill runs);
- *   `award.final` → awardUpdate (status `active`); `phase.closed` and the competition's end → tenderUpdate;
+ *   `award.final` → awardUpdate (status `active`); an upheld `objection.decided` → awardCancellation
+ *   of the phase's pending awards; `phase.closed` and the competition's end → tenderUpdate;
  * - who sees what: suppliers, their parties and amounts appear first in the intended award's release,
  *   the moment they become public (README "Who sees what, when"); nothing earlier names a company.
  */
@@ -192,6 +193,27 @@ function awardRelease(
   };
 }
 
+/** The awards of each phase that are still pending (intended, not yet final). */
+function trackPendingAwards(pending: Map<string, string[]>, e: OcdsEntry) {
+  const phase = String(e.data.phase ?? '');
+  if (e.action === 'award.intended') pending.set(phase, (e.data.winners ?? []) as string[]);
+  if (e.action === 'award.final' || (e.action === 'objection.decided' && e.data.decision === 'upheld')) {
+    pending.delete(phase);
+  }
+}
+
+/** An upheld objection reopens the phase: its pending awards are cancelled (a new award follows). */
+function cancelledAwards(c: OcdsCompetition, e: OcdsEntry, pending: Map<string, string[]>): Json | undefined {
+  const phase = String(e.data.phase ?? '');
+  const offers = pending.get(phase);
+  if (e.action !== 'objection.decided' || e.data.decision !== 'upheld' || !offers?.length) return undefined;
+  return {
+    tag: ['awardCancellation'],
+    tender: { id: c.id, title: c.title },
+    awards: offers.map((offer) => ({ id: `${phase}-${offer}`, status: 'cancelled', date: e.at })),
+  };
+}
+
 /** Every release of the competition, one per entry that is one, in the order of the audit log. */
 export function ocdsReleases(
   prefix: string,
@@ -201,10 +223,12 @@ export function ocdsReleases(
 ): Json[] {
   const ocid = ocidOf(prefix, c.id);
   const buyer = buyerOf(c);
+  const pending = new Map<string, string[]>();
   return [...entries]
     .sort((a, b) => a.seq - b.seq)
     .flatMap((e) => {
-      const body = releaseBody(c, e, offers);
+      const body = cancelledAwards(c, e, pending) ?? releaseBody(c, e, offers);
+      trackPendingAwards(pending, e);
       if (!body) return [];
       const { parties = [], ...rest } = body as { parties?: Json[] } & Json;
       return [

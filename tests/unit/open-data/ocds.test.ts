@@ -91,3 +91,36 @@ describe('OCDS releases from the audit log', () => {
     ]);
   });
 });
+
+describe('an upheld objection in the OCDS releases', () => {
+  const OTHER = '66666666-7777-4888-8999-000000000000';
+  const both = new Map([...offers, [OTHER, { company: 'company-02', requestedAmount: 40_000 }]]);
+  const reopened: OcdsEntry[] = [
+    ...history.slice(0, 2),
+    { seq: 3, at: at(25), action: 'award.intended', data: { phase: 'feasibility', winners: [OFFER] } },
+    {
+      seq: 4,
+      at: at(27),
+      action: 'objection.decided',
+      data: { phase: 'feasibility', decision: 'upheld', reopen: 'evaluation' },
+    },
+    { seq: 5, at: at(29), action: 'award.intended', data: { phase: 'feasibility', winners: [OTHER] } },
+  ];
+  const releases = ocdsReleases('ocds-test', competition, reopened, both);
+
+  it('cancels the pending award it overturned, and the next intended award stands on its own', () => {
+    const cancellation = releases.find((r: any) => r.tag.includes('awardCancellation')) as any;
+    expect(cancellation.awards).toEqual([{ id: `feasibility-${OFFER}`, status: 'cancelled', date: at(27) }]);
+    const last = releases.at(-1) as any;
+    expect(last.awards.map((a: any) => [a.id, a.status])).toEqual([[`feasibility-${OTHER}`, 'pending']]);
+    expect(ocdsPackageErrors(ocdsPackage('https://example.org/competitions/x/ocds', releases))).toEqual([]);
+  });
+
+  it('a rejected objection cancels nothing', () => {
+    const rejected = reopened.map((e) =>
+      e.action === 'objection.decided' ? { ...e, data: { ...e.data, decision: 'rejected' } } : e,
+    );
+    const tags = ocdsReleases('ocds-test', competition, rejected, both).flatMap((r: any) => r.tag);
+    expect(tags).not.toContain('awardCancellation');
+  });
+});
