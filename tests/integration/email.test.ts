@@ -60,6 +60,8 @@ class Mailbox {
   /** Message-IDs of the messages it turned away. */
   refused: string[] = [];
   refuseNext = 0;
+  /** Only messages to this address are turned away (deliveries to different people race). */
+  refuseFor: string | undefined;
   port = 0;
   private server = new SMTPServer({
     authOptional: true,
@@ -71,7 +73,7 @@ class Mailbox {
       stream.on('end', () => {
         const to = session.envelope.rcptTo.map((r) => r.address);
         const mail = parse(Buffer.concat(chunks).toString('utf8'), to);
-        if (this.refuseNext > 0) {
+        if (this.refuseNext > 0 && (!this.refuseFor || to.includes(this.refuseFor))) {
           this.refuseNext--;
           this.refused.push(mail.headers.get('message-id')!);
           return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
@@ -164,6 +166,7 @@ describe('e-mail: notices by SMTP to the address each person gives, off unless c
     const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
     const closes = Date.parse((await run.phase(F)).timeline.submissionsCloseAt);
     mailbox.refuseNext = 1;
+    mailbox.refuseFor = ADDRESS_01;
     expect((await run.extend(F, 'submissionsClose', new Date(closes + DAY).toISOString())).status).toBe(200);
     await privately(run, 'company-01', 'for-company-01');
     await privately(run, 'company-02', 'for-company-02');
