@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
 import type { RankInput, RankInputDraft } from '../domain/scoring.ts';
 import { RankInputSchema } from '../domain/scoring.ts';
 import { rank, rankParsed } from '../scoring/index.ts';
 import { decide } from '../scoring/rank.ts';
 import { syntheticCompetition } from './competition.ts';
+import { writeResultsBlock } from './results.ts';
 
 const OFFERS = 10_000;
 const JURORS = 5;
@@ -90,16 +90,4 @@ const lines = [
 console.log(lines.join('\n'));
 if (Number.isNaN(sink)) console.log('unreachable: keeps the measured work alive');
 
-// The figures replace the block between the markers in bench/RESULTS.md; the analysis around it stays.
-const BEGIN = '<!-- ranking-bench:begin -->';
-const END = '<!-- ranking-bench:end -->';
-const resultsFile = new URL('./RESULTS.md', import.meta.url);
-const results = await readFile(resultsFile, 'utf8');
-const from = results.indexOf(BEGIN);
-const to = results.indexOf(END);
-if (from < 0 || to < from) throw new Error(`bench/RESULTS.md lacks the ${BEGIN} … ${END} block`);
-await writeFile(
-  resultsFile,
-  `${results.slice(0, from + BEGIN.length)}\n${lines.join('\n')}\n${results.slice(to)}`,
-);
-console.log('written to bench/RESULTS.md');
+await writeResultsBlock('ranking-bench', lines);

@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release } from 'node:os';
 import type { RankInputDraft } from '../domain/scoring.ts';
 import { rank, rankWithReliability } from '../scoring/index.ts';
@@ -6,6 +5,7 @@ import { leaveJurorOut } from '../scoring/leave-one-out.ts';
 import { decide, parseRankInput } from '../scoring/rank.ts';
 import { juryAgreement, reliabilityOf } from '../scoring/reliability.ts';
 import { syntheticCompetition } from './competition.ts';
+import { writeResultsBlock } from './results.ts';
 
 const OFFERS = 1_000;
 const JURORS = 7;
@@ -84,16 +84,4 @@ const lines = [
 console.log(lines.join('\n'));
 if (Number.isNaN(sink)) console.log('unreachable: keeps the measured work alive');
 
-// The figures replace the block between the markers in bench/RESULTS.md; the analysis around it stays.
-const BEGIN = '<!-- reliability-bench:begin -->';
-const END = '<!-- reliability-bench:end -->';
-const resultsFile = new URL('./RESULTS.md', import.meta.url);
-const results = await readFile(resultsFile, 'utf8');
-const from = results.indexOf(BEGIN);
-const to = results.indexOf(END);
-if (from < 0 || to < from) throw new Error(`bench/RESULTS.md lacks the ${BEGIN} … ${END} block`);
-await writeFile(
-  resultsFile,
-  `${results.slice(0, from + BEGIN.length)}\n${lines.join('\n')}\n${results.slice(to)}`,
-);
-console.log('written to bench/RESULTS.md');
+await writeResultsBlock('reliability-bench', lines);

@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { newWebhookSecret } from '../../activities/webhooks.ts';
 import { deleteEmailEndpoint, emailEndpointOf, setEmailEndpoint } from '../../db/email.ts';
@@ -10,7 +9,7 @@ import { requireRole, type Principal } from '../auth.ts';
 import { bearer, jsonBody, jsonResponse, problemResponses } from '../openapi.ts';
 import { ProblemError } from '../problem.ts';
 import { createRouter } from '../router.ts';
-import { withinDeadline } from '../workflow-messages.ts';
+import { startEndpointDelivery } from './webhooks.ts';
 
 const Address = z.strictObject({ address: z.email().max(254) });
 const EmailSetting = z.object({
@@ -56,7 +55,7 @@ function setting(app: Router, deps: AppDeps) {
         // Unused by e-mail; the column is shared with webhooks.
         secret: newWebhookSecret(),
       });
-      await startDelivery(deps, owner, endpoint.id);
+      await startEndpointDelivery(deps, endpoint.id, () => deleteEmailEndpoint(deps.sql, owner, endpoint.id));
       return c.json({ configured: true, address, since: endpoint.createdAt.toISOString() }, 200);
     },
   );
@@ -111,23 +110,6 @@ function setting(app: Router, deps: AppDeps) {
       return c.json({ deliveries: [...deliveries] }, 200);
     },
   );
-}
-
-/** The address's delivery workflow: the webhooks' one (workflows/webhooks.ts), started once. */
-async function startDelivery(deps: AppDeps, owner: WebhookOwner, id: string) {
-  try {
-    await withinDeadline(deps, 'starting e-mail delivery', () =>
-      deps.temporal.workflow.start('webhookDeliveryWorkflow', {
-        workflowId: `webhook-${id}`,
-        taskQueue: deps.taskQueue,
-        args: [id],
-      }),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-    await deleteEmailEndpoint(deps.sql, owner, id);
-    throw error;
-  }
 }
 
 /** Notices by e-mail, off unless PHASEGATE_SMTP_URL is set; delivered like webhooks. */

@@ -51,9 +51,13 @@ async function ownedEndpoint(deps: AppDeps, owner: WebhookOwner, id: string) {
 
 type Router = ReturnType<typeof createRouter>;
 
-async function startDelivery(deps: AppDeps, owner: WebhookOwner, id: string) {
+/**
+ * Starts the endpoint's delivery workflow (workflows/webhooks.ts) once, for a webhook or an e-mail
+ * address alike; if it cannot start, `undo` removes the endpoint again so none is left undelivered.
+ */
+export async function startEndpointDelivery(deps: AppDeps, id: string, undo: () => Promise<unknown>) {
   try {
-    await withinDeadline(deps, 'starting webhook delivery', () =>
+    await withinDeadline(deps, 'starting delivery', () =>
       deps.temporal.workflow.start('webhookDeliveryWorkflow', {
         workflowId: `webhook-${id}`,
         taskQueue: deps.taskQueue,
@@ -62,7 +66,7 @@ async function startDelivery(deps: AppDeps, owner: WebhookOwner, id: string) {
     );
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-    await deleteWebhookEndpoint(deps.sql, owner, id);
+    await undo();
     throw error;
   }
 }
@@ -102,7 +106,7 @@ function registration(app: Router, deps: AppDeps) {
         eventTypes: types,
         secret,
       });
-      await startDelivery(deps, owner, id);
+      await startEndpointDelivery(deps, id, () => deleteWebhookEndpoint(deps.sql, owner, id));
       return c.json({ id, url, eventTypes: types, secret, createdAt: createdAt.toISOString() }, 201);
     },
   );
