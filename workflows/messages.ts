@@ -88,6 +88,13 @@ export const objectionFiledSignal = defineSignal<[{ objectionId: string }]>('obj
 export const winnerWithdrewSignal = defineSignal<[{ offerId: string }]>('winnerWithdrew');
 export const cancelPhaseSignal = defineSignal<[{ reason: string }]>('cancelPhase');
 
+/** One move of the phase's state machine (domain/phase-machine.ts), at workflow time. */
+export interface PhaseTransitionRecord {
+  from: PhaseState;
+  to: PhaseState;
+  at: string;
+}
+
 export interface PhaseDiagnostics {
   state: PhaseState;
   round: number;
@@ -103,6 +110,8 @@ export interface PhaseDiagnostics {
   attention?: NeedsAttention;
   /** Why the jurors' reminder was not sent, when it was due before the evaluation opened. */
   reminderSkipped?: string;
+  /** Every move the phase made so far, in order. */
+  transitions: PhaseTransitionRecord[];
 }
 export const phaseDiagnosticsQuery = defineQuery<PhaseDiagnostics>('phaseDiagnostics');
 

@@ -1,4 +1,5 @@
 import { PHASE_LIFE, type PhaseState } from '../competition.ts';
+import { MILESTONES, type Milestone } from '../schedule.ts';
 
 /**
  * When a write comes too late. Two guards see it, whichever first: the database clock past the
@@ -27,4 +28,33 @@ export function isTooLate(
 ): boolean {
   if (!facts.deadline) return false;
   return facts.now.getTime() >= facts.deadline.getTime() || movedPast(facts.state, allowed);
+}
+
+/**
+ * Why an officer cannot move `milestone` to `until`, or undefined when the extension stands. A
+ * deadline only moves forward, only before it passes, never past the milestone after it (extend that
+ * one first), and always with a reason, which every company is sent. `deadlines` are the phase's
+ * current ones as ISO instants.
+ */
+export function extensionRefusal(request: {
+  deadlines: Partial<Record<Milestone, string>>;
+  milestone: Milestone;
+  until: string;
+  reason: string;
+  now: number;
+}): string | undefined {
+  const { deadlines, milestone, until, reason, now } = request;
+  const current = deadlines[milestone];
+  if (!current) return `the phase has no ${milestone} deadline yet`;
+  if (Date.parse(current) <= now) return `the ${milestone} deadline has already passed`;
+  const next = Date.parse(until);
+  if (!Number.isFinite(next)) return 'until must be an ISO date-time';
+  if (next <= Date.parse(current)) return 'a deadline can only move forward';
+  const following = MILESTONES[MILESTONES.indexOf(milestone) + 1];
+  const followingAt = following && deadlines[following];
+  if (followingAt && next >= Date.parse(followingAt)) {
+    return `${milestone} must stay before ${following} (${followingAt}); extend that one first`;
+  }
+  if (!reason.trim()) return 'an extension needs a reason, which is sent to every company';
+  return undefined;
 }

@@ -253,11 +253,11 @@ describe('workflow histories', () => {
       symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
       const phaseFile = join(copy, 'workflows', 'phase.ts');
       const code = readFileSync(phaseFile, 'utf8');
-      const step = "await move('submissions-open');";
+      const step = "await this.move('submissions-open');";
       expect(code).toContain(step);
       writeFileSync(
         phaseFile,
-        code.replace(step, `await acts.publishAnswers({ ...ref, at: now() });\n    ${step}`),
+        code.replace(step, `await acts.publishAnswers({ ...this.ref, at: now() });\n    ${step}`),
       );
       const changed = await bundleWorkflowCode({
         workflowsPath: join(copy, 'workflows', 'index.ts'),
