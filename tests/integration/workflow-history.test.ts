@@ -27,6 +27,8 @@ import { DAY, companies, timeSkippingHarness, workflowBundle, type Harness } fro
  *   RECORD_HISTORIES=1 npx vitest run --project integration tests/integration/workflow-history.test.ts
  */
 const RECORD = process.env.RECORD_HISTORIES === '1';
+/** Histories of later code are recorded beside the earlier ones, named after the patch that made them differ. */
+const GENERATION = process.env.HISTORY_GENERATION ? `${process.env.HISTORY_GENERATION}.` : '';
 const FIXTURES = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const criteria = sbirCriteria;
@@ -85,7 +87,10 @@ describe('workflow histories', () => {
   async function record(scenario: string, run: CompetitionRun, phases: readonly string[]) {
     mkdirSync(FIXTURES, { recursive: true });
     const write = async (name: string, phase?: string) =>
-      writeFileSync(`${FIXTURES}${scenario}.${name}.json`, `${historyToJSON(await run.history(phase))}\n`);
+      writeFileSync(
+        `${FIXTURES}${GENERATION}${scenario}.${name}.json`,
+        `${historyToJSON(await run.history(phase))}\n`,
+      );
     await write('competition');
     for (const phase of phases) await write(`phase-${phase}`, phase);
   }
