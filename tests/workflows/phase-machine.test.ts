@@ -1,51 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PhaseState } from '../../domain/competition.ts';
 import { ANY_LIVE_STATE, LIVE_STATES, PHASE_TRANSITIONS } from '../../domain/phase-machine.ts';
-import { ProcedureTemplateSchema, type PhaseTemplate } from '../../domain/template.ts';
-import { SBIR_TEMPLATE } from '../../domain/templates/sbir.ts';
-import { workflowsPath } from '../../runtime/worker.ts';
-import type { PhaseDiagnostics } from '../../workflows/messages.ts';
-import { standInRecords, type Script } from './stand-ins.ts';
+import type { PhaseTemplate } from '../../domain/template.ts';
+import {
+  act,
+  diagnostics,
+  HOUR,
+  reach as reachIn,
+  sbir,
+  taskQueue,
+  workflowEnvironment,
+} from './environment.ts';
+import type { Script } from './stand-ins.ts';
 
 /**
  * The phase workflow alone, on the time-skipping test server, with stand-in activities: every move
  * of the state machine in domain/phase-machine.ts in seconds. The same rules against Postgres and
  * the API are in tests/integration.
  */
-const HOUR = 60 * 60 * 1000;
-const taskQueue = 'phase-machine';
-const template = ProcedureTemplateSchema.parse(SBIR_TEMPLATE);
-const records = standInRecords();
+const template = sbir;
+const world = workflowEnvironment();
 /** Every move any test saw, as "from → to". */
 const walked = new Set<string>();
-
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
-  });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: records.activities,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
 
 const defaults: Script = {
   offers: 3,
@@ -57,32 +35,17 @@ const defaults: Script = {
 
 async function startPhase(script: Partial<Script>, phase: Partial<PhaseTemplate> = {}) {
   const competitionId = `c-${randomBytes(4).toString('hex')}`;
-  const records$ = records.script(competitionId, { ...defaults, ...script });
+  const records = world.records.script(competitionId, { ...defaults, ...script });
   const input = { competitionId, phase: { ...template.phases[0]!, ...phase }, calendar: template.calendar };
-  const handle = await env.client.workflow.start('phaseWorkflow', {
+  const handle = await world.env.client.workflow.start('phaseWorkflow', {
     taskQueue,
     workflowId: `phase-${competitionId}`,
     args: [input],
   });
-  return { handle, records: records$, phaseKey: input.phase.key };
+  return { handle, records, phaseKey: input.phase.key };
 }
 
-const diagnostics = (handle: WorkflowHandle) => handle.query<PhaseDiagnostics>('phaseDiagnostics');
-
-/** Lets workflow time pass, six hours at a time, until the phase is in `state`. */
-async function reach(handle: WorkflowHandle, state: PhaseState): Promise<PhaseDiagnostics> {
-  for (let i = 0; i < 400; i++) {
-    const now = await diagnostics(handle);
-    if (now.state === state) return now;
-    await env.sleep(6 * HOUR);
-  }
-  throw new Error(`the phase never reached ${state}; it is ${(await diagnostics(handle)).state}`);
-}
-
-const act = (handle: WorkflowHandle, update: string, request: Record<string, unknown>) =>
-  handle.executeUpdate<any, [Record<string, unknown>]>(update, {
-    args: [{ officerId: 'officer-1', ...request }],
-  });
+const reach = (handle: WorkflowHandle, state: PhaseState) => reachIn(world.env, handle, state);
 
 /** The reason an officer's action was refused with (the Update's failure carries it as its cause). */
 async function refusal(update: Promise<unknown>): Promise<string> {
@@ -119,7 +82,7 @@ describe('the phase as a state machine', () => {
     expect(Date.parse(standstillEndsAt)).toBeGreaterThan(Date.now());
     expect(await refusal(act(handle, 'approveGate', {}))).toMatch(/standstill, not waiting at its gate/);
     await reach(handle, 'execution');
-    await env.sleep(31 * 24 * HOUR);
+    await world.env.sleep(31 * 24 * HOUR);
     expect(r.calls.filter((c) => c.name === 'noticeOverdueDeliverables')).toHaveLength(1);
     for (const offerId of ['o-1', 'o-2']) {
       await act(handle, 'decideDeliverable', { offerId, accepted: true, note: 'delivered as agreed' });

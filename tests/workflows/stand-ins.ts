@@ -19,6 +19,8 @@ export interface Script {
   failOnce?: string;
   /** How long an extension takes to store: a window for officer actions to overlap. */
   extensionMs?: number;
+  /** By phase key: the companies whose award became final there. */
+  qualified?: Record<string, string[]>;
 }
 
 export interface Call {
@@ -87,7 +89,9 @@ export function standInRecords() {
       script.deliverables = Math.max(0, script.deliverables - 1);
       return { pending: script.deliverables };
     },
-    closePhase: () => ({ qualified: [] }),
+    closePhase: ({ phaseKey }, script) => ({ qualified: script.qualified?.[phaseKey] ?? [] }),
+    enterPhase: () => undefined,
+    finishCompetition: () => undefined,
     markNeedsAttention: () => undefined,
     resumePhase: () => ({ state: 'resumed' }),
   };
