@@ -1,6 +1,6 @@
 import type { PhaseState } from '../domain/competition.ts';
-import { appendAudit } from '../db/audit.ts';
-import { notify } from '../db/notifications.ts';
+import { markPhaseNeedsAttention, resumePhaseRow } from '../db/phases.ts';
+import { record } from '../db/record.ts';
 import type { Sql } from '../db/sql.ts';
 import { printableReason } from './failures.ts';
 import { lockPhase, type PhaseRef } from './phase-records.ts';
@@ -27,28 +27,28 @@ export function createAttentionActivities({ sql }: { sql: Sql }) {
       await sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
         if (phase.state === 'needs-attention' && phase.attention_since?.toISOString() === input.at) return;
-        await tx`
-          update phases set state = 'needs-attention',
-            attention_from = ${phase.state === 'needs-attention' ? phase.attention_from : phase.state},
-            attention_step = ${input.step}, attention_reason = ${reason}, attention_since = ${input.at},
-            attention_raised_by = ${input.raisedBy}, updated_at = now()
-          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: 'system',
-          action: 'phase.needs-attention',
-          data: { phase: input.phaseKey, step: input.step, reason, from: phase.state, at: input.at },
+        await markPhaseNeedsAttention(tx, input, {
+          from: phase.state === 'needs-attention' ? phase.attention_from! : phase.state,
+          step: input.step,
+          reason,
+          since: input.at,
+          raisedBy: input.raisedBy,
         });
-        await notify(tx, [
-          {
-            competitionId: input.competitionId,
-            phaseKey: input.phaseKey,
-            recipient: 'officers',
-            kind: 'phase-needs-attention',
-            body: { phase: input.phaseKey, step: input.step, reason, since: input.at },
-            dedupeKey: `attention:${input.competitionId}:${input.phaseKey}:${input.step}:${input.at}`,
+        await record(tx, input, {
+          audit: {
+            actor: 'system',
+            action: 'phase.needs-attention',
+            data: { phase: input.phaseKey, step: input.step, reason, from: phase.state, at: input.at },
           },
-        ]);
+          notices: [
+            {
+              recipient: 'officers',
+              kind: 'phase-needs-attention',
+              body: { phase: input.phaseKey, step: input.step, reason, since: input.at },
+              dedupeKey: `attention:${input.competitionId}:${input.phaseKey}:${input.step}:${input.at}`,
+            },
+          ],
+        });
       });
     },
 
@@ -59,23 +59,22 @@ export function createAttentionActivities({ sql }: { sql: Sql }) {
       return sql.begin(async (tx) => {
         const phase = await lockPhase(tx, input);
         if (phase.state !== 'needs-attention') return { state: phase.state };
-        await tx`
-          update phases set state = attention_from, attention_from = null, attention_step = null,
-            attention_reason = null, attention_since = null, attention_raised_by = null, updated_at = now()
-          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: input.actor,
-          action: 'phase.resumed',
-          data: {
-            phase: input.phaseKey,
-            step: phase.attention_step,
-            to: phase.attention_from,
-            reason: printableReason(input.reason),
-            at: input.at,
+        await resumePhaseRow(tx, input);
+        await record(tx, input, {
+          audit: {
+            actor: input.actor,
+            action: 'phase.resumed',
+            data: {
+              phase: input.phaseKey,
+              step: phase.attention_step,
+              to: phase.attention_from,
+              reason: printableReason(input.reason),
+              at: input.at,
+            },
           },
         });
-        return { state: phase.attention_from };
+        // A phase that needs attention always keeps the state it came from (markNeedsAttention).
+        return { state: phase.attention_from! };
       });
     },
   };

@@ -1,13 +1,11 @@
-import { appendAudit } from '../db/audit.ts';
+import { endCompetition, setCurrentPhase } from '../db/competitions.ts';
+import { record } from '../db/record.ts';
 import type { Sql } from '../db/sql.ts';
-import { notify } from '../db/notifications.ts';
 
 export function createCompetitionActivities({ sql }: { sql: Sql }) {
   return {
     async enterPhase(input: { competitionId: string; phaseKey: string }): Promise<void> {
-      await sql`
-        update competitions set current_phase = ${input.phaseKey}, updated_at = now()
-        where id = ${input.competitionId} and current_phase is distinct from ${input.phaseKey}`;
+      await setCurrentPhase(sql, input.competitionId, input.phaseKey);
     },
 
     async finishCompetition(input: {
@@ -17,27 +15,26 @@ export function createCompetitionActivities({ sql }: { sql: Sql }) {
       actor: string;
     }): Promise<void> {
       await sql.begin(async (tx) => {
-        const changed = await tx`
-          update competitions set status = ${input.status}, outcome = ${input.outcome}, updated_at = now()
-          where id = ${input.competitionId} and status = 'running'
-          returning id`;
-        if (changed.length === 0) return;
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: input.actor,
-          action: `competition.${input.status}`,
-          data: { outcome: input.outcome },
-        });
-        await notify(tx, [
+        if (!(await endCompetition(tx, input.competitionId, input.status, input.outcome))) return;
+        await record(
+          tx,
+          { competitionId: input.competitionId, phaseKey: null },
           {
-            competitionId: input.competitionId,
-            phaseKey: null,
-            recipient: 'public',
-            kind: `competition-${input.status}`,
-            body: { outcome: input.outcome },
-            dedupeKey: `finished:${input.competitionId}`,
+            audit: {
+              actor: input.actor,
+              action: `competition.${input.status}`,
+              data: { outcome: input.outcome },
+            },
+            notices: [
+              {
+                recipient: 'public',
+                kind: `competition-${input.status}`,
+                body: { outcome: input.outcome },
+                dedupeKey: `finished:${input.competitionId}`,
+              },
+            ],
           },
-        ]);
+        );
       });
     },
   };

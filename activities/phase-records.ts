@@ -1,17 +1,16 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ProcedureTemplate } from '../domain/template.ts';
+import { launchedTemplate } from '../db/competitions.ts';
+import { lockPhaseRow, type PhaseRef, type PhaseRow } from '../db/phases.ts';
 import type { TransactionSql } from '../db/sql.ts';
 
-/** What every phase activity works on; the lock and reads below are shared by all of them. */
-export interface PhaseRef {
-  competitionId: string;
-  phaseKey: string;
-}
+export type { PhaseRef } from '../db/phases.ts';
 
-/** Locks the phase row: offers and scores take a share lock on it, so a transition waits for them. */
-export async function lockPhase(tx: TransactionSql, ref: PhaseRef) {
-  const [phase] = await tx`
-    select * from phases where competition_id = ${ref.competitionId} and key = ${ref.phaseKey} for update`;
+/**
+ * Locks the phase row for the rest of the activity's transaction (offers and scores take a share
+ * lock on it, so a transition waits for them); a phase that does not exist fails for good.
+ */
+export async function lockPhase(tx: TransactionSql, ref: PhaseRef): Promise<PhaseRow> {
+  const phase = await lockPhaseRow(tx, ref);
   if (!phase) {
     throw ApplicationFailure.nonRetryable(
       `phase ${ref.phaseKey} of ${ref.competitionId} does not exist`,
@@ -23,17 +22,8 @@ export async function lockPhase(tx: TransactionSql, ref: PhaseRef) {
 
 /** The competition's template and this phase's part of it, as launched. */
 export async function loadTemplate(tx: TransactionSql, ref: PhaseRef) {
-  const [row] = await tx<{ template: ProcedureTemplate }[]>`
-    select template from competitions where id = ${ref.competitionId}`;
-  const template = row!.template;
+  const template = (await launchedTemplate(tx, ref.competitionId))!;
   const phase = template.phases.find((p) => p.key === ref.phaseKey);
   if (!phase) throw ApplicationFailure.nonRetryable(`no phase ${ref.phaseKey} in the template`, 'not-found');
   return { template, phase };
-}
-
-/** An upheld objection, a reopened evaluation or a new approval voids the intended awards. */
-export async function revokeIntendedAwards(tx: TransactionSql, ref: PhaseRef) {
-  await tx`
-    update awards set status = 'revoked', updated_at = now()
-    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'intended'`;
 }

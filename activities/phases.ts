@@ -1,22 +1,40 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { localTime, resolveSchedule } from '../domain/calendar.ts';
 import { milestonesBeforePublication } from '../domain/schedule-preview.ts';
-import { planPitchSlots, resolvePitchWindows } from '../domain/pitches.ts';
+import { planPitchSlots, resolvePitchWindows, type PitchSlot } from '../domain/pitches.ts';
 import { OFFER_STATES, type PhaseState } from '../domain/competition.ts';
+import { qualifiesForNextPhase } from '../domain/rules/deliverable.ts';
 import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/schedule.ts';
-import type { Admission } from '../domain/template.ts';
-import { appendAudit, offersDigest } from '../db/audit.ts';
+import type { Admission, PitchPlan } from '../domain/template.ts';
+import { offersDigest } from '../db/audit.ts';
+import { admitCompanies, awardsOf, revokeIntendedAwards } from '../db/awards.ts';
+import { noticesTo } from '../db/notifications.ts';
+import { countActiveOffers, numberEntries } from '../db/offers.ts';
+import {
+  consentToOpen,
+  deadlinesOf,
+  endPhase,
+  evaluationCloseOf,
+  jurorsStillScoring,
+  markAnswersPublished,
+  markOffersOpened,
+  MILESTONE_COLUMNS,
+  moveMilestone,
+  openEvaluationRound,
+  publishPhase,
+  setPhaseState,
+  type PhaseRow,
+} from '../db/phases.ts';
+import { lastPitchEnd, offersWithoutPitchSlot, storePitchSlots } from '../db/pitches.ts';
+import { publishAnswered, publishedAnswers } from '../db/questions.ts';
+import { record, type Change } from '../db/record.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
-import { notify, noticesTo } from '../db/notifications.ts';
-import { loadTemplate, lockPhase, revokeIntendedAwards, type PhaseRef } from './phase-records.ts';
+import { phaseJurorIds } from '../db/visibility.ts';
+import { loadTemplate, lockPhase, type PhaseRef } from './phase-records.ts';
+import { opensWith } from '../domain/rules/opening.ts';
+import { movesForward } from '../domain/rules/deadline.ts';
 
-const MILESTONE_COLUMNS: Record<Milestone, string> = {
-  questionsClose: 'questions_close_at',
-  answersDue: 'answers_due_at',
-  submissionsClose: 'submissions_close_at',
-  evaluationClose: 'evaluation_close_at',
-  intendedAwardDue: 'intended_award_due_at',
-};
+type Notices = NonNullable<Change['notices']>;
 
 /** Tells every juror of the phase, in the transaction that made the news. */
 async function tellJury(
@@ -24,16 +42,14 @@ async function tellJury(
   ref: PhaseRef,
   notice: { kind: string; body: Record<string, unknown>; dedupeKey: string },
 ) {
-  const jurors = await tx<{ juror_id: string }[]>`
-    select juror_id from phase_jurors where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}`;
-  await notify(
-    tx,
-    noticesTo(
+  const jurors = await phaseJurorIds(tx, ref.competitionId, ref.phaseKey);
+  await record(tx, ref, {
+    notices: noticesTo(
       ref,
-      jurors.map((j) => `juror:${j.juror_id}`),
+      jurors.map((j) => `juror:${j}`),
       notice,
     ),
-  );
+  });
   return jurors.length;
 }
 
@@ -46,25 +62,6 @@ async function offersAtClose(tx: TransactionSql, ref: PhaseRef, from: PhaseState
   return {
     offersAtClose: { phase: ref.phaseKey, ...(await offersDigest(tx, ref.competitionId, ref.phaseKey)) },
   };
-}
-
-/**
- * Anonymous review: each active offer with an identity part gets its entry number ("Entry 7") when the
- * evaluation opens, once, in the order of its random id, so the number tells neither the company
- * nor when it sent the offer.
- */
-async function numberEntries(tx: TransactionSql, ref: PhaseRef) {
-  await tx`
-    update offers o set entry_number = n.base + n.position
-    from (
-      select id, row_number() over (order by id) as position,
-        (select coalesce(max(entry_number), 0) from offers
-         where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}) as base
-      from offers
-      where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'
-        and sealed_identity is not null and entry_number is null
-    ) n
-    where o.id = n.id`;
 }
 
 /** Why a phase cannot be published now: a failure that waits for an officer, never retried by itself. */
@@ -91,389 +88,339 @@ function refusePlanInThePast(
   });
 }
 
+export interface OpenPhaseInput extends PhaseRef {
+  admission: Admission;
+  schedule: PhaseSchedule;
+  calendar: Calendar;
+  publishedAt: string;
+}
+
+/** Publishes the phase: resolves its deadlines from the publication instant and admits companies. */
+export async function openPhase(sql: Sql, input: OpenPhaseInput): Promise<Deadlines> {
+  return sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    if (phase.state !== 'pending') return deadlinesOf(phase);
+    const deadlines = resolveSchedule(input.schedule, new Date(input.publishedAt), input.calendar);
+    refusePlanInThePast(deadlines, input);
+    if (input.admission.kind === 'winners-of') {
+      const from = input.admission.phase;
+      const awards = await awardsOf(tx, { competitionId: input.competitionId, phaseKey: from });
+      await admitCompanies(
+        tx,
+        input,
+        from,
+        awards.filter(qualifiesForNextPhase).map((a) => a.companyId),
+      );
+    }
+    await publishPhase(tx, input, input.publishedAt, deadlines);
+    await record(tx, input, {
+      audit: {
+        actor: 'system',
+        action: 'phase.published',
+        data: { phase: input.phaseKey, publishedAt: input.publishedAt, deadlines },
+      },
+      notices: [
+        {
+          recipient: 'public',
+          kind: 'phase-published',
+          body: { phase: input.phaseKey, deadlines },
+          dedupeKey: `published:${input.competitionId}:${input.phaseKey}`,
+        },
+      ],
+    });
+    return deadlines;
+  });
+}
+
+export async function movePhase(sql: Sql, input: PhaseRef & { to: PhaseState; at: string }): Promise<void> {
+  await sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    if (phase.state === input.to) return;
+    await setPhaseState(tx, input, input.to);
+    const closing = OFFER_STATES.includes(input.to) ? {} : await offersAtClose(tx, input, phase.state);
+    await record(tx, input, {
+      audit: {
+        actor: 'system',
+        action: 'phase.moved',
+        data: { phase: input.phaseKey, from: phase.state, to: input.to, at: input.at, ...closing },
+      },
+    });
+  });
+}
+
+/** The nota van inlichtingen: every answer, without the asker's name, to everyone at once. */
+export async function publishAnswers(
+  sql: Sql,
+  input: PhaseRef & { at: string },
+): Promise<{ published: number }> {
+  return sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    // Later answers go out one by one as addenda (db/questions.ts): the nota itself goes out once.
+    if (phase.answers_published_at) return { published: 0 };
+    const published = await publishAnswered(tx, input, input.at);
+    await markAnswersPublished(tx, input, input.at);
+    const answers = await publishedAnswers(tx, input);
+    await record(tx, input, {
+      audit: {
+        actor: 'system',
+        action: 'answers.published',
+        data: { phase: input.phaseKey, published: published.length },
+      },
+      notices: [
+        {
+          recipient: 'public',
+          kind: 'answers-published',
+          body: {
+            phase: input.phaseKey,
+            answers: answers.map((q) => ({ question: q.question, answer: q.answer })),
+          },
+          dedupeKey: `answers:${input.competitionId}:${input.phaseKey}:${input.at}`,
+        },
+      ],
+    });
+    return { published: published.length };
+  });
+}
+
+/** Closes submissions and opens (or re-opens, after an upheld objection) the jury's scoring. */
+export async function openEvaluation(
+  sql: Sql,
+  input: PhaseRef & { round: number; evaluationCloseAt: string },
+) {
+  return sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    if (phase.state !== 'evaluation' || phase.evaluation_round !== input.round) {
+      await openEvaluationRound(tx, input, input.round, input.evaluationCloseAt);
+      await revokeIntendedAwards(tx, input);
+      const closing = await offersAtClose(tx, input, phase.state);
+      await record(tx, input, {
+        audit: {
+          actor: 'system',
+          action: 'evaluation.opened',
+          data: { phase: input.phaseKey, round: input.round, closesAt: input.evaluationCloseAt, ...closing },
+        },
+      });
+    }
+    await numberEntries(tx, input);
+    const offers = await countActiveOffers(tx, input);
+    const jurors = await tellJury(tx, input, {
+      kind: 'evaluation-opened',
+      body: { phase: input.phaseKey, round: input.round, offers, closesAt: input.evaluationCloseAt },
+      dedupeKey: `evaluation:${input.competitionId}:${input.phaseKey}:${input.round}`,
+    });
+    return { offers, jurors };
+  });
+}
+
+/** The jury's pitch windows still open for new slots: slots already given keep their time, new ones follow them. */
+async function freePitchWindows(
+  tx: TransactionSql,
+  ref: PhaseRef,
+  phase: PhaseRow,
+  plan: PitchPlan,
+  calendar: Calendar,
+) {
+  const last = await lastPitchEnd(tx, ref);
+  return resolvePitchWindows(plan, phase.published_at!, calendar)
+    .map((w) => ({
+      start: last && last > w.start ? new Date(last.getTime() + plan.changeoverMinutes * 60_000) : w.start,
+      end: w.end,
+    }))
+    .filter((w) => w.start < w.end);
+}
+
+/** Each company's invitation to its slot, and the officers' warning when some offers got none. */
+function pitchNotices(
+  ref: PhaseRef & { round: number },
+  planned: { slots: PitchSlot[]; unassigned: string[] },
+  plan: PitchPlan,
+  timeZone: string,
+): Notices {
+  const { slots, unassigned } = planned;
+  const invitations: Notices = slots.map((s) => ({
+    recipient: `company:${s.company}`,
+    kind: 'pitch-invitation',
+    body: {
+      phase: ref.phaseKey,
+      offer: s.offerId,
+      startsAt: localTime(s.startsAt, timeZone),
+      endsAt: localTime(s.endsAt, timeZone),
+      minutes: plan.slotMinutes,
+    },
+    dedupeKey: `pitch:${s.offerId}`,
+  }));
+  if (unassigned.length === 0) return invitations;
+  const short = `pitch-short:${ref.competitionId}:${ref.phaseKey}:${ref.round}:${unassigned.join(',')}`;
+  return [
+    ...invitations,
+    {
+      recipient: 'officers',
+      kind: 'pitch-slots-short',
+      body: { phase: ref.phaseKey, unassigned },
+      dedupeKey: short,
+    },
+  ];
+}
+
+/** Gives every offer a pitch slot in the jury's availability and tells each company its slot. */
+export async function schedulePitches(
+  sql: Sql,
+  input: PhaseRef & { round: number },
+): Promise<{ scheduled: number; unassigned: number }> {
+  return sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    const { template, phase: phaseTemplate } = await loadTemplate(tx, input);
+    const plan = phaseTemplate.pitches;
+    if (!plan) return { scheduled: 0, unassigned: 0 };
+    const offers = await offersWithoutPitchSlot(tx, input);
+    const windows = await freePitchWindows(tx, input, phase, plan, template.calendar);
+    const planned = planPitchSlots(
+      offers.map((o) => ({ offerId: o.id, company: o.company_id })),
+      windows,
+      plan,
+    );
+    const { slots, unassigned } = planned;
+    await storePitchSlots(tx, input, slots);
+    await record(tx, input, {
+      ...(slots.length > 0
+        ? {
+            audit: {
+              actor: 'system',
+              action: 'pitches.scheduled',
+              data: { phase: input.phaseKey, scheduled: slots.length, unassigned },
+            },
+          }
+        : {}),
+      notices: pitchNotices(input, planned, plan, template.calendar.timeZone),
+    });
+    return { scheduled: slots.length, unassigned: unassigned.length };
+  });
+}
+
+/** Records an officer's consent; with two distinct officers the offers open for the jury. */
+export async function recordOpening(sql: Sql, input: PhaseRef & { officerId: string; at: string }) {
+  return sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    const { added, officers } = await consentToOpen(tx, input, 'offers', input);
+    const opened = opensWith(officers);
+    if (opened && !phase.offers_opened_at) {
+      await markOffersOpened(tx, input, input.at);
+      await record(tx, input, {
+        audit: { actor: input.officerId, action: 'offers.opened', data: { phase: input.phaseKey, officers } },
+      });
+      await tellJury(tx, input, {
+        kind: 'offers-opened',
+        body: { phase: input.phaseKey },
+        dedupeKey: `opened:${input.competitionId}:${input.phaseKey}`,
+      });
+    } else if (!opened && added) {
+      await record(tx, input, {
+        audit: { actor: input.officerId, action: 'offers.opening-consent', data: { phase: input.phaseKey } },
+      });
+    }
+    return { opened, officers };
+  });
+}
+
+/** Reminds the jurors who have not finished the round that the evaluation closes. */
+export async function remindJurors(
+  sql: Sql,
+  input: PhaseRef & { round: number },
+): Promise<{ reminded: number }> {
+  return sql.begin(async (tx) => {
+    const late = await jurorsStillScoring(tx, input, input.round);
+    const closesAt = await evaluationCloseOf(tx, input);
+    await record(tx, input, {
+      notices: noticesTo(
+        input,
+        late.map((j) => `juror:${j}`),
+        {
+          kind: 'evaluation-reminder',
+          body: { phase: input.phaseKey, round: input.round, closesAt },
+          dedupeKey: `reminder:${input.competitionId}:${input.phaseKey}:${input.round}`,
+        },
+      ),
+    });
+    return { reminded: late.length };
+  });
+}
+
+export interface DeadlineExtension extends PhaseRef {
+  officerId: string;
+  milestone: Milestone;
+  until: string;
+  reason: string;
+}
+
+/**
+ * Moves a milestone later and tells everyone. A deadline only moves forward: a request for the same
+ * or an earlier instant changes nothing. Answers the deadline as stored after the call, changed or
+ * not, so the workflow keeps the value Postgres and the companies have.
+ */
+export async function extendDeadline(sql: Sql, input: DeadlineExtension): Promise<{ until: string }> {
+  return sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    const before = phase[MILESTONE_COLUMNS[input.milestone]]!;
+    // The workflow checked the rule; a retry after the change, or a later extension stored first, finds it moved.
+    if (!movesForward(before, input.until)) return { until: before.toISOString() };
+    await moveMilestone(tx, input, input.milestone, input.until);
+    const { milestone, until, reason } = input;
+    await record(tx, input, {
+      audit: {
+        actor: input.officerId,
+        action: 'deadline.extended',
+        data: { phase: input.phaseKey, milestone, from: before.toISOString(), to: until, reason },
+      },
+      notices: [
+        {
+          recipient: 'public',
+          kind: 'deadline-extended',
+          body: { phase: input.phaseKey, milestone, until, reason },
+          dedupeKey: `extended:${input.competitionId}:${input.phaseKey}:${milestone}:${until}`,
+        },
+      ],
+    });
+    return { until: new Date(until).toISOString() };
+  });
+}
+
+export interface PhaseClosing extends PhaseRef {
+  outcome: 'completed' | 'no-award' | 'cancelled';
+  reason: string | null;
+  at: string;
+}
+
+/** Ends the phase and names the companies that may enter the next one (domain/rules/deliverable.ts). */
+export async function closePhase(sql: Sql, input: PhaseClosing): Promise<{ qualified: string[] }> {
+  return sql.begin(async (tx) => {
+    const phase = await lockPhase(tx, input);
+    if (phase.state !== input.outcome) {
+      await endPhase(tx, input, input.outcome, input.reason);
+      await record(tx, input, {
+        audit: {
+          actor: 'system',
+          action: 'phase.closed',
+          data: { phase: input.phaseKey, outcome: input.outcome, reason: input.reason, at: input.at },
+        },
+      });
+    }
+    const awards = await awardsOf(tx, input);
+    return { qualified: awards.filter(qualifiesForNextPhase).map((a) => a.companyId) };
+  });
+}
+
+/** The phase's activities, as the phase workflow calls them by name. */
 export function createPhaseActivities({ sql }: { sql: Sql }) {
   return {
-    /** Publishes the phase: resolves its deadlines from the publication instant and admits companies. */
-    async openPhase(
-      input: PhaseRef & {
-        admission: Admission;
-        schedule: PhaseSchedule;
-        calendar: Calendar;
-        publishedAt: string;
-      },
-    ): Promise<Deadlines> {
-      return sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        if (phase.state !== 'pending') {
-          return Object.fromEntries(
-            Object.entries(MILESTONE_COLUMNS).map(([m, column]) => [
-              m,
-              (phase[column] as Date).toISOString(),
-            ]),
-          ) as Deadlines;
-        }
-        const deadlines = resolveSchedule(input.schedule, new Date(input.publishedAt), input.calendar);
-        refusePlanInThePast(deadlines, input);
-        if (input.admission.kind === 'winners-of') {
-          await tx`
-            insert into admissions (competition_id, phase_key, company_id, from_phase)
-            select competition_id, ${input.phaseKey}, company_id, phase_key from awards
-            where competition_id = ${input.competitionId} and phase_key = ${input.admission.phase}
-              and status = 'final' and deliverable_status = 'accepted'
-            on conflict do nothing`;
-        }
-        await tx`
-          update phases set state = 'questions-open', published_at = ${input.publishedAt},
-            questions_close_at = ${deadlines.questionsClose}, answers_due_at = ${deadlines.answersDue},
-            submissions_close_at = ${deadlines.submissionsClose}, evaluation_close_at = ${deadlines.evaluationClose},
-            intended_award_due_at = ${deadlines.intendedAwardDue}, updated_at = now()
-          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: 'system',
-          action: 'phase.published',
-          data: { phase: input.phaseKey, publishedAt: input.publishedAt, deadlines },
-        });
-        await notify(tx, [
-          {
-            competitionId: input.competitionId,
-            phaseKey: input.phaseKey,
-            recipient: 'public',
-            kind: 'phase-published',
-            body: { phase: input.phaseKey, deadlines },
-            dedupeKey: `published:${input.competitionId}:${input.phaseKey}`,
-          },
-        ]);
-        return deadlines;
-      });
-    },
-
-    async movePhase(input: PhaseRef & { to: PhaseState; at: string }): Promise<void> {
-      await sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        if (phase.state === input.to) return;
-        await tx`
-          update phases set state = ${input.to}, updated_at = now()
-          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: 'system',
-          action: 'phase.moved',
-          data: {
-            phase: input.phaseKey,
-            from: phase.state,
-            to: input.to,
-            at: input.at,
-            ...(OFFER_STATES.includes(input.to) ? {} : await offersAtClose(tx, input, phase.state)),
-          },
-        });
-      });
-    },
-
-    /** The nota van inlichtingen: every answer, without the asker's name, to everyone at once. */
-    async publishAnswers(input: PhaseRef & { at: string }): Promise<{ published: number }> {
-      return sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        // Later answers go out one by one as addenda (db/questions.ts): the nota itself goes out once.
-        if (phase.answers_published_at) return { published: 0 };
-        const published = await tx<{ id: string; question: string; answer: string }[]>`
-          update questions set published_at = ${input.at}
-          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
-            and answer is not null and published_at is null
-          returning id, question, answer`;
-        await tx`
-          update phases set answers_published_at = coalesce(answers_published_at, ${input.at})
-          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-        const all = await tx<{ question: string; answer: string }[]>`
-          select question, answer from questions
-          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and published_at is not null
-          order by asked_at, id`;
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: 'system',
-          action: 'answers.published',
-          data: { phase: input.phaseKey, published: published.length },
-        });
-        await notify(tx, [
-          {
-            competitionId: input.competitionId,
-            phaseKey: input.phaseKey,
-            recipient: 'public',
-            kind: 'answers-published',
-            body: {
-              phase: input.phaseKey,
-              answers: all.map((q) => ({ question: q.question, answer: q.answer })),
-            },
-            dedupeKey: `answers:${input.competitionId}:${input.phaseKey}:${input.at}`,
-          },
-        ]);
-        return { published: published.length };
-      });
-    },
-
-    /** Closes submissions and opens (or re-opens, after an upheld objection) the jury's scoring. */
-    async openEvaluation(input: PhaseRef & { round: number; evaluationCloseAt: string }) {
-      return sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        if (phase.state !== 'evaluation' || phase.evaluation_round !== input.round) {
-          await tx`
-            update phases set state = 'evaluation', evaluation_round = ${input.round},
-              evaluation_close_at = ${input.evaluationCloseAt}, updated_at = now()
-            where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-          await revokeIntendedAwards(tx, input);
-          await appendAudit(tx, {
-            competitionId: input.competitionId,
-            actor: 'system',
-            action: 'evaluation.opened',
-            data: {
-              phase: input.phaseKey,
-              round: input.round,
-              closesAt: input.evaluationCloseAt,
-              ...(await offersAtClose(tx, input, phase.state)),
-            },
-          });
-        }
-        await numberEntries(tx, input);
-        const [{ offers }] = (await tx`
-          select count(*)::int as offers from offers
-          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} and status = 'active'`) as [
-          { offers: number },
-        ];
-        const jurors = await tellJury(tx, input, {
-          kind: 'evaluation-opened',
-          body: { phase: input.phaseKey, round: input.round, offers, closesAt: input.evaluationCloseAt },
-          dedupeKey: `evaluation:${input.competitionId}:${input.phaseKey}:${input.round}`,
-        });
-        return { offers, jurors };
-      });
-    },
-
-    /** Gives every offer a pitch slot in the jury's availability and tells each company its slot. */
-    async schedulePitches(
-      input: PhaseRef & { round: number },
-    ): Promise<{ scheduled: number; unassigned: number }> {
-      return sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        const { template, phase: phaseTemplate } = await loadTemplate(tx, input);
-        const { calendar } = template;
-        const plan = phaseTemplate.pitches;
-        if (!plan) return { scheduled: 0, unassigned: 0 };
-        const offers = await tx<{ id: string; company_id: string }[]>`
-          select o.id, o.company_id from offers o
-          where o.competition_id = ${input.competitionId} and o.phase_key = ${input.phaseKey} and o.status = 'active'
-            and not exists (select 1 from pitch_slots s where s.offer_id = o.id)
-          order by o.submitted_at, o.id`;
-        const [last] = await tx<{ ends_at: Date | null }[]>`
-          select max(ends_at) as ends_at from pitch_slots
-          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}`;
-        // Slots already given keep their time; new ones follow the last of them.
-        const windows = resolvePitchWindows(plan, phase.published_at as Date, calendar)
-          .map((w) => ({
-            start:
-              last?.ends_at && last.ends_at > w.start
-                ? new Date(last.ends_at.getTime() + plan.changeoverMinutes * 60_000)
-                : w.start,
-            end: w.end,
-          }))
-          .filter((w) => w.start < w.end);
-        const { slots, unassigned } = planPitchSlots(
-          offers.map((o) => ({ offerId: o.id, company: o.company_id })),
-          windows,
-          plan,
-        );
-        if (slots.length) {
-          await tx`
-            insert into pitch_slots ${tx(
-              slots.map((s) => ({
-                offer_id: s.offerId,
-                competition_id: input.competitionId,
-                phase_key: input.phaseKey,
-                round: input.round,
-                starts_at: s.startsAt,
-                ends_at: s.endsAt,
-              })),
-            )} on conflict do nothing`;
-        }
-        if (slots.length > 0) {
-          await appendAudit(tx, {
-            competitionId: input.competitionId,
-            actor: 'system',
-            action: 'pitches.scheduled',
-            data: { phase: input.phaseKey, scheduled: slots.length, unassigned },
-          });
-        }
-        await notify(tx, [
-          ...slots.map((s) => ({
-            competitionId: input.competitionId,
-            phaseKey: input.phaseKey,
-            recipient: `company:${s.company}`,
-            kind: 'pitch-invitation',
-            body: {
-              phase: input.phaseKey,
-              offer: s.offerId,
-              startsAt: localTime(s.startsAt, calendar.timeZone),
-              endsAt: localTime(s.endsAt, calendar.timeZone),
-              minutes: plan.slotMinutes,
-            },
-            dedupeKey: `pitch:${s.offerId}`,
-          })),
-          ...(unassigned.length
-            ? [
-                {
-                  competitionId: input.competitionId,
-                  phaseKey: input.phaseKey,
-                  recipient: 'officers',
-                  kind: 'pitch-slots-short',
-                  body: { phase: input.phaseKey, unassigned },
-                  dedupeKey: `pitch-short:${input.competitionId}:${input.phaseKey}:${input.round}:${unassigned.join(',')}`,
-                },
-              ]
-            : []),
-        ]);
-        return { scheduled: slots.length, unassigned: unassigned.length };
-      });
-    },
-
-    /** Records an officer's consent; with two distinct officers the offers open for the jury. */
-    async recordOpening(input: PhaseRef & { officerId: string; at: string }) {
-      return sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        const consented = await tx`
-          insert into offer_openings (competition_id, phase_key, officer_id, consented_at)
-          values (${input.competitionId}, ${input.phaseKey}, ${input.officerId}, ${input.at}) on conflict do nothing
-          returning officer_id`;
-        const officers = (
-          await tx<{ officer_id: string }[]>`
-            select officer_id from offer_openings
-            where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey} order by consented_at, officer_id`
-        ).map((o) => o.officer_id);
-        const opened = officers.length >= 2;
-        if (opened && !phase.offers_opened_at) {
-          await tx`
-            update phases set offers_opened_at = ${input.at}, updated_at = now()
-            where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-          await appendAudit(tx, {
-            competitionId: input.competitionId,
-            actor: input.officerId,
-            action: 'offers.opened',
-            data: { phase: input.phaseKey, officers },
-          });
-          await tellJury(tx, input, {
-            kind: 'offers-opened',
-            body: { phase: input.phaseKey },
-            dedupeKey: `opened:${input.competitionId}:${input.phaseKey}`,
-          });
-        } else if (!opened && consented.length > 0) {
-          await appendAudit(tx, {
-            competitionId: input.competitionId,
-            actor: input.officerId,
-            action: 'offers.opening-consent',
-            data: { phase: input.phaseKey },
-          });
-        }
-        return { opened, officers };
-      });
-    },
-
-    async remindJurors(input: PhaseRef & { round: number }): Promise<{ reminded: number }> {
-      return sql.begin(async (tx) => {
-        const late = await tx<{ juror_id: string }[]>`
-          select j.juror_id from phase_jurors j
-          where j.competition_id = ${input.competitionId} and j.phase_key = ${input.phaseKey}
-            and not exists (select 1 from juror_completions c where c.competition_id = j.competition_id
-              and c.phase_key = j.phase_key and c.juror_id = j.juror_id and c.round = ${input.round})`;
-        const [phase] = await tx`
-          select evaluation_close_at from phases where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-        await notify(
-          tx,
-          noticesTo(
-            input,
-            late.map((j) => `juror:${j.juror_id}`),
-            {
-              kind: 'evaluation-reminder',
-              body: { phase: input.phaseKey, round: input.round, closesAt: phase?.evaluation_close_at },
-              dedupeKey: `reminder:${input.competitionId}:${input.phaseKey}:${input.round}`,
-            },
-          ),
-        );
-        return { reminded: late.length };
-      });
-    },
-
-    async extendDeadline(
-      input: PhaseRef & {
-        officerId: string;
-        milestone: Milestone;
-        until: string;
-        reason: string;
-      },
-    ): Promise<void> {
-      await sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        const column = MILESTONE_COLUMNS[input.milestone];
-        const before = phase[column] as Date;
-        if (before.getTime() >= Date.parse(input.until)) return;
-        await tx`
-          update phases set ${tx({ [column]: input.until, updated_at: new Date() })}
-          where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-        await appendAudit(tx, {
-          competitionId: input.competitionId,
-          actor: input.officerId,
-          action: 'deadline.extended',
-          data: {
-            phase: input.phaseKey,
-            milestone: input.milestone,
-            from: before.toISOString(),
-            to: input.until,
-            reason: input.reason,
-          },
-        });
-        await notify(tx, [
-          {
-            competitionId: input.competitionId,
-            phaseKey: input.phaseKey,
-            recipient: 'public',
-            kind: 'deadline-extended',
-            body: {
-              phase: input.phaseKey,
-              milestone: input.milestone,
-              until: input.until,
-              reason: input.reason,
-            },
-            dedupeKey: `extended:${input.competitionId}:${input.phaseKey}:${input.milestone}:${input.until}`,
-          },
-        ]);
-      });
-    },
-
-    /** Ends the phase and names the companies that may enter the next one. */
-    async closePhase(
-      input: PhaseRef & {
-        outcome: 'completed' | 'no-award' | 'cancelled';
-        reason: string | null;
-        at: string;
-      },
-    ): Promise<{ qualified: string[] }> {
-      return sql.begin(async (tx) => {
-        const phase = await lockPhase(tx, input);
-        if (phase.state !== input.outcome) {
-          await tx`
-            update phases set state = ${input.outcome}, outcome = ${input.reason}, updated_at = now()
-            where competition_id = ${input.competitionId} and key = ${input.phaseKey}`;
-          await appendAudit(tx, {
-            competitionId: input.competitionId,
-            actor: 'system',
-            action: 'phase.closed',
-            data: { phase: input.phaseKey, outcome: input.outcome, reason: input.reason, at: input.at },
-          });
-        }
-        const qualified = await tx<{ company_id: string }[]>`
-          select company_id from awards
-          where competition_id = ${input.competitionId} and phase_key = ${input.phaseKey}
-            and status = 'final' and deliverable_status = 'accepted'
-          order by rank`;
-        return { qualified: qualified.map((q) => q.company_id) };
-      });
-    },
+    openPhase: (input: OpenPhaseInput) => openPhase(sql, input),
+    movePhase: (input: PhaseRef & { to: PhaseState; at: string }) => movePhase(sql, input),
+    publishAnswers: (input: PhaseRef & { at: string }) => publishAnswers(sql, input),
+    openEvaluation: (input: PhaseRef & { round: number; evaluationCloseAt: string }) =>
+      openEvaluation(sql, input),
+    schedulePitches: (input: PhaseRef & { round: number }) => schedulePitches(sql, input),
+    recordOpening: (input: PhaseRef & { officerId: string; at: string }) => recordOpening(sql, input),
+    remindJurors: (input: PhaseRef & { round: number }) => remindJurors(sql, input),
+    extendDeadline: (input: DeadlineExtension) => extendDeadline(sql, input),
+    closePhase: (input: PhaseClosing) => closePhase(sql, input),
   };
 }

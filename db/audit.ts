@@ -105,7 +105,8 @@ const checkpointOf = (row: CheckpointRow): Checkpoint => ({
 /** Read without a lock: offer intake hands it out on every receipt. */
 export async function latestCheckpoint(sql: Sql | TransactionSql, competitionId: string) {
   const [row] = await sql<CheckpointRow[]>`
-    select * from audit_checkpoints where competition_id = ${competitionId} order by position desc limit 1`;
+    select competition_id, position, head_hash, at, signature from audit_checkpoints where competition_id = ${competitionId}
+    order by position desc limit 1`;
   return row ? checkpointOf(row) : null;
 }
 
@@ -142,7 +143,7 @@ export async function exportAudit(
     [competitionId],
   );
   const checkpoints = await sql<CheckpointRow[]>`
-    select * from audit_checkpoints where competition_id = ${competitionId} order by position`;
+    select competition_id, position, head_hash, at, signature from audit_checkpoints where competition_id = ${competitionId} order by position`;
   const offers = await sql<
     (Omit<ExportedOffer, 'receipt' | 'sealedPriceSha256'> & {
       receipt: Receipt;

@@ -1,4 +1,5 @@
 import type { DeadlineEvent } from '../domain/ical.ts';
+import { phasesOf } from './phases.ts';
 import type { Sql } from './sql.ts';
 
 /** The deadline columns of a phase, in the order they fall, with what each means to a reader. */
@@ -17,8 +18,7 @@ export async function competitionDeadlines(sql: Sql, competitionId: string) {
     { title: string }[]
   >`select title from competitions where id = ${competitionId}`;
   if (!competition) return undefined;
-  const phases = await sql<Record<string, unknown>[]>`
-    select * from phases where competition_id = ${competitionId} order by position`;
+  const phases = await phasesOf(sql, competitionId);
   const moved = await sql<{ phase: string; milestone: string; times: number }[]>`
     select data->>'phase' as phase, data->>'milestone' as milestone, count(*)::int as times
     from audit_log where competition_id = ${competitionId} and action = 'deadline.extended' group by 1, 2`;
@@ -26,14 +26,14 @@ export async function competitionDeadlines(sql: Sql, competitionId: string) {
     moved.find((m) => m.phase === phase && m.milestone === milestone)?.times ?? 0;
   const events: DeadlineEvent[] = phases.flatMap((phase) =>
     DEADLINES.flatMap(([column, milestone, meaning]) => {
-      const at = phase[column] as Date | null;
+      const at = phase[column];
       if (!at) return [];
-      const key = phase.key as string;
+      const key = phase.key;
       return [
         {
           uid: `${competitionId}.${key}.${milestone}@phasegate`,
           at: at.toISOString(),
-          summary: `${competition.title}: ${phase.name as string}: ${meaning}`,
+          summary: `${competition.title}: ${phase.name}: ${meaning}`,
           sequence: timesMoved(key, milestone),
         },
       ];

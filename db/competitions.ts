@@ -2,6 +2,7 @@ import type { CompetitionStatus, PhaseState } from '../domain/competition.ts';
 import { maySee, visibleCounts, type Viewer } from '../domain/rules/visibility.ts';
 import type { ProcedureTemplate } from '../domain/template.ts';
 import { appendAudit } from './audit.ts';
+import { phaseColumns, type PhaseRow } from './phases.ts';
 import type { Sql, TransactionSql } from './sql.ts';
 import { momentOfRow } from './visibility.ts';
 
@@ -92,8 +93,10 @@ export async function getCompetitionStatus(
       now() as db_now
     from competitions where id = ${id}`;
   if (!c) return undefined;
-  const phases = await sql`
-    select p.*,
+  const phases = await sql<
+    (PhaseRow & { offers: number; withdrawn: number; questions: number; jurors: number; scores: number })[]
+  >`
+    select ${phaseColumns(sql, 'p')},
       (select count(*)::int from offers o where o.competition_id = p.competition_id and o.phase_key = p.key
          and o.status = 'active') as offers,
       (select count(*)::int from offers o where o.competition_id = p.competition_id and o.phase_key = p.key
@@ -146,7 +149,11 @@ export async function getCompetitionStatus(
       // Why a step failed is a diagnostic (it may quote the database); everyone sees the state itself.
       ...(p.state === 'needs-attention' && maySee(viewer, 'workflow diagnostics')
         ? {
-            attention: { step: p.attention_step, reason: p.attention_reason, since: iso(p.attention_since)! },
+            attention: {
+              step: p.attention_step!,
+              reason: p.attention_reason!,
+              since: iso(p.attention_since)!,
+            },
           }
         : {}),
     })),
@@ -164,4 +171,32 @@ export async function listCompetitions(sql: Sql, limit: number, status?: Competi
     select id, title, status, current_phase as "currentPhase" from competitions
     where ${status ? sql`status = ${status}` : sql`true`}
     order by created_at desc limit ${limit}`;
+}
+
+/** The competition runs the given phase now; entering it again changes nothing. */
+export async function setCurrentPhase(sql: Sql, competitionId: string, phaseKey: string) {
+  await sql`
+    update competitions set current_phase = ${phaseKey}, updated_at = now()
+    where id = ${competitionId} and current_phase is distinct from ${phaseKey}`;
+}
+
+/** A running competition ends with a status and its outcome; false when it had ended already. */
+export async function endCompetition(
+  tx: TransactionSql,
+  competitionId: string,
+  status: Exclude<CompetitionStatus, 'running'>,
+  outcome: string,
+) {
+  const changed = await tx<{ id: string }[]>`
+    update competitions set status = ${status}, outcome = ${outcome}, updated_at = now()
+    where id = ${competitionId} and status = 'running'
+    returning id`;
+  return changed.length > 0;
+}
+
+/** The procedure template the competition was launched with (its overrides applied). */
+export async function launchedTemplate(sql: Sql | TransactionSql, competitionId: string) {
+  const [row] = await sql<{ template: ProcedureTemplate }[]>`
+    select template from competitions where id = ${competitionId}`;
+  return row?.template;
 }

@@ -1,6 +1,11 @@
 import type { PhaseState } from '../domain/competition.ts';
 import { declarationChange } from '../domain/rules/anonymity.ts';
-import { jurorContentStatus, missingBeforeFinish } from '../domain/rules/jury.ts';
+import {
+  jurorContentStatus,
+  missingBeforeFinish,
+  scoreRefusal,
+  scoringRefusal,
+} from '../domain/rules/jury.ts';
 import {
   entryLabel,
   maySee,
@@ -233,18 +238,17 @@ export interface ScoreLine {
   reason: string;
 }
 
-/** A score must name a criterion of the phase and sit on that criterion's scale and step. */
+/** Refuses a score off the phase's criteria or scales (domain/rules/jury.ts). */
 function checkScore(criteria: readonly Criterion[], line: Omit<ScoreLine, 'reason'>): void {
-  const criterion = criteria.find((c) => c.key === line.criterion);
-  if (!criterion) throw new Refusal('invalid-score', `unknown criterion "${line.criterion}"`);
-  const { min, max, step } = criterion.scale;
-  const steps = (line.score - min) / step;
-  if (line.score < min || line.score > max || Math.abs(steps - Math.round(steps)) >= 1e-9) {
-    throw new Refusal(
-      'invalid-score',
-      `${line.criterion}: ${line.score} is not on the scale ${min}–${max} in steps of ${step}`,
-    );
-  }
+  const refusal = scoreRefusal(criteria, line);
+  if (refusal) throw new Refusal('invalid-score', refusal);
+}
+
+/** The offer's pitch slot, for a phase that holds pitches; null when it has none yet. */
+async function pitchOf(tx: TransactionSql, offerId: string) {
+  const [slot] = await tx<{ endsAt: Date; heldAt: Date | null }[]>`
+    select ends_at as "endsAt", held_at as "heldAt" from pitch_slots where offer_id = ${offerId}`;
+  return slot ?? null;
 }
 
 /** Whether the juror has said they are finished with the phase's current evaluation round. */
@@ -275,24 +279,13 @@ export async function submitScores(
     const phase = await guardPhase(tx, s.competitionId, s.phaseKey, EVALUATING, SCORING);
     await assertJurorAssigned(tx, phase, s.jurorId);
     await activeOffer(tx, phase, s.offerId);
-    if (phase.row.offers_opened_at === null)
-      throw new Refusal('sealed', 'the offers are sealed until two officers open them');
-    const declared = await declaration(tx, s.offerId, s.jurorId);
-    if (!declared)
-      throw new Refusal('conflict-not-declared', 'declare whether you have a conflict of interest first');
-    if (declared.has_conflict)
-      throw new Refusal('conflict-of-interest', 'you declared a conflict of interest for this offer');
-    if (phase.template.pitches) {
-      const [slot] = await tx<{ ends_at: Date; held_at: Date | null }[]>`
-        select ends_at, held_at from pitch_slots where offer_id = ${s.offerId}`;
-      if (!slot) throw new Refusal('pitch-not-held', 'this offer has no pitch slot yet');
-      if (!slot.held_at && slot.ends_at.getTime() > phase.now.getTime()) {
-        throw new Refusal(
-          'pitch-not-held',
-          `the jury scores after the pitch, which ends at ${slot.ends_at.toISOString()}`,
-        );
-      }
-    }
+    const refusal = scoringRefusal({
+      offersOpened: phase.row.offers_opened_at !== null,
+      hasConflict: (await declaration(tx, s.offerId, s.jurorId))?.has_conflict,
+      ...(phase.template.pitches ? { pitch: await pitchOf(tx, s.offerId) } : {}),
+      now: phase.now,
+    });
+    if (refusal) throw new Refusal(refusal.code, refusal.message);
     for (const line of s.scores) checkScore(phase.template.criteria, line);
     for (const line of s.scores) {
       await tx`
@@ -382,15 +375,19 @@ export async function finishEvaluation(
     const phase = await guardPhase(tx, f.competitionId, f.phaseKey, EVALUATING);
     await assertJurorAssigned(tx, phase, f.jurorId);
     await refuseUnfinishedWork(tx, phase, f.jurorId);
-    await tx`
+    const recorded = await tx`
       insert into juror_completions (competition_id, phase_key, juror_id, round)
-      values (${f.competitionId}, ${f.phaseKey}, ${f.jurorId}, ${phase.round}) on conflict do nothing`;
-    await appendAudit(tx, {
-      competitionId: f.competitionId,
-      actor: f.jurorId,
-      action: 'evaluation.finished-by-juror',
-      data: { phase: f.phaseKey, round: phase.round },
-    });
+      values (${f.competitionId}, ${f.phaseKey}, ${f.jurorId}, ${phase.round}) on conflict do nothing
+      returning juror_id`;
+    // A retried or doubled finish is answered the same, but the log says it once.
+    if (recorded.length > 0) {
+      await appendAudit(tx, {
+        competitionId: f.competitionId,
+        actor: f.jurorId,
+        action: 'evaluation.finished-by-juror',
+        data: { phase: f.phaseKey, round: phase.round },
+      });
+    }
     return { round: phase.round };
   });
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { objectionFilingRefusal } from '../domain/rules/objection.ts';
 import { appendAudit } from './audit.ts';
 import { guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
-import type { Sql } from './sql.ts';
+import type { Sql, TransactionSql } from './sql.ts';
 
 /** A bidder objects to the intended award within the standstill. */
 export async function fileObjection(
@@ -14,14 +15,15 @@ export async function fileObjection(
       deadline: 'standstill_ends_at',
       what: 'the standstill',
     });
-    if (phase.row.standstill_closed_at) {
-      const ended = ((phase.row.standstill_ends_at ?? phase.row.standstill_closed_at) as Date).toISOString();
-      throw new Refusal('deadline-passed', `the standstill closed at ${ended}`);
-    }
-    const [bidder] = await tx`
-      select 1 from offers where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
+    const [bidder] = await tx<{ bid: number }[]>`
+      select 1 as bid from offers where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
         and company_id = ${o.companyId} and status in ('active', 'withdrawn') limit 1`;
-    if (!bidder) throw new Refusal('forbidden', 'only a company that made an offer in this phase may object');
+    const refusal = objectionFilingRefusal({
+      standstillEndsAt: phase.row.standstill_ends_at,
+      standstillClosedAt: phase.row.standstill_closed_at,
+      madeAnOffer: bidder !== undefined,
+    });
+    if (refusal) throw new Refusal(refusal.code, refusal.message);
     const id = randomUUID();
     await tx`
       insert into objections (id, competition_id, phase_key, company_id, reason)
@@ -46,4 +48,44 @@ export async function listObjections(
     from objections where competition_id = ${q.competitionId} and phase_key = ${q.phaseKey}
       and ${q.companyId ? sql`company_id = ${q.companyId}` : sql`true`}
     order by filed_at, id`;
+}
+
+/** One objection of the phase: who filed it, and its decision once there is one. */
+export async function objectionOf(
+  tx: TransactionSql,
+  ref: { competitionId: string; phaseKey: string },
+  objectionId: string,
+) {
+  const [objection] = await tx<{ companyId: string; decision: 'upheld' | 'rejected' | null }[]>`
+    select company_id as "companyId", decision from objections
+    where id = ${objectionId} and competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}`;
+  return objection;
+}
+
+/** The phase's objections that wait for an officer's decision. */
+export async function undecidedObjections(
+  tx: TransactionSql,
+  ref: { competitionId: string; phaseKey: string },
+) {
+  const open = await tx<{ id: string }[]>`
+    select id from objections
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and decision is null`;
+  return open.map((o) => o.id);
+}
+
+export async function recordObjectionDecision(
+  tx: TransactionSql,
+  d: {
+    objectionId: string;
+    decision: 'upheld' | 'rejected';
+    reopen: 'evaluation' | 'gate' | null;
+    reason: string;
+    officerId: string;
+    at: string;
+  },
+) {
+  await tx`
+    update objections set decision = ${d.decision}, reopen = ${d.reopen}, decision_reason = ${d.reason},
+      decided_by = ${d.officerId}, decided_at = ${d.at}
+    where id = ${d.objectionId}`;
 }

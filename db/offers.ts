@@ -9,7 +9,9 @@ import {
   visibleReceipt,
   type Viewer,
 } from '../domain/rules/visibility.ts';
+import { admitsOnlyWinners, offerRefusal, withdrawalRefusal } from '../domain/rules/offer.ts';
 import { appendAudit, latestCheckpoint } from './audit.ts';
+import { awardsOf, isAdmitted } from './awards.ts';
 import { beforeDeadline, guardPhase, noSuchPhase, type GuardedPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import {
@@ -42,40 +44,11 @@ export interface StoredOffer {
   receipt: Receipt;
 }
 
-/** Refuses an offer the phase does not take: not admitted, too costly, without a needed price or identity part. */
+/** Refuses an offer the phase does not take (domain/rules/offer.ts), reading whether the company was admitted. */
 async function refuseInvalidOffer(tx: TransactionSql, phase: GuardedPhase, o: OfferSubmission) {
-  if (phase.template.admission.kind === 'winners-of') {
-    const [admitted] = await tx`
-      select 1 from admissions where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey}
-        and company_id = ${o.companyId}`;
-    if (!admitted) {
-      throw new Refusal(
-        'not-admitted',
-        `only the companies that won phase "${phase.template.admission.phase}" and delivered may offer`,
-      );
-    }
-  }
-  const { gate, price } = phase.template;
-  if (o.requestedAmount > gate.maxPerOffer) {
-    throw new Refusal(
-      'invalid-offer',
-      `the requested amount exceeds the maximum of ${gate.maxPerOffer} per offer`,
-    );
-  }
-  if (price.method !== 'none' && o.price === undefined) {
-    throw new Refusal('invalid-offer', `this phase scores price (${price.method}): the offer needs a price`);
-  }
-  const anonymous = phase.template.anonymousReview === true;
-  if (anonymous && o.identity === undefined) {
-    throw new Refusal(
-      'invalid-offer',
-      'this phase is under anonymous review: send your company, team and declarations as `identity` ' +
-        '(sealed apart, opened after the jury) and keep your name out of `content`',
-    );
-  }
-  if (!anonymous && o.identity !== undefined) {
-    throw new Refusal('invalid-offer', 'this phase has no anonymous review: leave out `identity`');
-  }
+  const admitted = admitsOnlyWinners(phase.template) ? await isAdmitted(tx, o, o.companyId) : true;
+  const refusal = offerRefusal(phase.template, o, { admitted });
+  if (refusal) throw new Refusal(refusal.code, refusal.message);
 }
 
 /**
@@ -162,25 +135,20 @@ export async function withdrawOffer(
       for update`;
     if (!offer)
       throw new Refusal('not-found', `company ${w.companyId} has no offer ${w.offerId} in this phase`);
-    if (offer.status !== 'active') throw new Refusal('phase-closed', `the offer is ${offer.status}`);
-    let heldIntendedAward = false;
-    if (phase.state === 'standstill') {
-      const [award] = await tx`
-        select 1 from awards where competition_id = ${w.competitionId} and phase_key = ${w.phaseKey}
-          and offer_id = ${w.offerId} and status = 'intended'`;
-      if (!award) throw new Refusal('phase-closed', 'in the standstill only a winner may withdraw');
-      heldIntendedAward = true;
-    } else {
-      beforeDeadline(phase, 'submissions_close_at', 'withdrawal');
-    }
+    const inStandstill = phase.state === 'standstill';
+    const holdsIntendedAward =
+      inStandstill && (await awardsOf(tx, w)).some((a) => a.offerId === w.offerId && a.status === 'intended');
+    const refusal = withdrawalRefusal({ offerStatus: offer.status, inStandstill, holdsIntendedAward });
+    if (refusal) throw new Refusal(refusal.code, refusal.message);
+    if (!inStandstill) beforeDeadline(phase, 'submissions_close_at', 'withdrawal');
     await tx`update offers set status = 'withdrawn', withdrawn_at = now() where id = ${w.offerId}`;
     await appendAudit(tx, {
       competitionId: w.competitionId,
       actor: w.companyId,
       action: 'offer.withdrawn',
-      data: { phase: w.phaseKey, offer: w.offerId, heldIntendedAward },
+      data: { phase: w.phaseKey, offer: w.offerId, heldIntendedAward: holdsIntendedAward },
     });
-    return { heldIntendedAward };
+    return { heldIntendedAward: holdsIntendedAward };
   });
 }
 
@@ -253,4 +221,34 @@ export async function listPhaseOffers(
       };
     }),
   };
+}
+
+/**
+ * Anonymous review: each active offer with an identity part gets its entry number ("Entry 7") when the
+ * evaluation opens, once, in the order of its random id, so the number tells neither the company
+ * nor when it sent the offer.
+ */
+export async function numberEntries(tx: TransactionSql, ref: { competitionId: string; phaseKey: string }) {
+  await tx`
+    update offers o set entry_number = n.base + n.position
+    from (
+      select id, row_number() over (order by id) as position,
+        (select coalesce(max(entry_number), 0) from offers
+         where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}) as base
+      from offers
+      where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'
+        and sealed_identity is not null and entry_number is null
+    ) n
+    where o.id = n.id`;
+}
+
+/** How many offers of the phase are active (not superseded or withdrawn). */
+export async function countActiveOffers(
+  tx: TransactionSql,
+  ref: { competitionId: string; phaseKey: string },
+) {
+  const [row] = await tx<{ offers: number }[]>`
+    select count(*)::int as offers from offers
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'active'`;
+  return row?.offers ?? 0;
 }

@@ -1,5 +1,5 @@
 import type { OcdsCompetition, OcdsEntry, OfferFacts } from '../domain/ocds.ts';
-import type { RankInput, Ranking } from '../domain/scoring.ts';
+import { latestRankingWithInput } from './rankings.ts';
 import type { Sql } from './sql.ts';
 
 /** What the OCDS releases are derived from: the competition as launched, its audit log, and the offers awards name. */
@@ -37,18 +37,10 @@ export async function ocdsSources(
 
 /** The gate's latest stored ranking with the input it was computed from (stored beside it since 012). */
 export async function latestStoredRanking(sql: Sql, competitionId: string, phaseKey: string) {
-  const [row] = await sql<
-    {
-      round: number;
-      revision: number;
-      seed: string;
-      ranking: { ranking: Ranking; unscored: string[]; input?: RankInput };
-    }[]
-  >`
-    select round, revision, seed, ranking from gate_rankings
-    where competition_id = ${competitionId} and phase_key = ${phaseKey}
-    order by round desc, revision desc limit 1`;
-  return row;
+  const stored = await latestRankingWithInput(sql, { competitionId, phaseKey });
+  if (!stored) return undefined;
+  const { round, revision, seed, ranking, unscored, reliability, input } = stored;
+  return { round, revision, seed, ranking: { ranking, unscored, reliability, input } };
 }
 
 /** The phase's offers for the officer's CSV, in the order of the offers list. */

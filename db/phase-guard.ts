@@ -1,6 +1,7 @@
 import type { PhaseState } from '../domain/competition.ts';
 import { isTooLate } from '../domain/rules/deadline.ts';
 import type { PhaseTemplate, ProcedureTemplate } from '../domain/template.ts';
+import { phaseColumns, type DeadlineColumn, type PhaseRow } from './phases.ts';
 import { Refusal } from './refusal.ts';
 import type { Sql, TransactionSql } from './sql.ts';
 
@@ -12,12 +13,12 @@ export interface GuardedPhase {
   template: PhaseTemplate;
   /** The database clock: the one clock every API process and worker shares. */
   now: Date;
-  row: Record<string, unknown>;
+  row: PhaseRow;
 }
 
 /** A write's window: the phase column holding the deadline that ends it, and what the refusal calls it. */
 export interface WriteWindow {
-  deadline: 'questions_close_at' | 'submissions_close_at' | 'evaluation_close_at' | 'standstill_ends_at';
+  deadline: Exclude<DeadlineColumn, 'answers_due_at' | 'intended_award_due_at'>;
   /** What closes, as in "submission closed at …". */
   what: string;
 }
@@ -59,18 +60,21 @@ export async function guardPhase(
   allowed: readonly PhaseState[],
   window?: WriteWindow,
 ): Promise<GuardedPhase> {
-  const [row] = await tx`
-    select p.*, c.template, c.status as competition_status, now() as db_now
+  const [found] = await tx<
+    (PhaseRow & { template: ProcedureTemplate; competition_status: string; db_now: Date })[]
+  >`
+    select ${phaseColumns(tx, 'p')}, c.template, c.status as competition_status, now() as db_now
     from phases p join competitions c on c.id = p.competition_id
     where p.competition_id = ${competitionId} and p.key = ${phaseKey}
     for share of p`;
-  if (!row) throw await noSuchPhase(tx, competitionId, phaseKey);
-  const deadline = window ? (row[window.deadline] as Date | null) : null;
-  if (window && isTooLate(allowed, { state: row.state, deadline, now: row.db_now })) {
+  if (!found) throw await noSuchPhase(tx, competitionId, phaseKey);
+  const { template: procedure, competition_status, db_now, ...row } = found;
+  const deadline = window ? row[window.deadline] : null;
+  if (window && isTooLate(allowed, { state: row.state, deadline, now: db_now })) {
     throw new Refusal('deadline-passed', `${window.what} closed at ${deadline!.toISOString()}`);
   }
-  if (row.competition_status !== 'running') {
-    throw new Refusal('phase-closed', `the competition is ${row.competition_status}`);
+  if (competition_status !== 'running') {
+    throw new Refusal('phase-closed', `the competition is ${competition_status}`);
   }
   if (row.state === 'needs-attention') {
     // Nothing is written to a phase that waits for an officer: the deadlines still bind, and an
@@ -80,21 +84,21 @@ export async function guardPhase(
   if (!allowed.includes(row.state)) {
     throw new Refusal('phase-closed', `the phase is ${row.state}; this needs ${allowed.join(' or ')}`);
   }
-  const template = (row.template as ProcedureTemplate).phases.find((p) => p.key === phaseKey)!;
+  const template = procedure.phases.find((p) => p.key === phaseKey)!;
   return {
     competitionId,
     key: phaseKey,
     state: row.state,
     round: row.evaluation_round,
     template,
-    now: row.db_now,
+    now: db_now,
     row,
   };
 }
 
 /** Refuses once the deadline has passed by the database clock, whatever state the phase shows. */
-export function beforeDeadline(phase: GuardedPhase, column: string, what: string): void {
-  const deadline = phase.row[column] as Date | null;
+export function beforeDeadline(phase: GuardedPhase, column: DeadlineColumn, what: string): void {
+  const deadline = phase.row[column];
   if (!deadline || phase.now.getTime() >= deadline.getTime()) {
     throw new Refusal('deadline-passed', `${what} closed at ${deadline?.toISOString() ?? 'an unset time'}`);
   }

@@ -1,7 +1,8 @@
 import { appendAudit } from './audit.ts';
 import { guardPhase } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
-import type { Sql } from './sql.ts';
+import type { PhaseRef } from './phases.ts';
+import type { Sql, TransactionSql } from './sql.ts';
 
 /** The whole pitch programme, or one company's slots (who sees which: domain/rules/visibility.ts). */
 export async function listPitchSlots(
@@ -37,4 +38,41 @@ export async function markPitchHeld(
       data: { phase: p.phaseKey, offer: p.offerId },
     });
   });
+}
+
+/** The phase's active offers that have no pitch slot yet, in the order they came in. */
+export async function offersWithoutPitchSlot(tx: TransactionSql, ref: PhaseRef) {
+  return tx<{ id: string; company_id: string }[]>`
+    select o.id, o.company_id from offers o
+    where o.competition_id = ${ref.competitionId} and o.phase_key = ${ref.phaseKey} and o.status = 'active'
+      and not exists (select 1 from pitch_slots s where s.offer_id = o.id)
+    order by o.submitted_at, o.id`;
+}
+
+/** When the last pitch slot given in the phase ends; null before the first. */
+export async function lastPitchEnd(tx: TransactionSql, ref: PhaseRef) {
+  const [last] = await tx<{ ends_at: Date | null }[]>`
+    select max(ends_at) as ends_at from pitch_slots
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}`;
+  return last?.ends_at ?? null;
+}
+
+/** Stores the slots; a slot given before keeps its time. */
+export async function storePitchSlots(
+  tx: TransactionSql,
+  ref: PhaseRef & { round: number },
+  slots: readonly { offerId: string; startsAt: string; endsAt: string }[],
+) {
+  if (slots.length === 0) return;
+  await tx`
+    insert into pitch_slots ${tx(
+      slots.map((s) => ({
+        offer_id: s.offerId,
+        competition_id: ref.competitionId,
+        phase_key: ref.phaseKey,
+        round: ref.round,
+        starts_at: s.startsAt,
+        ends_at: s.endsAt,
+      })),
+    )} on conflict do nothing`;
 }

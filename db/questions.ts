@@ -82,3 +82,24 @@ export async function listQuestions(
     where competition_id = ${q.competitionId} and phase_key = ${q.phaseKey} and published_at is not null
     order by asked_at, id`;
 }
+
+/** Publishes every answer not published yet, at `at`; returns those it published. */
+export async function publishAnswered(
+  tx: TransactionSql,
+  ref: { competitionId: string; phaseKey: string },
+  at: string,
+) {
+  return tx<{ id: string; question: string; answer: string }[]>`
+    update questions set published_at = ${at}
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey}
+      and answer is not null and published_at is null
+    returning id, question, answer`;
+}
+
+/** Every published question with its answer, in the order they were asked. */
+export async function publishedAnswers(tx: TransactionSql, ref: { competitionId: string; phaseKey: string }) {
+  return tx<{ question: string; answer: string }[]>`
+    select question, answer from questions
+    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and published_at is not null
+    order by asked_at, id`;
+}

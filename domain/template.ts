@@ -496,6 +496,53 @@ function milestoneOrderProblems(schedule: PhaseSchedule): { path: string; messag
 }
 
 /**
+ * What is wrong with a phase's criteria and gate figures: weights (with the price's) that do not
+ * add up to 100, duplicate criterion keys, a minimum outside its scale, a tie-break on an unknown
+ * criterion, a maximum per offer above the phase budget.
+ */
+function criteriaProblems(phase: PhaseTemplate): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const priceWeight =
+    phase.price.method === 'relative' || phase.price.method === 'linear-to-budget' ? phase.price.weight : 0;
+  const totalWeight = phase.criteria.reduce((sum, c) => sum + c.weight, priceWeight);
+  if (Math.abs(totalWeight - 100) > WEIGHT_TOLERANCE) {
+    problems.push({
+      path: ['criteria'],
+      message: `criteria weights${priceWeight ? ' and the price weight' : ''} add up to ${totalWeight}, not 100`,
+    });
+  }
+  const criterionKeys = new Set<string>();
+  phase.criteria.forEach((criterion, c) => {
+    if (criterionKeys.has(criterion.key)) {
+      problems.push({ path: ['criteria', c, 'key'], message: 'criterion keys must be unique' });
+    }
+    criterionKeys.add(criterion.key);
+    const { min, max } = criterion.scale;
+    if (criterion.minimum !== undefined && (criterion.minimum < min || criterion.minimum > max)) {
+      problems.push({
+        path: ['criteria', c, 'minimum'],
+        message: `minimum ${criterion.minimum} is outside the scale ${min}–${max}`,
+      });
+    }
+  });
+  phase.tieBreakOrder.forEach((step, s) => {
+    if (step.by === 'criterion' && !criterionKeys.has(step.criterion)) {
+      problems.push({
+        path: ['tieBreakOrder', s, 'criterion'],
+        message: `unknown criterion "${step.criterion}"`,
+      });
+    }
+  });
+  if (phase.gate.maxPerOffer > phase.gate.phaseBudget) {
+    problems.push({
+      path: ['gate', 'maxPerOffer'],
+      message: 'the maximum per offer exceeds the phase budget',
+    });
+  }
+  return problems;
+}
+
+/**
  * Pitches that fall outside the evaluation window (when both ends count working days), and pitches
  * under anonymous review, where a pitch would show the jury who the company is.
  */
@@ -606,54 +653,8 @@ export const ProcedureTemplateSchema = z
       }
       seen.add(phase.key);
 
-      const priceWeight =
-        phase.price.method === 'relative' || phase.price.method === 'linear-to-budget'
-          ? phase.price.weight
-          : 0;
-      const totalWeight = phase.criteria.reduce((sum, c) => sum + c.weight, priceWeight);
-      if (Math.abs(totalWeight - 100) > WEIGHT_TOLERANCE) {
-        ctx.addIssue({
-          code: 'custom',
-          path: at('criteria'),
-          message: `criteria weights${priceWeight ? ' and the price weight' : ''} add up to ${totalWeight}, not 100`,
-        });
-      }
-
-      const criterionKeys = new Set<string>();
-      phase.criteria.forEach((criterion, c) => {
-        if (criterionKeys.has(criterion.key)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: at('criteria', c, 'key'),
-            message: 'criterion keys must be unique',
-          });
-        }
-        criterionKeys.add(criterion.key);
-        const { min, max } = criterion.scale;
-        if (criterion.minimum !== undefined && (criterion.minimum < min || criterion.minimum > max)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: at('criteria', c, 'minimum'),
-            message: `minimum ${criterion.minimum} is outside the scale ${min}–${max}`,
-          });
-        }
-      });
-      phase.tieBreakOrder.forEach((step, s) => {
-        if (step.by === 'criterion' && !criterionKeys.has(step.criterion)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: at('tieBreakOrder', s, 'criterion'),
-            message: `unknown criterion "${step.criterion}"`,
-          });
-        }
-      });
-
-      if (phase.gate.maxPerOffer > phase.gate.phaseBudget) {
-        ctx.addIssue({
-          code: 'custom',
-          path: at('gate', 'maxPerOffer'),
-          message: 'the maximum per offer exceeds the phase budget',
-        });
+      for (const problem of criteriaProblems(phase)) {
+        ctx.addIssue({ code: 'custom', path: at(...problem.path), message: problem.message });
       }
 
       for (const problem of pitchProblems(phase)) {

@@ -69,6 +69,140 @@ export function checkPrices(
   }
 }
 
+/** What every price method values: the offers, their quality points and what those can reach. */
+interface Quality {
+  readonly offers: readonly OfferForRanking[];
+  readonly qualityPoints: Float64Array;
+  readonly maximumQualityPoints: number;
+}
+
+type Method<M extends PriceMethod['method']> = Extract<PriceMethod, { method: M }>;
+
+/** `checkPrices` has already made sure every offer has a price where the method needs one. */
+const priceOf = (q: Quality, index: number): number => q.offers[index]!.price!;
+
+const noPriceIneligibility = (q: Quality) =>
+  new Array<Ineligibility | undefined>(q.offers.length).fill(undefined);
+
+/**
+ * The methods that add price points to the quality points, out of the price's weight: each offer's
+ * total is the sum of both.
+ */
+function withPricePoints(
+  q: Quality,
+  weight: number,
+  parts: Pick<Valuation, 'lowestPrice' | 'priceIneligibility'> & { scale: string; pricePoints: Float64Array },
+): Valuation {
+  const total = new Float64Array(q.offers.length);
+  for (let i = 0; i < q.offers.length; i++) total[i] = q.qualityPoints[i]! + parts.pricePoints[i]!;
+  return {
+    totalOrder: 'highest-first',
+    totalMeaning: `quality points + price points (${parts.scale})`,
+    total,
+    totalRange: q.maximumQualityPoints + weight,
+    pricePoints: parts.pricePoints,
+    lowestPrice: parts.lowestPrice,
+    priceIneligibility: parts.priceIneligibility,
+  };
+}
+
+/** Fixed or capped price: only quality counts, and an offer above the maximum price is ruled out. */
+function fixedPrice(q: Quality, price: Method<'fixed-price'>): Valuation {
+  const priceIneligibility = noPriceIneligibility(q);
+  for (let i = 0; i < q.offers.length; i++) {
+    if (isClearlyBelow(price.maximumPrice, priceOf(q, i), price.maximumPrice)) {
+      priceIneligibility[i] = {
+        code: 'price-above-maximum',
+        message: `the price ${formatEuros(priceOf(q, i))} is above the maximum price of ${formatEuros(price.maximumPrice)}`,
+      };
+    }
+  }
+  return {
+    totalOrder: 'highest-first',
+    totalMeaning: 'quality points (the price is fixed or capped)',
+    total: q.qualityPoints,
+    totalRange: q.maximumQualityPoints,
+    priceIneligibility,
+  };
+}
+
+function relativePrice(q: Quality, price: Method<'relative'>): Valuation {
+  // The lowest price of all offers sets the scale, including offers that later fail a quality
+  // threshold: the anchor is then known the moment the price envelopes open, before any threshold
+  // is applied. Because every offer's points depend on it, adding or removing an offer can swap
+  // two others (rank reversal); domain.md names this flaw of the method.
+  const { lowest } = priceRange(q.offers);
+  const pricePoints = new Float64Array(q.offers.length);
+  for (let i = 0; i < q.offers.length; i++) pricePoints[i] = (price.weight * lowest) / priceOf(q, i);
+  return withPricePoints(q, price.weight, {
+    scale: 'relative to the lowest price',
+    pricePoints,
+    lowestPrice: q.offers.length > 0 ? lowest : undefined,
+    priceIneligibility: noPriceIneligibility(q),
+  });
+}
+
+function linearToBudget(q: Quality, price: Method<'linear-to-budget'>): Valuation {
+  const priceIneligibility = noPriceIneligibility(q);
+  // Offers above the budget cannot be awarded, so they do not set the price that earns full points.
+  let lowestPrice = Infinity;
+  for (let i = 0; i < q.offers.length; i++) {
+    if (isClearlyBelow(price.budget, priceOf(q, i), price.budget)) {
+      priceIneligibility[i] = {
+        code: 'price-above-budget',
+        message: `the price ${formatEuros(priceOf(q, i))} is above the budget of ${formatEuros(price.budget)}`,
+      };
+    } else {
+      lowestPrice = Math.min(lowestPrice, priceOf(q, i));
+    }
+  }
+  const pricePoints = new Float64Array(q.offers.length);
+  for (let i = 0; i < q.offers.length; i++) {
+    if (priceIneligibility[i] !== undefined) {
+      pricePoints[i] = 0;
+    } else if (isSameValue(lowestPrice, price.budget, price.budget)) {
+      // Every offer within budget is at the budget: all share the lowest price and the full points.
+      pricePoints[i] = price.weight;
+    } else {
+      pricePoints[i] = (price.weight * (price.budget - priceOf(q, i))) / (price.budget - lowestPrice);
+    }
+  }
+  return withPricePoints(q, price.weight, {
+    scale: 'full at the lowest price, none at the budget',
+    pricePoints,
+    lowestPrice: Number.isFinite(lowestPrice) ? lowestPrice : undefined,
+    priceIneligibility,
+  });
+}
+
+function valueForMoney(q: Quality, price: Method<'value-for-money'>): Valuation {
+  const fictitiousPrice = new Float64Array(q.offers.length);
+  for (let i = 0; i < q.offers.length; i++) {
+    fictitiousPrice[i] = priceOf(q, i) - q.qualityPoints[i]! * price.euroPerQualityPoint;
+  }
+  return {
+    totalOrder: 'lowest-first',
+    totalMeaning: `fictitious price in euros: price - quality points x ${formatEuros(price.euroPerQualityPoint)}`,
+    total: fictitiousPrice,
+    totalRange: priceRange(q.offers).highest + q.maximumQualityPoints * price.euroPerQualityPoint,
+    fictitiousPrice,
+    priceIneligibility: noPriceIneligibility(q),
+  };
+}
+
+function qualityPriceRatio(q: Quality): Valuation {
+  const ratio = new Float64Array(q.offers.length);
+  for (let i = 0; i < q.offers.length; i++) ratio[i] = q.qualityPoints[i]! / priceOf(q, i);
+  return {
+    totalOrder: 'highest-first',
+    totalMeaning: 'quality points per euro of price',
+    total: ratio,
+    totalRange: q.maximumQualityPoints / priceRange(q.offers).lowest,
+    qualityPriceRatio: ratio,
+    priceIneligibility: noPriceIneligibility(q),
+  };
+}
+
 /**
  * Turns quality points into the total the ranking orders by. `checkPrices` has already made sure every
  * offer has a price where the method needs one.
@@ -79,11 +213,7 @@ export function valueOffers(
   maximumQualityPoints: number,
   price: PriceMethod,
 ): Valuation {
-  const count = offers.length;
-  const priceIneligibility = new Array<Ineligibility | undefined>(count).fill(undefined);
-  const priceOf = (index: number): number => offers[index]!.price!;
-  const { lowest, highest } = priceRange(offers);
-
+  const q: Quality = { offers, qualityPoints, maximumQualityPoints };
   switch (price.method) {
     case 'none':
       return {
@@ -91,113 +221,18 @@ export function valueOffers(
         totalMeaning: 'quality points',
         total: qualityPoints,
         totalRange: maximumQualityPoints,
-        priceIneligibility,
+        priceIneligibility: noPriceIneligibility(q),
       };
-
     case 'fixed-price':
-      for (let i = 0; i < count; i++) {
-        if (isClearlyBelow(price.maximumPrice, priceOf(i), price.maximumPrice)) {
-          priceIneligibility[i] = {
-            code: 'price-above-maximum',
-            message: `the price ${formatEuros(priceOf(i))} is above the maximum price of ${formatEuros(price.maximumPrice)}`,
-          };
-        }
-      }
-      return {
-        totalOrder: 'highest-first',
-        totalMeaning: 'quality points (the price is fixed or capped)',
-        total: qualityPoints,
-        totalRange: maximumQualityPoints,
-        priceIneligibility,
-      };
-
-    case 'relative': {
-      // The lowest price of all offers sets the scale, including offers that later fail a quality
-      // threshold: the anchor is then known the moment the price envelopes open, before any threshold
-      // is applied. Because every offer's points depend on it, adding or removing an offer can swap
-      // two others (rank reversal); domain.md names this flaw of the method.
-      const pricePoints = new Float64Array(count);
-      const total = new Float64Array(count);
-      for (let i = 0; i < count; i++) {
-        pricePoints[i] = (price.weight * lowest) / priceOf(i);
-        total[i] = qualityPoints[i]! + pricePoints[i]!;
-      }
-      return {
-        totalOrder: 'highest-first',
-        totalMeaning: 'quality points + price points (relative to the lowest price)',
-        total,
-        totalRange: maximumQualityPoints + price.weight,
-        pricePoints,
-        lowestPrice: count > 0 ? lowest : undefined,
-        priceIneligibility,
-      };
-    }
-
-    case 'linear-to-budget': {
-      // Offers above the budget cannot be awarded, so they do not set the price that earns full points.
-      let lowestPrice = Infinity;
-      for (let i = 0; i < count; i++) {
-        if (isClearlyBelow(price.budget, priceOf(i), price.budget)) {
-          priceIneligibility[i] = {
-            code: 'price-above-budget',
-            message: `the price ${formatEuros(priceOf(i))} is above the budget of ${formatEuros(price.budget)}`,
-          };
-        } else {
-          lowestPrice = Math.min(lowestPrice, priceOf(i));
-        }
-      }
-      const pricePoints = new Float64Array(count);
-      const total = new Float64Array(count);
-      for (let i = 0; i < count; i++) {
-        const offered = priceOf(i);
-        if (priceIneligibility[i] !== undefined) {
-          pricePoints[i] = 0;
-        } else if (isSameValue(lowestPrice, price.budget, price.budget)) {
-          // Every offer within budget is at the budget: all share the lowest price and the full points.
-          pricePoints[i] = price.weight;
-        } else {
-          pricePoints[i] = (price.weight * (price.budget - offered)) / (price.budget - lowestPrice);
-        }
-        total[i] = qualityPoints[i]! + pricePoints[i]!;
-      }
-      return {
-        totalOrder: 'highest-first',
-        totalMeaning: 'quality points + price points (full at the lowest price, none at the budget)',
-        total,
-        totalRange: maximumQualityPoints + price.weight,
-        pricePoints,
-        lowestPrice: Number.isFinite(lowestPrice) ? lowestPrice : undefined,
-        priceIneligibility,
-      };
-    }
-
-    case 'value-for-money': {
-      const fictitiousPrice = new Float64Array(count);
-      for (let i = 0; i < count; i++) {
-        fictitiousPrice[i] = priceOf(i) - qualityPoints[i]! * price.euroPerQualityPoint;
-      }
-      return {
-        totalOrder: 'lowest-first',
-        totalMeaning: `fictitious price in euros: price - quality points x ${formatEuros(price.euroPerQualityPoint)}`,
-        total: fictitiousPrice,
-        totalRange: highest + maximumQualityPoints * price.euroPerQualityPoint,
-        fictitiousPrice,
-        priceIneligibility,
-      };
-    }
-
-    case 'quality-price-ratio': {
-      const qualityPriceRatio = new Float64Array(count);
-      for (let i = 0; i < count; i++) qualityPriceRatio[i] = qualityPoints[i]! / priceOf(i);
-      return {
-        totalOrder: 'highest-first',
-        totalMeaning: 'quality points per euro of price',
-        total: qualityPriceRatio,
-        totalRange: maximumQualityPoints / lowest,
-        qualityPriceRatio,
-        priceIneligibility,
-      };
-    }
+      return fixedPrice(q, price);
+    case 'relative':
+      return relativePrice(q, price);
+    case 'linear-to-budget':
+      return linearToBudget(q, price);
+    case 'value-for-money':
+      return valueForMoney(q, price);
+    case 'quality-price-ratio':
+      return qualityPriceRatio(q);
   }
 }
 

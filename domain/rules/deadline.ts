@@ -30,6 +30,9 @@ export function isTooLate(
   return facts.now.getTime() >= facts.deadline.getTime() || movedPast(facts.state, allowed);
 }
 
+/** A deadline only moves forward: a request for the same or an earlier instant changes nothing. */
+export const movesForward = (current: Date, until: string): boolean => Date.parse(until) > current.getTime();
+
 /**
  * Why an officer cannot move `milestone` to `until`, or undefined when the extension stands. A
  * deadline only moves forward, only before it passes, never past the milestone after it (extend that
@@ -49,7 +52,7 @@ export function extensionRefusal(request: {
   if (Date.parse(current) <= now) return `the ${milestone} deadline has already passed`;
   const next = Date.parse(until);
   if (!Number.isFinite(next)) return 'until must be an ISO date-time';
-  if (next <= Date.parse(current)) return 'a deadline can only move forward';
+  if (!movesForward(new Date(current), until)) return 'a deadline can only move forward';
   const following = MILESTONES[MILESTONES.indexOf(milestone) + 1];
   const followingAt = following && deadlines[following];
   if (followingAt && next >= Date.parse(followingAt)) {

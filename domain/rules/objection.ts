@@ -26,3 +26,23 @@ export function objectionDecisionRefusal(decision: {
   if (!decision.reason.trim()) return 'a decision on an objection needs a reason';
   return undefined;
 }
+
+/**
+ * A bidder files an objection within the standstill: once the workflow's standstill timer has fired
+ * it is late, whatever the clocks say, and only a company that made an offer in the phase (active
+ * or withdrawn since) may object. Why the objection is refused, or undefined when it is taken.
+ */
+export function objectionFilingRefusal(facts: {
+  standstillEndsAt: Date | null;
+  standstillClosedAt: Date | null;
+  madeAnOffer: boolean;
+}): { code: 'deadline-passed' | 'forbidden'; message: string } | undefined {
+  if (facts.standstillClosedAt) {
+    const ended = (facts.standstillEndsAt ?? facts.standstillClosedAt).toISOString();
+    return { code: 'deadline-passed', message: `the standstill closed at ${ended}` };
+  }
+  if (!facts.madeAnOffer) {
+    return { code: 'forbidden', message: 'only a company that made an offer in this phase may object' };
+  }
+  return undefined;
+}
