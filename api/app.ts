@@ -6,25 +6,22 @@ import { strictJsonBody } from './body.ts';
 import { HTTPException } from 'hono/http-exception';
 import { signingCheckpointsWith } from '../db/audit.ts';
 import type { Sql } from '../db/sql.ts';
-import { authenticate, type AuthEnv, type Identities } from './auth.ts';
+import { authenticate, type Identities } from './auth.ts';
 import { classifyFailure } from './failures.ts';
 import { ProblemError, renderProblem, validationProblem } from './problem.ts';
 import { Refusal } from '../db/refusal.ts';
 import type { Keys } from '../db/sealing.ts';
-import { attentionRoutes } from './routes/attention.ts';
+import { PHASE_PREFIX, type ApiEnv } from './router.ts';
 import { calendarRoutes } from './routes/calendars.ts';
 import { competitionRoutes } from './routes/competitions.ts';
 import { emailRoutes } from './routes/email.ts';
 import { eventRoutes } from './routes/events.ts';
-import { gateRoutes } from './routes/gates.ts';
 import { healthRoutes } from './routes/health.ts';
 import { templateRoutes } from './routes/templates.ts';
-import { juryRoutes } from './routes/jury.ts';
 import { notificationRoutes } from './routes/notifications.ts';
-import { offerRoutes } from './routes/offers.ts';
+import { myOfferRoutes } from './routes/offers.ts';
 import { openDataRoutes } from './routes/open-data.ts';
-import { pitchRoutes } from './routes/pitches.ts';
-import { questionRoutes } from './routes/questions.ts';
+import { phaseRoutes } from './routes/phase.ts';
 import { receiptRoutes } from './routes/receipts.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -47,7 +44,7 @@ export interface AppDeps extends Identities {
   ocidPrefix?: string;
 }
 
-export type AppEnv = AuthEnv;
+export type AppEnv = ApiEnv;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -68,26 +65,27 @@ export function createApp(deps: AppDeps) {
   app.use('*', strictJsonBody);
   // Every write an API call makes may complete an audit checkpoint; the server's key signs it.
   app.use('*', (_, next) => signingCheckpointsWith(deps.keys.receiptPrivate, next));
-  app.route('/', healthRoutes(deps));
-  app.route('/', receiptRoutes(deps));
+  // Handlers are declared at module level (api/routes/); they find the services on their context.
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  healthRoutes(app);
+  receiptRoutes(app);
   for (const prefix of ['/competitions', '/templates', '/me']) {
     app.use(prefix, authenticate(deps));
     app.use(`${prefix}/*`, authenticate(deps));
   }
-  app.route('/', competitionRoutes(deps));
-  app.route('/', templateRoutes(deps));
-  app.route('/', offerRoutes(deps));
-  app.route('/', questionRoutes(deps));
-  app.route('/', juryRoutes(deps));
-  app.route('/', gateRoutes(deps));
-  app.route('/', attentionRoutes(deps));
-  app.route('/', pitchRoutes(deps));
-  app.route('/', notificationRoutes(deps));
-  app.route('/', calendarRoutes(deps));
-  app.route('/', eventRoutes(deps));
-  app.route('/', webhookRoutes(deps));
-  app.route('/', emailRoutes(deps));
-  app.route('/', openDataRoutes(deps));
+  competitionRoutes(app);
+  myOfferRoutes(app);
+  templateRoutes(app);
+  app.route(PHASE_PREFIX, phaseRoutes());
+  notificationRoutes(app);
+  calendarRoutes(app);
+  eventRoutes(app);
+  webhookRoutes(app);
+  emailRoutes(app);
+  openDataRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

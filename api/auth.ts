@@ -119,3 +119,13 @@ export function requireRole(principal: Principal, ...roles: Role[]): void {
     );
   }
 }
+
+/**
+ * The route is for these roles only: anyone else gets 403 before the request is read, so a caller
+ * without the role learns nothing about what a valid request would be.
+ */
+export const allow = (...roles: Role[]) =>
+  createMiddleware<AuthEnv>(async (c, next) => {
+    requireRole(c.get('principal'), ...roles);
+    await next();
+  });

@@ -1,5 +1,6 @@
 import {
   ServiceError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   isGrpcServiceError,
@@ -7,17 +8,25 @@ import {
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure } from '@temporalio/common';
 import { PROBLEM_TYPES, type ProblemType } from './problem.ts';
 
+/** Errors of the `postgres` client and SQLSTATEs that say the server cannot be reached or is going away. */
 const POSTGRES_UNAVAILABLE = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
+  'EPIPE',
   'CONNECT_TIMEOUT',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
+  // admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down)
   '57P01',
+  '57P02',
   '57P03',
 ]);
+
+/** SQLSTATE class 08, connection exception: the connection is gone or was never made. */
+const isPostgresUnavailable = (code: string) =>
+  POSTGRES_UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code);
 
 /** A failure type that names one of the API's 4xx problems keeps it; any other refusal is a 409. */
 const refusalType = (type: string | undefined | null): ProblemType => {
@@ -25,16 +34,21 @@ const refusalType = (type: string | undefined | null): ProblemType => {
   return known && PROBLEM_TYPES[known].status < 500 ? known : 'refused';
 };
 
+/** How far down a `cause` chain the reason is looked for; Temporal nests a few levels at most. */
+const MAX_CAUSE_DEPTH = 16;
+
 /**
- * Why a Workflow Update failed, as the client should hear it. A validator's refusal is the Update's
- * own cause; an activity's refusal inside the Update arrives wrapped in an ActivityFailure (and a
- * child's in a ChildWorkflowFailure): the innermost ApplicationFailure carries the reason and type.
- * An activity that failed without refusing (timeouts, retries exhausted) is an outage: 503.
+ * Why a workflow or activity call failed, as the client should hear it, from anywhere in its
+ * `cause` chain. A validator's refusal is an Update's own cause; an activity's refusal inside an
+ * Update arrives wrapped in an ActivityFailure (a child's in a ChildWorkflowFailure, at any depth):
+ * the first ApplicationFailure down the chain carries the reason and type. An activity that failed
+ * without refusing (timeouts, retries exhausted) is an outage: 503.
  */
-function updateFailure(error: WorkflowUpdateFailedError): { type: ProblemType; detail: string } {
-  let cause: unknown = error.cause;
+function carriedFailure(error: Error): { type: ProblemType; detail: string } {
+  let cause: unknown = error;
   let activity: ActivityFailure | undefined;
-  while (cause instanceof ActivityFailure || cause instanceof ChildWorkflowFailure) {
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && cause instanceof Error; depth++) {
+    if (cause instanceof ApplicationFailure) break;
     if (cause instanceof ActivityFailure) activity ??= cause;
     cause = cause.cause;
   }
@@ -48,16 +62,24 @@ function updateFailure(error: WorkflowUpdateFailedError): { type: ProblemType; d
   return { type: 'refused', detail: error.message };
 }
 
+/** Failures that carry a refusal decided in a workflow or an activity. */
+const carriesRefusal = (error: unknown): error is Error =>
+  error instanceof WorkflowUpdateFailedError ||
+  error instanceof WorkflowFailedError ||
+  error instanceof ActivityFailure ||
+  error instanceof ChildWorkflowFailure ||
+  error instanceof ApplicationFailure;
+
 /**
  * Maps failures of the services behind the API to problems a client can act on: an unreachable
  * dependency is a 503 (retry later), a workflow's refusal is a 409 with its reason.
  */
 export function classifyFailure(error: unknown): { type: ProblemType; detail: string } | undefined {
   const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && POSTGRES_UNAVAILABLE.has(code)) {
+  if (typeof code === 'string' && isPostgresUnavailable(code)) {
     return { type: 'dependency-unavailable', detail: 'Postgres is unavailable; try again shortly' };
   }
-  if (error instanceof WorkflowUpdateFailedError) return updateFailure(error);
+  if (carriesRefusal(error)) return carriedFailure(error);
   if (error instanceof WorkflowNotFoundError) {
     return { type: 'not-found', detail: 'no competition or phase of that id has started' };
   }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
@@ -11,17 +10,19 @@ import {
 } from '../db/idempotency.ts';
 import type { Sql, TransactionSql } from '../db/sql.ts';
 import type { AuthEnv } from './auth.ts';
-import { fieldProblem, ProblemError, ProblemSchema } from './problem.ts';
+import { problemExample } from './openapi.ts';
+import { fieldProblem, ProblemError, ProblemSchema, type ProblemType } from './problem.ts';
 
 /**
  * The `Idempotency-Key` request header (draft-ietf-httpapi-idempotency-key-header), for POST routes
  * whose write is one Postgres transaction:
  *
- *   app.openapi(createRoute({ ..., middleware: [idempotencyKey] as const,
+ *   const askRoute = createRoute({ ..., middleware: [allow('company'), idempotencyKey] as const,
  *     request: { headers: IdempotencyKeyHeaders, ... },
- *     responses: { ..., ...problemResponses, ...idempotencyResponses } }),
- *   async (c) => { const answer = await answerOnce(c, deps.sql, (tx) => write(tx, ...));
- *                  return c.json(answer.body, answer.status); });
+ *     responses: { ..., ...problems(...WRITE), ...idempotencyResponses } });
+ *   const ask: Handler<typeof askRoute> = async (c) => {
+ *     const answer = await answerOnce(c, c.var.deps.sql, (tx) => write(tx, ...));
+ *     return c.json(answer.body, answer.status); };
  */
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
@@ -66,9 +67,11 @@ const IdempotencyKeySchema = z
 
 export const IdempotencyKeyHeaders = z.object({ 'idempotency-key': IdempotencyKeySchema.optional() });
 
-const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
+const problemContent = (type: ProblemType, detail: string) => ({
+  'application/problem+json': { schema: ProblemSchema, example: problemExample(type, detail) },
+});
 
-/** The answers the Idempotency-Key header adds to a route; spread after problemResponses. */
+/** The answers the Idempotency-Key header adds to a route; spread after its problems. */
 export const idempotencyResponses = {
   409: {
     description:
@@ -80,13 +83,19 @@ export const idempotencyResponses = {
         schema: { type: 'integer', minimum: 1 },
       },
     },
-    content: problemContent,
+    content: problemContent(
+      'idempotency-key-in-flight',
+      'a request with this Idempotency-Key is still being processed',
+    ),
   },
   422: {
     description:
       'The request does not fit the rules, or (`idempotency-key-reused`) its Idempotency-Key was ' +
       'already used with another body',
-    content: problemContent,
+    content: problemContent(
+      'idempotency-key-reused',
+      'this Idempotency-Key was already used with another request body; send a new key for a new request',
+    ),
   },
 } as const;
 
@@ -124,13 +133,16 @@ export interface Answer<B, S extends ContentfulStatusCode> {
  * first request), another body 422, a request whose first is still running 409 with Retry-After.
  */
 export async function answerOnce<B, S extends ContentfulStatusCode>(
-  c: Context<AuthEnv & IdempotencyEnv>,
+  c: {
+    var: AuthEnv['Variables'] & IdempotencyEnv['Variables'];
+    req: { method: string; path: string };
+  },
   sql: Sql,
   work: (tx: TransactionSql) => Promise<Answer<B, S>>,
 ): Promise<Answer<B, S>> {
-  const request = c.get('idempotency');
+  const request = c.var.idempotency;
   if (!request) return sql.begin(work) as Promise<Answer<B, S>>;
-  const scope = { caller: c.get('principal').id, method: c.req.method, path: c.req.path, ...request };
+  const scope = { caller: c.var.principal.id, method: c.req.method, path: c.req.path, ...request };
   try {
     return (await sql.begin(async (tx) => {
       const stored = await claimIdempotencyKey(tx, scope);

@@ -1,3 +1,5 @@
+import { createMiddleware } from 'hono/factory';
+import type { AuthEnv } from './auth.ts';
 import { roleMaySee, type Item, type Viewer } from '../domain/rules/visibility.ts';
 import { ProblemError } from './problem.ts';
 
@@ -14,3 +16,13 @@ export function requireSight(viewer: Viewer, ...items: Item[]): void {
 export function notOnJury(viewer: Viewer, phaseKey: string): ProblemError {
   return new ProblemError('not-assigned', `juror ${viewer.id} is not on the jury of phase ${phaseKey}`);
 }
+
+/**
+ * The route shows these items: a caller whose role never sees any of them gets 403 before anything
+ * is read (domain/rules/visibility.ts decides; the handler then asks it with the facts at hand).
+ */
+export const sees = (...items: Item[]) =>
+  createMiddleware<AuthEnv>(async (c, next) => {
+    requireSight(c.get('principal'), ...items);
+    await next();
+  });

@@ -8,6 +8,8 @@ import { competitionWorkflowId, phaseWorkflowId } from '../domain/competition.ts
 import { competitionStatusOf } from '../db/competitions.ts';
 import { ProblemError } from './problem.ts';
 import type { AppDeps } from './app.ts';
+import type { Principal } from './auth.ts';
+import { requirePhaseNotEnded } from './phases.ts';
 
 /** How long the API waits for a workflow (an Update, a query, a start, a signal) by default. */
 export const DEFAULT_WORKFLOW_DEADLINE_MS = 10_000;
@@ -93,6 +95,24 @@ export async function steer<Ret, Arg>(
     if (status !== 'running') throw new ProblemError('refused', `the competition is ${status}`);
     throw new ProblemError('refused', `phase ${target.phaseKey} has not started`);
   }
+}
+
+/**
+ * An officer steers the procedure (resume, the two openings, the gate, deadlines, objections,
+ * deliverables, cancelling): a phase named must exist and not have ended, then the workflow says
+ * yes, or no with its reason. Only officers reach this: the route's middleware lets no one else in.
+ * `workflow` names whose step it is; a phase's steps are its own workflow's unless said otherwise.
+ */
+export async function steerAsOfficer<Ret, Arg extends { officerId: string }>(
+  { deps, principal }: { deps: AppDeps; principal: Principal },
+  where: { id: string; phase?: string; workflow?: 'phase' | 'competition' },
+  update: UpdateDefinition<Ret, [Arg]>,
+  details: Omit<Arg, 'officerId'>,
+): Promise<Ret> {
+  if (where.phase) await requirePhaseNotEnded(deps, where.id, where.phase);
+  const ofPhase = where.phase !== undefined && where.workflow !== 'competition';
+  const target = ofPhase ? { competitionId: where.id, phaseKey: where.phase } : { competitionId: where.id };
+  return steer(deps, target, update, { ...details, officerId: principal.id } as Arg);
 }
 
 export const phaseHandle = (deps: AppDeps, competitionId: string, phaseKey: string) =>

@@ -1,9 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.ts';
 import { z } from 'zod';
-import type { AppDeps } from '../app.ts';
 import { renderProblem } from '../problem.ts';
-import { jsonResponse } from '../openapi.ts';
+import { jsonResponse, problemResponse } from '../openapi.ts';
+import type { Handler, Router } from '../router.ts';
 
 const Health = z.object({ status: z.literal('ok') });
 const Ready = z.object({ status: z.literal('ready'), postgres: z.literal('ok'), temporal: z.literal('ok') });
@@ -22,40 +21,39 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export function healthRoutes(deps: AppDeps) {
-  const app = createRouter();
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/healthz',
-      tags: ['health'],
-      summary: 'The process is up',
-      responses: { 200: jsonResponse(Health, 'Up') },
-    }),
-    (c) => c.json({ status: 'ok' as const }, 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/readyz',
-      tags: ['health'],
-      summary: 'Postgres and Temporal are reachable',
-      responses: {
-        200: jsonResponse(Ready, 'Ready to serve'),
-        503: { description: 'A dependency is unreachable (problem+json)' },
-      },
-    }),
-    async (c) => {
-      const failures: string[] = [];
-      await Promise.all([
-        withTimeout(deps.sql`select 1`, 2000).catch((e: unknown) => failures.push(`postgres: ${String(e)}`)),
-        withTimeout(deps.temporal.workflowService.getSystemInfo({}), 2000).catch((e: unknown) =>
-          failures.push(`temporal: ${String(e)}`),
-        ),
-      ]);
-      if (failures.length) return renderProblem(c, 'dependency-unavailable', failures.join('; ')) as never;
-      return c.json({ status: 'ready' as const, postgres: 'ok' as const, temporal: 'ok' as const }, 200);
-    },
-  );
-  return app;
-}
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
+  summary: 'The process is up',
+  responses: { 200: jsonResponse(Health, 'Up', { status: 'ok' }) },
+});
+const health: Handler<typeof healthRoute> = (c) => c.json({ status: 'ok' as const }, 200);
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['health'],
+  summary: 'Postgres and Temporal are reachable',
+  responses: {
+    200: jsonResponse(Ready, 'Ready to serve', { status: 'ready', postgres: 'ok', temporal: 'ok' }),
+    503: problemResponse(
+      503,
+      'Postgres or Temporal is unreachable (`dependency-unavailable`); `detail` says which',
+    ),
+  },
+});
+const ready: Handler<typeof readyRoute> = async (c) => {
+  const { sql, temporal } = c.var.deps;
+  const failures: string[] = [];
+  await Promise.all([
+    withTimeout(sql`select 1`, 2000).catch((e: unknown) => failures.push(`postgres: ${String(e)}`)),
+    withTimeout(temporal.workflowService.getSystemInfo({}), 2000).catch((e: unknown) =>
+      failures.push(`temporal: ${String(e)}`),
+    ),
+  ]);
+  if (failures.length) return renderProblem(c, 'dependency-unavailable', failures.join('; ')) as never;
+  return c.json({ status: 'ready' as const, postgres: 'ok' as const, temporal: 'ok' as const }, 200);
+};
+
+export const healthRoutes = (app: Router) => app.openapi(healthRoute, health).openapi(readyRoute, ready);
