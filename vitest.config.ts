@@ -16,6 +16,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'workflows',
+          include: canary ? [] : ['tests/workflows/**/*.test.ts'],
+          globalSetup: ['tests/workflows/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: canary ? ['tests/canary/**/*.test.ts'] : ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/integration/global-setup.ts'],
@@ -24,6 +33,30 @@ export default defineConfig({
           // The suites share one Temporal server and one Postgres; running files one after the
           // other keeps the 2-core CI machine from timing out workers under load.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'web',
+          include: canary ? [] : ['tests/web/**/*.test.ts'],
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // One browser and one Temporal server on a 2-core machine: the files run one after the other.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: canary ? [] : ['tests/faults/**/*.test.ts'],
+          // Each file starts its own Postgres, Temporal, API and worker processes, and breaks them.
+          testTimeout: 420_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          // After the other projects, alone: its timings (a rush at a deadline, timers after a
+          // restart) are what it checks, and sharing 2 cores with the integration suite skews them.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

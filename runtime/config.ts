@@ -37,6 +37,11 @@ export const ConfigSchema = z.object({
   PHASEGATE_DEMO: z.enum(['on', 'off']).default('on'),
   /** Set when the Temporal server has PhasegateStatus/PhasegatePhase registered. */
   PHASEGATE_SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
+  /**
+   * A workflow bundle built beforehand (bundleWorkflowCode, written to a file): a worker that starts
+   * from it polls within a second instead of bundling the source, as a replacement for a dead one should.
+   */
+  PHASEGATE_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** Milliseconds a request waits on a workflow (Update, query, start) before answering 503. */
   PHASEGATE_WORKFLOW_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /**

@@ -65,6 +65,9 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
     keys: keysFrom(config.PHASEGATE_SEAL_KEY, config.PHASEGATE_RECEIPT_KEY),
+    ...(config.PHASEGATE_WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: config.PHASEGATE_WORKFLOW_BUNDLE } }
+      : {}),
     webhooks: {
       webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
       smtpUrl: config.PHASEGATE_SMTP_URL,
