@@ -49,10 +49,13 @@ export async function finaliseIntendedAwards(
   ref: PhaseRef,
   deliverableStatus: DeliverableStatus,
 ) {
+  // In rank order: the audit entry lists them so, and a retried attempt writes the same entry.
   return tx<{ offerId: string; companyId: string; amount: number }[]>`
-    update awards set status = 'final', updated_at = now(), deliverable_status = ${deliverableStatus}
-    where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'intended'
-    returning offer_id as "offerId", company_id as "companyId", amount`;
+    with finals as (
+      update awards set status = 'final', updated_at = now(), deliverable_status = ${deliverableStatus}
+      where competition_id = ${ref.competitionId} and phase_key = ${ref.phaseKey} and status = 'intended'
+      returning offer_id, company_id, amount, rank)
+    select offer_id as "offerId", company_id as "companyId", amount from finals order by rank, offer_id`;
 }
 
 /** Records an officer's decision on a final award's deliverables. */

@@ -21,10 +21,7 @@ async function comparable(competition: Competition) {
   const names = new Map<string, string>([[competition.id, '<competition>']]);
   for (const offer of await competition.offers()) names.set(offer.id, `offer of ${offer.company_id}`);
   return (await competition.audit()).map((e) => {
-    const data = normalise(e.data, names) as { awards?: { offer: string }[] };
-    // The final award lists its awards in the order Postgres updated them, which a rolled-back
-    // attempt can change; the set is the decision.
-    data.awards?.sort((a, b) => a.offer.localeCompare(b.offer));
+    const data = normalise(e.data, names);
     return { actor: e.actor, action: e.action, data };
   });
 }
