@@ -27,6 +27,7 @@ import {
   decideDeliverableUpdate,
   decideObjectionUpdate,
   extendDeadlineUpdate,
+  type ExtendDeadline,
   jurorFinishedSignal,
   objectionFiledSignal,
   openOffersUpdate,
@@ -396,8 +397,13 @@ class Phase {
     );
     this.action(
       extendDeadlineUpdate,
-      (request) => extensionRefusal({ ...request, deadlines: this.deadlines.all(), now: Date.now() }),
+      // Launched but not yet published: the plan is in Postgres (and on the status page) a moment
+      // before the workflow has it, so the extension waits for the publication instead of a refusal.
+      (request) => (this.state === 'pending' ? undefined : this.extensionRefusal(request)),
       async (request) => {
+        await condition(() => this.state !== 'pending' || this.cancelReason !== undefined);
+        const refusal = this.extensionRefusal(request);
+        if (refusal) throw refuse(refusal);
         const stored = await acts.extendDeadline({ ...ref, ...request });
         // The deadline Postgres holds, which the companies were told; histories before it returned one had none.
         this.deadlines.move(request.milestone, stored?.until ?? request.until);
@@ -405,6 +411,10 @@ class Phase {
       },
     );
     this.acceptDecisions();
+  }
+
+  private extensionRefusal(request: ExtendDeadline) {
+    return extensionRefusal({ ...request, deadlines: this.deadlines.all(), now: Date.now() });
   }
 
   private acceptDecisions() {

@@ -221,6 +221,20 @@ describe('the phase as a state machine', () => {
     await handle.terminate('test done');
   });
 
+  it('an extension sent while the phase is being published waits for the plan, then moves it', async () => {
+    const { handle, records: r } = await startPhase({ publishMs: 1500 });
+    const until = new Date((await world.env.currentTimeMs()) + 60 * HOUR).toISOString();
+    const answer = await act(handle, 'extendDeadline', {
+      milestone: 'questionsClose',
+      until,
+      reason: 'a holiday',
+    });
+    expect(answer.deadlines.questionsClose).toBe(until);
+    expect(r.stored.questionsClose).toBe(until);
+    expect(r.calls.map((c) => c.name).slice(0, 2)).toEqual(['openPhase', 'extendDeadline']);
+    await handle.terminate('test done');
+  });
+
   it('the tests above walk every transition of the table', () => {
     const missing = PHASE_TRANSITIONS.filter(
       (t) =>

@@ -19,6 +19,8 @@ export interface Script {
   failOnce?: string;
   /** How long an extension takes to store: a window for officer actions to overlap. */
   extensionMs?: number;
+  /** How long publishing takes: a window in which the phase is launched but not yet published. */
+  publishMs?: number;
   /** By phase key: the companies whose award became final there. */
   qualified?: Record<string, string[]>;
 }
@@ -49,7 +51,8 @@ export function standInRecords() {
     list[Math.min(calls.filter((c) => c.name === name).length - 1, list.length - 1)]!;
 
   const answers: Record<string, (input: any, script: ReturnType<typeof of>) => unknown> = {
-    openPhase: ({ publishedAt }, script) => {
+    openPhase: async ({ publishedAt }, script) => {
+      await new Promise((resolve) => setTimeout(resolve, script.publishMs ?? 0));
       const base = Date.parse(publishedAt);
       for (const [milestone, days] of Object.entries(PLAN)) {
         script.stored[milestone as Milestone] = new Date(base + days * DAY).toISOString();
