@@ -37,6 +37,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Competitions in minutes on the dev server: they wait on the wall clock, so they run beside
+          // the integration suite (maxWorkers below), with their own Temporal and Postgres.
+          name: 'real-time',
+          include: canary ? [] : ['tests/real-time/**/*.test.ts'],
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'web',
           include: canary ? [] : ['tests/web/**/*.test.ts'],
           globalSetup: ['tests/integration/global-setup.ts'],

@@ -186,9 +186,9 @@ describe.concurrent('faults in real processes: nothing answered is lost, nothing
         order by tx, id`
     ).map((r) => r.id);
     const until = Date.now() + 60_000;
-    while (run.receiver.deliveries.length < expected.length && Date.now() < until) await sleep(250);
-    expect(run.receiver.deliveries.every((d) => d.verified)).toBe(true);
-    expect(run.receiver.deliveries.map((d) => d.noticeId)).toEqual(expected);
+    while (run.receiver.received.length < expected.length && Date.now() < until) await sleep(250);
+    expect(run.receiver.received.every((d) => d.verified)).toBe(true);
+    expect(run.receiver.received.map((d) => d.noticeId)).toEqual(expected);
     await run.receiver.stop();
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { Competition, holdTable, request, sleep, type Answer } from './client.ts';
 import { companies, Stack } from './processes.ts';
-import { Receiver } from './receiver.ts';
+import { Receiver } from '../support/webhook-receiver.ts';
 import { finalAttempts, phaseWorkflowId } from './temporal.ts';
 
 const QUEUE = 'phasegate';

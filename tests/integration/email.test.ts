@@ -3,9 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { notify } from '../../db/notifications.ts';
-import { noticeAudiences } from '../../domain/rules/visibility.ts';
 import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly } from './drive.ts';
+import { expectedNotices, noticeFor } from './notices.ts';
 import { DAY, harnessOn, tokenOf, tokens, type Harness } from './support.ts';
 
 interface Mail {
@@ -98,15 +97,6 @@ class Mailbox {
   }
 }
 
-/** The notices a viewer may see after a position, in commit order: the mails it must get. */
-async function expectedNotices(h: Harness, viewer: { role: 'company'; id: string }, after: string) {
-  const rows = await h.sql<{ id: string; kind: string }[]>`
-    select id::text as id, kind from notifications
-    where recipient in ${h.sql(noticeAudiences(viewer))} and tx > ${after}::xid8
-    order by tx, id`;
-  return rows;
-}
-
 const ADDRESS_01 = 'bids@company-01.example';
 const ADDRESS_02 = 'tenders@company-02.example';
 
@@ -134,20 +124,6 @@ describe('e-mail: notices by SMTP to the address each person gives, off unless c
     await mailbox.stop();
   });
 
-  const privately = (run: CompetitionRun, company: string, kind: string) =>
-    h.sql.begin((tx) =>
-      notify(tx, [
-        {
-          competitionId: run.id,
-          phaseKey: F,
-          recipient: `company:${company}`,
-          kind,
-          body: { to: company },
-          dedupeKey: `${kind}:${run.id}`,
-        },
-      ]),
-    );
-
   async function give(as: string, address: string) {
     const response = await h.call(as, 'PUT', '/me/email', { address });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -168,8 +144,8 @@ describe('e-mail: notices by SMTP to the address each person gives, off unless c
     mailbox.refuseNext = 1;
     mailbox.refuseFor = ADDRESS_01;
     expect((await run.extend(F, 'submissionsClose', new Date(closes + DAY).toISOString())).status).toBe(200);
-    await privately(run, 'company-01', 'for-company-01');
-    await privately(run, 'company-02', 'for-company-02');
+    await noticeFor(h, run, 'company-01', 'for-company-01');
+    await noticeFor(h, run, 'company-02', 'for-company-02');
 
     const expected = await expectedNotices(h, { role: 'company', id: 'company-01' }, after);
     expect(expected.length).toBeGreaterThanOrEqual(3);
@@ -221,7 +197,7 @@ describe('e-mail: notices by SMTP to the address each person gives, off unless c
     expect((await h.call('company-01', 'DELETE', '/me/email')).status).toBe(204);
     expect((await h.call('company-01', 'GET', '/me/email')).body).toMatchObject({ address: null });
     await new Promise((r) => setTimeout(r, 1500));
-    await privately(run, 'company-01', 'after-deletion');
+    await noticeFor(h, run, 'company-01', 'after-deletion');
     await new Promise((r) => setTimeout(r, 1500));
     expect(mailbox.mails.map((m) => m.headers.get('x-phasegate-kind'))).not.toContain('after-deletion');
     // E-mail addresses are not webhooks: the webhook list stays empty.

@@ -2,17 +2,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-export interface Delivery {
-  webhookId: string;
+export interface Received {
+  id: string;
+  type: string;
   noticeId: string;
   verified: boolean;
 }
 
-/** A company's webhook receiver on 127.0.0.1 that verifies each signature and keeps every delivery. */
+/** A receiver on 127.0.0.1 that verifies every signature, as a company's integration would. */
 export class Receiver {
-  readonly deliveries: Delivery[] = [];
+  received: Received[] = [];
   secret = '';
   private server: Server | undefined;
+  port = 0;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -24,31 +26,33 @@ export class Receiver {
           ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(req.headers[h])]),
         );
         let verified = true;
-        let payload: { data: { noticeId: string } };
+        let payload: any;
         try {
-          payload = new Webhook(this.secret).verify(body, headers) as typeof payload;
+          payload = new Webhook(this.secret).verify(body, headers);
         } catch {
           verified = false;
-          payload = JSON.parse(body) as typeof payload;
+          payload = JSON.parse(body);
         }
-        this.deliveries.push({
-          webhookId: headers['webhook-id']!,
+        this.received.push({
+          id: headers['webhook-id']!,
+          type: payload.type,
           noticeId: payload.data.noticeId,
           verified,
         });
         res.writeHead(verified ? 204 : 401).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-  }
-
-  get url() {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/hooks/phasegate`;
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
     const server = this.server!;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}/hooks/phasegate`;
   }
 }
