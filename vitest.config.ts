@@ -37,8 +37,8 @@ export default defineConfig({
       },
       {
         test: {
-          // Competitions in minutes on the dev server: they wait on the wall clock, so they run beside
-          // the integration suite (maxWorkers below), with their own Temporal and Postgres.
+          // Competitions in minutes on the dev server: they wait on the wall clock, so `npm test`
+          // (tests/suites.ts) runs them beside the integration suite, with their own Temporal and Postgres.
           name: 'real-time',
           include: canary ? [] : ['tests/real-time/**/*.test.ts'],
           globalSetup: ['tests/integration/global-setup.ts'],
@@ -65,8 +65,8 @@ export default defineConfig({
           testTimeout: 420_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          // After the other projects, alone: its timings (a rush at a deadline, timers after a
-          // restart) are what it checks, and sharing 2 cores with the integration suite skews them.
+          // After the real-time run, not beside it: `npm test` (tests/suites.ts) already runs these
+          // two beside the CPU-bound suites, and a third stack of processes would crowd 2 cores.
           sequence: { groupOrder: 1 },
         },
       },
