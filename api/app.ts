@@ -24,6 +24,7 @@ import { openDataRoutes } from './routes/open-data.ts';
 import { phaseRoutes } from './routes/phase.ts';
 import { receiptRoutes } from './routes/receipts.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { webPages } from '../web/app.tsx';
 
 export interface AppDeps extends Identities {
   sql: Sql;
@@ -63,6 +64,8 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('*', strictJsonBody);
+  // The web pages (their own paths only), which call this same app as the signed-in person.
+  app.use('*', webPages({ ...deps, api: app }));
   // Every write an API call makes may complete an audit checkpoint; the server's key signs it.
   app.use('*', (_, next) => signingCheckpointsWith(deps.keys.receiptPrivate, next));
   // Handlers are declared at module level (api/routes/); they find the services on their context.
