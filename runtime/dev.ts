@@ -99,6 +99,7 @@ function printBanner(at: {
 }) {
   console.log(`Phasegate is running
   API          ${at.api}
+  Web app      ${at.api}/   (sign in at ${at.api}/sign-in)
   API docs     ${at.api}/docs   (OpenAPI: ${at.api}/openapi.json)
   Temporal UI  ${at.temporal.uiUrl}
   Temporal     ${at.temporal.address}
@@ -112,6 +113,65 @@ const devTokenList = () =>
   `Development tokens (Authorization: Bearer <token>):\n${Object.entries(DEV_TOKENS)
     .map(([token, p]) => `  ${p.role.padEnd(8)} ${p.id.padEnd(10)} ${token}`)
     .join('\n')}`;
+
+/** Temporal, Postgres, the worker, the API and (on an empty database) the demo, in that order. */
+async function startAll(config: Config, dataDir: string, stops: Stops) {
+  const tools = await ensureTemporalTools();
+  const temporal = await startTemporalDevServer({
+    cli: tools.cli,
+    port: config.TEMPORAL_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    dbFile: join(dataDir, 'temporal.sqlite'),
+    namespace: config.TEMPORAL_NAMESPACE,
+  });
+  stops.push(temporal.stop);
+
+  const database = await startDatabase(config, dataDir);
+  stops.push(database.stop);
+  const databaseUrl = database.appUrl;
+  const sql = createSql(databaseUrl);
+  stops.push(() => sql.end({ timeout: 5 }));
+
+  const keys = await loadOrCreateDevKeys(join(dataDir, 'keys.json'));
+  await startDevWorker(config, temporal.address, sql, keys, stops);
+
+  const configuredTokens = loadTokens(config.PHASEGATE_AUTH_TOKENS);
+  const tokens = configuredTokens ?? DEV_TOKENS;
+  const jwt =
+    (await oidcIdentity(config)) ??
+    devJwtIdentity(await loadOrCreateDevSigningKey(join(dataDir, 'dev-jwt-key.json')));
+  const temporalClient = lazyTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE);
+  stops.push(() => temporalClient.connection.close());
+  const api = await startApi(
+    {
+      sql,
+      temporal: temporalClient,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      tokens,
+      jwt,
+      keys,
+      listInTemporalUi: true,
+      workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
+      webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
+      smtpConfigured: Boolean(config.PHASEGATE_SMTP_URL),
+    },
+    config.PORT,
+  );
+  stops.push(api.close);
+
+  printBanner({
+    api: api.url,
+    temporal,
+    postgres: databaseUrl,
+    tokensConfigured: Boolean(configuredTokens),
+  });
+  if (!configuredTokens && config.PHASEGATE_DEMO === 'on') {
+    // The demo is a convenience: if it cannot start, the system it shows still runs.
+    await startDemoOnEmpty(sql, api.url, stops).catch((error: unknown) =>
+      console.warn(`demo: not started: ${String(error)}`),
+    );
+  }
+}
 
 async function main() {
   const config = loadConfig();
@@ -134,61 +194,7 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const tools = await ensureTemporalTools();
-    const temporal = await startTemporalDevServer({
-      cli: tools.cli,
-      port: config.TEMPORAL_PORT,
-      uiPort: config.TEMPORAL_UI_PORT,
-      dbFile: join(dataDir, 'temporal.sqlite'),
-      namespace: config.TEMPORAL_NAMESPACE,
-    });
-    stops.push(temporal.stop);
-
-    const database = await startDatabase(config, dataDir);
-    stops.push(database.stop);
-    const databaseUrl = database.appUrl;
-    const sql = createSql(databaseUrl);
-    stops.push(() => sql.end({ timeout: 5 }));
-
-    const keys = await loadOrCreateDevKeys(join(dataDir, 'keys.json'));
-    await startDevWorker(config, temporal.address, sql, keys, stops);
-
-    const configuredTokens = loadTokens(config.PHASEGATE_AUTH_TOKENS);
-    const tokens = configuredTokens ?? DEV_TOKENS;
-    const jwt =
-      (await oidcIdentity(config)) ??
-      devJwtIdentity(await loadOrCreateDevSigningKey(join(dataDir, 'dev-jwt-key.json')));
-    const temporalClient = lazyTemporalClient(temporal.address, config.TEMPORAL_NAMESPACE);
-    stops.push(() => temporalClient.connection.close());
-    const api = await startApi(
-      {
-        sql,
-        temporal: temporalClient,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        tokens,
-        jwt,
-        keys,
-        listInTemporalUi: true,
-        workflowDeadlineMs: config.PHASEGATE_WORKFLOW_DEADLINE_MS,
-        webhookPrivateHosts: config.PHASEGATE_WEBHOOK_PRIVATE_HOSTS,
-        smtpConfigured: Boolean(config.PHASEGATE_SMTP_URL),
-      },
-      config.PORT,
-    );
-    stops.push(api.close);
-
-    printBanner({
-      api: api.url,
-      temporal,
-      postgres: databaseUrl,
-      tokensConfigured: Boolean(configuredTokens),
-    });
-    if (!configuredTokens && config.PHASEGATE_DEMO === 'on') {
-      // The demo is a convenience: if it cannot start, the system it shows still runs.
-      await startDemoOnEmpty(sql, api.url, stops).catch((error: unknown) =>
-        console.warn(`demo: not started: ${String(error)}`),
-      );
-    }
+    await startAll(config, dataDir, stops);
   } catch (error) {
     console.error('Phasegate could not start:', error);
     await stopAll(1);
