@@ -147,6 +147,17 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
     ]);
     const awards3 = await run.awards('commercialisation');
     expect(awards3.map((a) => a.company_id).sort()).toEqual(phase3Winners);
+    // A closed phase says so to its diagnostics too, with the path it took.
+    const diagnostics = await h.call(
+      'officer-1',
+      'GET',
+      `/competitions/${run.id}/phases/feasibility/diagnostics`,
+    );
+    expect(diagnostics.body.state).toBe('completed');
+    expect(diagnostics.body.transitions.map((t: { to: string }) => t.to).slice(-2)).toEqual([
+      'execution',
+      'completed',
+    ]);
 
     // Three rounds of six-week submission windows and 20-day standstills: half a year of workflow time
     // (deliverables were decided early, so no phase waited for its execution deadline).
