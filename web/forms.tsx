@@ -13,6 +13,12 @@ export interface FormFailure {
   values: Record<string, string>;
 }
 
+/** What a part of a page with forms gets: the page, and the form the API refused, if it did. */
+export interface WithForms {
+  ctx: PageContext;
+  failure?: FormFailure | undefined;
+}
+
 export function failureFrom(form: string, problem: Problem, values: Record<string, string>): FormFailure {
   const fields: Record<string, string> = {};
   for (const error of problem.errors ?? []) fields[error.path] ??= error.message;
@@ -21,6 +27,8 @@ export function failureFrom(form: string, problem: Problem, values: Record<strin
     : 400;
   return { form, status, message: problem.detail ?? problem.title, fields, values };
 }
+
+type Choice = { value: string; label: string };
 
 type FieldProps = {
   name: string;
@@ -64,6 +72,14 @@ function describedBy(props: FieldProps, id: string): Record<string, string> {
   return attributes;
 }
 
+/** What every control carries: its id for the label, its name, whether it is required, what describes it. */
+const control = (props: FieldProps, id: string) => ({
+  id,
+  name: props.name,
+  required: props.required,
+  ...describedBy(props, id),
+});
+
 const valueOf = (props: FieldProps) => props.failure?.values[props.name] ?? props.value ?? '';
 
 export function TextField(
@@ -74,48 +90,39 @@ export function TextField(
     <FieldFrame {...props} id={id}>
       <input
         class="utrecht-textbox utrecht-textbox--html-input"
-        id={id}
-        name={props.name}
+        {...control(props, id)}
         type={props.type ?? 'text'}
         value={String(valueOf(props))}
-        required={props.required}
         step={props.step}
         min={props.min}
         max={props.max}
-        {...describedBy(props, id)}
       />
     </FieldFrame>
   );
+}
+
+/** An amount of money: a number with cents, never below zero. */
+export function MoneyField(props: FieldProps & { form: string }) {
+  return <TextField {...props} type="number" step="0.01" min={0} />;
 }
 
 export function TextArea(props: FieldProps & { form: string }) {
   const id = fieldId(props.form, props.name);
   return (
     <FieldFrame {...props} id={id}>
-      <textarea
-        class="utrecht-textarea utrecht-textarea--html-textarea"
-        id={id}
-        name={props.name}
-        required={props.required}
-        {...describedBy(props, id)}
-      >
+      <textarea class="utrecht-textarea utrecht-textarea--html-textarea" {...control(props, id)}>
         {String(valueOf(props))}
       </textarea>
     </FieldFrame>
   );
 }
 
-export function Select(props: FieldProps & { form: string; options: { value: string; label: string }[] }) {
+export function Select(props: FieldProps & { form: string; options: Choice[] }) {
   const id = fieldId(props.form, props.name);
   const chosen = String(valueOf(props));
   return (
     <FieldFrame {...props} id={id}>
-      <select
-        class="utrecht-select utrecht-select--html-select"
-        id={id}
-        name={props.name}
-        {...describedBy(props, id)}
-      >
+      <select class="utrecht-select utrecht-select--html-select" {...control(props, id)}>
         {props.options.map((o) => (
           <option value={o.value} selected={o.value === chosen}>
             {o.label}
@@ -130,7 +137,7 @@ export function Radios(props: {
   form: string;
   name: string;
   legend: string;
-  options: { value: string; label: string }[];
+  options: Choice[];
   failure?: FormFailure | undefined;
 }) {
   const error = props.failure?.fields[props.name];
@@ -165,16 +172,15 @@ export function Radios(props: {
   );
 }
 
-/** A POST form with the session's form token; the API's refusal shows above it, tied to the form. */
-export function Form(props: {
-  ctx: PageContext;
+interface FormProps extends WithForms {
   id: string;
   action: string;
   submit: string;
-  failure?: FormFailure | undefined;
   secondary?: boolean;
-  children?: Child;
-}) {
+}
+
+/** A POST form with the session's form token; the API's refusal shows above it, tied to the form. */
+export function Form(props: FormProps & { children?: Child }) {
   const failed = props.failure?.form === props.id ? props.failure : undefined;
   const summaryId = `${props.id}-problem`;
   return (
@@ -203,6 +209,39 @@ export function Form(props: {
         </button>
       </div>
     </form>
+  );
+}
+
+/** A form that asks for one required text: a question, an answer, a reason. */
+export function TextAreaForm(props: FormProps & { name: string; label: string; value?: string }) {
+  const { name, label, value, ...form } = props;
+  const mine = failureOf(form.failure, form.id);
+  return (
+    <Form {...form} failure={mine}>
+      <TextArea form={form.id} name={name} label={label} value={value} failure={mine} required />
+    </Form>
+  );
+}
+
+/**
+ * A decision between two ways, the first chosen until the person picks, and the required reason for it;
+ * anything the decision also needs goes between the two.
+ */
+export function DecisionForm(
+  props: FormProps & {
+    choice: { name: string; legend: string; options: [Choice, Choice] };
+    reason: { name: string; label: string };
+    children?: Child;
+  },
+) {
+  const { choice, reason, children, ...form } = props;
+  const mine = failureOf(form.failure, form.id);
+  return (
+    <Form {...form} failure={mine}>
+      <Radios form={form.id} {...choice} failure={mine} />
+      {children}
+      <TextArea form={form.id} {...reason} failure={mine} required />
+    </Form>
   );
 }
 

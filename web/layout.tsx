@@ -145,3 +145,14 @@ export function Section(props: { id: string; title: string; children?: Child }) 
     </section>
   );
 }
+
+/** A paragraph that is one link, the way pages point onward. */
+export function LinkParagraph(props: { href: string; children: Child }) {
+  return (
+    <p class="utrecht-paragraph">
+      <a class="utrecht-link" href={props.href}>
+        {props.children}
+      </a>
+    </p>
+  );
+}

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import { Page } from './layout.tsx';
+import { LinkParagraph, Page } from './layout.tsx';
 import type { PageError } from './context.ts';
 import { isCsrfProblem, type WebContext } from './context.ts';
 
@@ -29,11 +29,7 @@ export function renderError(c: WebContext, error: PageError) {
     c,
     <Page ctx={c.get('page')} title={t('error.title')}>
       <p class="utrecht-paragraph">{message}</p>
-      <p class="utrecht-paragraph">
-        <a class="utrecht-link" href="/">
-          {t('error.back')}
-        </a>
-      </p>
+      <LinkParagraph href="/">{t('error.back')}</LinkParagraph>
     </Page>,
     error.status,
   );

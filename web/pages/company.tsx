@@ -1,9 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { OFFER_STATES } from '../../domain/competition.ts';
-import { failureOf, Form, TextArea, TextField, type FormFailure } from '../forms.tsx';
+import { failureOf, Form, MoneyField, TextArea, TextAreaForm } from '../forms.tsx';
 import { localTime } from '../format.ts';
 import { Section, type PageContext } from '../layout.tsx';
-import type { MyOffer, Objection, PhaseStatus, Question, Ranking } from '../shapes.ts';
+import type { MyOffer, Objection, Question, Ranking } from '../shapes.ts';
+import type { PhaseProps } from './phase-props.ts';
 import { CriterionTable } from './ranking.tsx';
 
 export interface CompanyData {
@@ -13,13 +14,7 @@ export interface CompanyData {
   objections: Objection[];
 }
 
-interface Props {
-  ctx: PageContext;
-  base: string;
-  phase: PhaseStatus;
-  data: CompanyData;
-  failure?: FormFailure | undefined;
-}
+type Props = PhaseProps<CompanyData>;
 
 export function PublishedQuestions({ ctx, questions }: { ctx: PageContext; questions: Question[] }) {
   if (questions.length === 0) return <p class="utrecht-paragraph">{ctx.t('questions.none')}</p>;
@@ -43,25 +38,8 @@ function OfferForm({ ctx, base, data, failure }: Props) {
   return (
     <Form ctx={ctx} id="offer" action={`${base}/offers`} submit={t('offer.submit')} failure={mine}>
       <TextArea form="offer" name="content" label={t('offer.content')} failure={mine} required />
-      <TextField
-        form="offer"
-        name="requestedAmount"
-        type="number"
-        step="0.01"
-        min={0}
-        label={t('offer.amount')}
-        failure={mine}
-        required
-      />
-      <TextField
-        form="offer"
-        name="price"
-        type="number"
-        step="0.01"
-        min={0}
-        label={t('offer.price')}
-        failure={mine}
-      />
+      <MoneyField form="offer" name="requestedAmount" label={t('offer.amount')} failure={mine} required />
+      <MoneyField form="offer" name="price" label={t('offer.price')} failure={mine} />
       {data.offers.length > 0 && <p class="utrecht-paragraph">{t('offer.newVersion')}</p>}
     </Form>
   );
@@ -120,7 +98,6 @@ function IntendedAward({ ctx, data }: Props) {
 
 function Objections({ ctx, base, phase, data, failure }: Props) {
   const { t } = ctx;
-  const mine = failureOf(failure, 'objection');
   return (
     <>
       <ul class="utrecht-unordered-list">
@@ -133,15 +110,15 @@ function Objections({ ctx, base, phase, data, failure }: Props) {
         ))}
       </ul>
       {phase.state === 'standstill' && (
-        <Form
+        <TextAreaForm
           ctx={ctx}
           id="objection"
           action={`${base}/objections`}
           submit={t('objections.submit')}
-          failure={mine}
-        >
-          <TextArea form="objection" name="reason" label={t('objections.reason')} failure={mine} required />
-        </Form>
+          name="reason"
+          label={t('objections.reason')}
+          failure={failure}
+        />
       )}
     </>
   );
@@ -151,27 +128,20 @@ function Objections({ ctx, base, phase, data, failure }: Props) {
 export function CompanyPhase(props: Props) {
   const { ctx, base, phase, data, failure } = props;
   const { t } = ctx;
-  const asking = failureOf(failure, 'question');
   return (
     <>
       <Section id="questions" title={t('questions.title')}>
         <PublishedQuestions ctx={ctx} questions={data.questions} />
         {phase.state === 'questions-open' && (
-          <Form
+          <TextAreaForm
             ctx={ctx}
             id="question"
             action={`${base}/questions`}
             submit={t('questions.submit')}
-            failure={asking}
-          >
-            <TextArea
-              form="question"
-              name="question"
-              label={t('questions.field')}
-              failure={asking}
-              required
-            />
-          </Form>
+            name="question"
+            label={t('questions.field')}
+            failure={failure}
+          />
         )}
       </Section>
       <Section id="offers" title={t('offer.mine')}>

@@ -1,11 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { load, loadIfVisible, sessionOf, type WebContext, type WebDeps, type WebEnv } from '../context.ts';
-import { Form, TextArea, type FormFailure } from '../forms.tsx';
+import { TextAreaForm, type FormFailure, type WithForms } from '../forms.tsx';
 import { localTime } from '../format.ts';
-import { Page, Section, type PageContext } from '../layout.tsx';
+import { LinkParagraph, Page, Section, type PageContext } from '../layout.tsx';
 import { render } from '../render.tsx';
 import type { CompetitionStatus, PhaseStatus } from '../shapes.ts';
+import { DataTable } from '../table.tsx';
 import { stateLabel } from './home.tsx';
 import { LiveRegion } from './live.tsx';
 import { DateTable, milestoneLabel } from './templates.tsx';
@@ -87,41 +88,23 @@ function PhaseSummary({
   );
 }
 
-function OfficerTools({
-  ctx,
-  status,
-  failure,
-}: {
-  ctx: PageContext;
-  status: CompetitionStatus;
-  failure?: FormFailure | undefined;
-}) {
+function OfficerTools({ ctx, status, failure }: WithForms & { status: CompetitionStatus }) {
   const { t } = ctx;
   return (
     <>
-      <p class="utrecht-paragraph">
-        <a class="utrecht-link" href={`/app/competitions/${status.id}/audit`}>
-          {t('audit.title')}
-        </a>
-      </p>
+      <LinkParagraph href={`/app/competitions/${status.id}/audit`}>{t('audit.title')}</LinkParagraph>
       {status.status === 'running' && (
         <Section id="cancel" title={t('competition.cancel')}>
-          <Form
+          <TextAreaForm
             ctx={ctx}
             id="cancel"
             action={`/app/competitions/${status.id}/cancel`}
             submit={t('competition.cancel')}
+            name="reason"
+            label={t('competition.cancelReason')}
             failure={failure}
             secondary
-          >
-            <TextArea
-              form="cancel"
-              name="reason"
-              label={t('competition.cancelReason')}
-              failure={failure}
-              required
-            />
-          </Form>
+          />
         </Section>
       )}
     </>
@@ -162,36 +145,10 @@ interface AuditEntry {
 function AuditTable({ ctx, entries }: { ctx: PageContext; entries: AuditEntry[] }) {
   const { t } = ctx;
   return (
-    <div class="pg-table-wrap">
-      <table class="utrecht-table">
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell" scope="col">
-              #
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.when')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.who')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.action')}
-            </th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {entries.map((e) => (
-            <tr class="utrecht-table__row">
-              <td class="utrecht-table__cell">{e.seq}</td>
-              <td class="utrecht-table__cell">{localTime(`${e.at}Z`, ctx.lang)}</td>
-              <td class="utrecht-table__cell">{e.actor}</td>
-              <td class="utrecht-table__cell">{e.action}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['#', t('col.when'), t('col.who'), t('col.action')]}
+      rows={entries.map((e) => [e.seq, localTime(`${e.at}Z`, ctx.lang), e.actor, e.action])}
+    />
   );
 }
 

@@ -3,9 +3,10 @@ import type { Hono } from 'hono';
 import { load, type WebDeps, type WebEnv } from '../context.ts';
 import { localTime } from '../format.ts';
 import { isMessageKey } from '../i18n.ts';
-import { Page, type PageContext } from '../layout.tsx';
+import { LinkParagraph, Page, type PageContext } from '../layout.tsx';
 import { render } from '../render.tsx';
 import type { CompetitionSummary } from '../shapes.ts';
+import { DataTable } from '../table.tsx';
 
 export const stateLabel = (ctx: PageContext, state: string | null) =>
   state && isMessageKey(`state.${state}`)
@@ -16,36 +17,16 @@ function CompetitionTable({ ctx, competitions }: { ctx: PageContext; competition
   const { t } = ctx;
   if (competitions.length === 0) return <p class="utrecht-paragraph">{t('home.empty')}</p>;
   return (
-    <div class="pg-table-wrap">
-      <table class="utrecht-table">
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.title')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.status')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.phase')}
-            </th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {competitions.map((competition) => (
-            <tr class="utrecht-table__row">
-              <td class="utrecht-table__cell">
-                <a class="utrecht-link" href={`/app/competitions/${competition.id}`}>
-                  {competition.title}
-                </a>
-              </td>
-              <td class="utrecht-table__cell">{stateLabel(ctx, competition.status)}</td>
-              <td class="utrecht-table__cell">{competition.currentPhase ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={[t('col.title'), t('col.status'), t('col.phase')]}
+      rows={competitions.map((competition) => [
+        <a class="utrecht-link" href={`/app/competitions/${competition.id}`}>
+          {competition.title}
+        </a>,
+        stateLabel(ctx, competition.status),
+        competition.currentPhase ?? '—',
+      ])}
+    />
   );
 }
 
@@ -84,11 +65,7 @@ export function homeRoutes(web: Hono<WebEnv>, deps: WebDeps) {
       return render(
         c,
         <Page ctx={ctx} title={t('home.title')}>
-          <p class="utrecht-paragraph">
-            <a class="utrecht-link" href="/sign-in">
-              {t('home.signInFirst')}
-            </a>
-          </p>
+          <LinkParagraph href="/sign-in">{t('home.signInFirst')}</LinkParagraph>
         </Page>,
       );
     }
@@ -97,11 +74,7 @@ export function homeRoutes(web: Hono<WebEnv>, deps: WebDeps) {
       c,
       <Page ctx={ctx} title={t('home.title')}>
         {ctx.session.principal.role === 'officer' && (
-          <p class="utrecht-paragraph">
-            <a class="utrecht-link" href="/app/templates">
-              {t('home.launch')}
-            </a>
-          </p>
+          <LinkParagraph href="/app/templates">{t('home.launch')}</LinkParagraph>
         )}
         <CompetitionTable ctx={ctx} competitions={competitions} />
       </Page>,

@@ -1,7 +1,15 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { load, PageError, sessionOf, type WebContext, type WebDeps, type WebEnv } from '../context.ts';
-import { failureOf, Form, Radios, TextArea, TextField, type FormFailure } from '../forms.tsx';
+import {
+  DecisionForm,
+  failureOf,
+  Form,
+  TextArea,
+  TextField,
+  type FormFailure,
+  type WithForms,
+} from '../forms.tsx';
 import { localTime, money } from '../format.ts';
 import { Page, Section, type PageContext } from '../layout.tsx';
 import { render } from '../render.tsx';
@@ -65,49 +73,31 @@ function OfferView({ ctx, offer }: { ctx: PageContext; offer: Offer }) {
   );
 }
 
-function DeclarationForm({
-  ctx,
-  ref,
-  failure,
-}: {
-  ctx: PageContext;
-  ref: OfferRef;
-  failure?: FormFailure | undefined;
-}) {
+function DeclarationForm({ ctx, ref, failure }: WithForms & { ref: OfferRef }) {
   const { t } = ctx;
-  const mine = failureOf(failure, 'declaration');
   return (
-    <Form
+    <DecisionForm
       ctx={ctx}
       id="declaration"
       action={`${webPhase(ref)}/offers/${ref.offerId}/conflict-declaration`}
       submit={t('juror.declareSubmit')}
-      failure={mine}
-    >
-      <Radios
-        form="declaration"
-        name="hasConflict"
-        legend={t('juror.declare')}
-        failure={mine}
-        options={[
+      failure={failure}
+      choice={{
+        name: 'hasConflict',
+        legend: t('juror.declare'),
+        options: [
           { value: 'no', label: t('juror.noConflict') },
           { value: 'yes', label: t('juror.conflict') },
-        ]}
-      />
-      <TextArea form="declaration" name="statement" label={t('juror.statement')} failure={mine} required />
-    </Form>
+        ],
+      }}
+      reason={{ name: 'statement', label: t('juror.statement') }}
+    />
   );
 }
 
 type MyScore = { offerId: string; criterion: string; score: number; reason: string };
 
-function ScoreForm(props: {
-  ctx: PageContext;
-  ref: OfferRef;
-  criteria: TemplateCriterion[];
-  scores: MyScore[];
-  failure?: FormFailure | undefined;
-}) {
+function ScoreForm(props: WithForms & { ref: OfferRef; criteria: TemplateCriterion[]; scores: MyScore[] }) {
   const { ctx, ref, criteria, scores } = props;
   const { t } = ctx;
   const mine = failureOf(props.failure, 'scores');

@@ -1,8 +1,19 @@
 /** @jsxImportSource hono/jsx */
-import { failureOf, Form, Radios, Select, TextArea, TextField, type FormFailure } from '../forms.tsx';
+import {
+  DecisionForm,
+  failureOf,
+  Form,
+  Select,
+  TextArea,
+  TextAreaForm,
+  TextField,
+  type WithForms,
+} from '../forms.tsx';
 import { localTime, money } from '../format.ts';
-import { Section, type PageContext } from '../layout.tsx';
-import type { Objection, Offer, PhaseStatus, Question, Ranking } from '../shapes.ts';
+import { Section } from '../layout.tsx';
+import type { Objection, Offer, Question, Ranking } from '../shapes.ts';
+import { DataTable } from '../table.tsx';
+import type { PhaseProps } from './phase-props.ts';
 import { RankingView } from './ranking.tsx';
 
 export interface OfficerData {
@@ -13,13 +24,7 @@ export interface OfficerData {
   objections: Objection[];
 }
 
-interface Props {
-  ctx: PageContext;
-  base: string;
-  phase: PhaseStatus;
-  data: OfficerData;
-  failure?: FormFailure | undefined;
-}
+type Props = PhaseProps<OfficerData>;
 
 function QuestionsToAnswer({ ctx, base, data, failure }: Props) {
   const { t } = ctx;
@@ -33,22 +38,16 @@ function QuestionsToAnswer({ ctx, base, data, failure }: Props) {
             <p class="utrecht-paragraph">
               <strong>{q.companyId}:</strong> {q.question}
             </p>
-            <Form
+            <TextAreaForm
               ctx={ctx}
               id={id}
               action={`${base}/questions/${q.id}/answer`}
               submit={t('questions.answerSubmit')}
-              failure={failureOf(failure, id)}
-            >
-              <TextArea
-                form={id}
-                name="answer"
-                label={`${t('questions.answerField')} (${q.question.slice(0, 40)})`}
-                value={q.answer ?? ''}
-                failure={failureOf(failure, id)}
-                required
-              />
-            </Form>
+              name="answer"
+              label={`${t('questions.answerField')} (${q.question.slice(0, 40)})`}
+              value={q.answer ?? ''}
+              failure={failure}
+            />
           </article>
         );
       })}
@@ -82,50 +81,26 @@ function OffersTable({ ctx, base, data }: Props) {
   const offers = data.offers?.offers ?? [];
   if (offers.length === 0) return <p class="utrecht-paragraph">{t('offers.none')}</p>;
   return (
-    <div class="pg-table-wrap">
-      <table class="utrecht-table">
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.offer')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.company')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.version')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.received')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.amount')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.status')}
-            </th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {offers.map((o) => (
-            <tr class="utrecht-table__row">
-              <td class="utrecht-table__cell">
-                <a class="utrecht-link" href={`${base}/offers/${o.offerId}`}>
-                  {o.offerId.slice(0, 8)}
-                </a>
-              </td>
-              <td class="utrecht-table__cell">{o.company ?? '—'}</td>
-              <td class="utrecht-table__cell">{o.version}</td>
-              <td class="utrecht-table__cell">
-                {o.receipt ? localTime(o.receipt.receivedAt, ctx.lang) : '—'}
-              </td>
-              <td class="utrecht-table__cell">{money(o.requestedAmount, ctx.lang)}</td>
-              <td class="utrecht-table__cell">{o.status}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={[
+        t('col.offer'),
+        t('col.company'),
+        t('col.version'),
+        t('col.received'),
+        t('col.amount'),
+        t('col.status'),
+      ]}
+      rows={offers.map((o) => [
+        <a class="utrecht-link" href={`${base}/offers/${o.offerId}`}>
+          {o.offerId.slice(0, 8)}
+        </a>,
+        o.company ?? '—',
+        o.version,
+        o.receipt ? localTime(o.receipt.receivedAt, ctx.lang) : '—',
+        money(o.requestedAmount, ctx.lang),
+        o.status,
+      ])}
+    />
   );
 }
 
@@ -209,45 +184,37 @@ function ObjectionDecision({
   base,
   objection,
   failure,
-}: {
-  ctx: PageContext;
-  base: string;
-  objection: Objection;
-  failure?: FormFailure | undefined;
-}) {
+}: WithForms & { base: string; objection: Objection }) {
   const { t } = ctx;
   const id = `decide-${objection.id}`;
-  const mine = failureOf(failure, id);
   return (
-    <Form
+    <DecisionForm
       ctx={ctx}
       id={id}
       action={`${base}/objections/${objection.id}/decision`}
       submit={t('objections.decide')}
-      failure={mine}
-    >
-      <Radios
-        form={id}
-        name="upheld"
-        legend={t('col.decision')}
-        failure={mine}
-        options={[
+      failure={failure}
+      choice={{
+        name: 'upheld',
+        legend: t('col.decision'),
+        options: [
           { value: 'no', label: t('objections.rejected') },
           { value: 'yes', label: t('objections.upheld') },
-        ]}
-      />
+        ],
+      }}
+      reason={{ name: 'reason', label: t('objections.decisionReason') }}
+    >
       <Select
         form={id}
         name="reopen"
         label={t('objections.reopen')}
-        failure={mine}
+        failure={failureOf(failure, id)}
         options={[
           { value: 'evaluation', label: t('objections.reopenEvaluation') },
           { value: 'gate', label: t('objections.reopenGate') },
         ]}
       />
-      <TextArea form={id} name="reason" label={t('objections.decisionReason')} failure={mine} required />
-    </Form>
+    </DecisionForm>
   );
 }
 
@@ -279,31 +246,24 @@ function Deliverables({ ctx, base, data, failure }: Props) {
   const selected = (data.ranking?.offers ?? []).filter((o) => o.selection.selected);
   return (
     <>
-      {selected.map((o) => {
-        const id = `deliverable-${o.offerId}`;
-        const mine = failureOf(failure, id);
-        return (
-          <Form
-            ctx={ctx}
-            id={id}
-            action={`${base}/offers/${o.offerId}/deliverable-decision`}
-            submit={t('deliverables.decide')}
-            failure={mine}
-          >
-            <Radios
-              form={id}
-              name="accepted"
-              legend={o.company}
-              failure={mine}
-              options={[
-                { value: 'yes', label: t('deliverables.accept') },
-                { value: 'no', label: t('deliverables.reject') },
-              ]}
-            />
-            <TextArea form={id} name="note" label={t('deliverables.note')} failure={mine} required />
-          </Form>
-        );
-      })}
+      {selected.map((o) => (
+        <DecisionForm
+          ctx={ctx}
+          id={`deliverable-${o.offerId}`}
+          action={`${base}/offers/${o.offerId}/deliverable-decision`}
+          submit={t('deliverables.decide')}
+          failure={failure}
+          choice={{
+            name: 'accepted',
+            legend: o.company,
+            options: [
+              { value: 'yes', label: t('deliverables.accept') },
+              { value: 'no', label: t('deliverables.reject') },
+            ],
+          }}
+          reason={{ name: 'note', label: t('deliverables.note') }}
+        />
+      ))}
     </>
   );
 }

@@ -2,6 +2,7 @@
 import type { PageContext } from '../layout.tsx';
 import { money } from '../format.ts';
 import type { RankedOffer, Ranking, Reliability } from '../shapes.ts';
+import { DataTable } from '../table.tsx';
 
 const PALETTE = ['#00598f', '#a34400', '#2d6e2d', '#6b2fa3', '#8a1538', '#4a4a4a'];
 
@@ -91,39 +92,17 @@ function OfferExplanation({ ctx, offer }: { ctx: PageContext; offer: RankedOffer
 export function CriterionTable({ ctx, offer }: { ctx: PageContext; offer: RankedOffer }) {
   const { t } = ctx;
   return (
-    <div class="pg-table-wrap">
-      <table class="utrecht-table">
-        <caption class="utrecht-table__caption">{offer.company}</caption>
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.criterion')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.score')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.points')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.reason')}
-            </th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {offer.criteria.map((c) => (
-            <tr class="utrecht-table__row">
-              <th class="utrecht-table__header-cell" scope="row">{`${c.name} (${c.weight}%)`}</th>
-              <td class="utrecht-table__cell">{c.aggregate ?? '—'}</td>
-              <td class="utrecht-table__cell">{c.points}</td>
-              <td class="utrecht-table__cell">
-                {c.jurorScores.map((s) => `${s.jurorId ?? s.juror}: ${s.raw} — ${s.reason}`).join('; ')}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={offer.company}
+      columns={[t('col.criterion'), t('col.score'), t('col.points'), t('col.reason')]}
+      rowHeaders
+      rows={offer.criteria.map((c) => [
+        `${c.name} (${c.weight}%)`,
+        c.aggregate ?? '—',
+        c.points,
+        c.jurorScores.map((s) => `${s.jurorId ?? s.juror}: ${s.raw} — ${s.reason}`).join('; '),
+      ])}
+    />
   );
 }
 
@@ -134,32 +113,15 @@ function ReliabilityView({ ctx, reliability }: { ctx: PageContext; reliability: 
     <>
       <h3 class="utrecht-heading-3">{t('ranking.reliability')}</h3>
       <p class="utrecht-paragraph">{reliability.message}</p>
-      <table class="utrecht-table">
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.criterion')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.alpha')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.reading')}
-            </th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {[{ ...reliability.overall, name: 'overall' }, ...reliability.criteria].map((line) => (
-            <tr class="utrecht-table__row">
-              <th class="utrecht-table__header-cell" scope="row">
-                {line.name ?? line.criterion}
-              </th>
-              <td class="utrecht-table__cell">{line.alpha === null ? '—' : line.alpha.toFixed(3)}</td>
-              <td class="utrecht-table__cell">{line.reading}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        columns={[t('col.criterion'), t('col.alpha'), t('col.reading')]}
+        rowHeaders
+        rows={[{ ...reliability.overall, name: 'overall' }, ...reliability.criteria].map((line) => [
+          line.name ?? line.criterion,
+          line.alpha === null ? '—' : line.alpha.toFixed(3),
+          line.reading,
+        ])}
+      />
       <p class="utrecht-paragraph">
         {decisive.length ? t('ranking.decisive', { jurors: decisive.join(', ') }) : t('ranking.noDecisive')}
       </p>
@@ -171,40 +133,16 @@ export function RankingView({ ctx, ranking }: { ctx: PageContext; ranking: Ranki
   const { t } = ctx;
   return (
     <>
-      <div class="pg-table-wrap">
-        <table class="utrecht-table">
-          <thead class="utrecht-table__header">
-            <tr class="utrecht-table__row">
-              <th class="utrecht-table__header-cell" scope="col">
-                {t('col.rank')}
-              </th>
-              <th class="utrecht-table__header-cell" scope="col">
-                {t('col.company')}
-              </th>
-              <th class="utrecht-table__header-cell" scope="col">
-                {t('col.total')}
-              </th>
-              <th class="utrecht-table__header-cell" scope="col">
-                {t('col.amount')}
-              </th>
-              <th class="utrecht-table__header-cell" scope="col">
-                {t('col.selection')}
-              </th>
-            </tr>
-          </thead>
-          <tbody class="utrecht-table__body">
-            {ranking.offers.map((o) => (
-              <tr class="utrecht-table__row">
-                <td class="utrecht-table__cell">{o.rank ?? '—'}</td>
-                <td class="utrecht-table__cell">{o.company}</td>
-                <td class="utrecht-table__cell">{o.total ?? '—'}</td>
-                <td class="utrecht-table__cell">{money(o.requestedAmount, ctx.lang)}</td>
-                <td class="utrecht-table__cell">{o.selection.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[t('col.rank'), t('col.company'), t('col.total'), t('col.amount'), t('col.selection')]}
+        rows={ranking.offers.map((o) => [
+          o.rank ?? '—',
+          o.company,
+          o.total ?? '—',
+          money(o.requestedAmount, ctx.lang),
+          o.selection.message,
+        ])}
+      />
       <RankingChart ctx={ctx} offers={ranking.offers} />
       <h3 class="utrecht-heading-3">{t('ranking.explanation')}</h3>
       {ranking.offers.map((o) => (

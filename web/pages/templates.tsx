@@ -1,13 +1,14 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { formOf, load, send, sessionOf, type WebContext, type WebDeps, type WebEnv } from '../context.ts';
-import { failureFrom, Form, TextArea, TextField, type FormFailure } from '../forms.tsx';
+import { failureFrom, Form, TextArea, TextField, type FormFailure, type WithForms } from '../forms.tsx';
 import { fromLocalInput, localInputValue, localTime, utcTime } from '../format.ts';
 import { isMessageKey, type MessageKey } from '../i18n.ts';
-import { Page, Section, type PageContext } from '../layout.tsx';
+import { LinkParagraph, Page, Section, type PageContext } from '../layout.tsx';
 import { render } from '../render.tsx';
 import { ScheduleCalendar } from './calendar.tsx';
 import type { Template } from '../shapes.ts';
+import { DataTable } from '../table.tsx';
 
 interface Instant {
   utc: string;
@@ -32,20 +33,6 @@ export const milestoneLabel = (ctx: PageContext, name: string) => {
   return isMessageKey(key) ? ctx.t(key as MessageKey) : name;
 };
 
-function DateRow({ ctx, label, at }: { ctx: PageContext; label: string; at: string }) {
-  return (
-    <tr class="utrecht-table__row">
-      <th class="utrecht-table__header-cell" scope="row">
-        {label}
-      </th>
-      <td class="utrecht-table__cell">
-        <time datetime={at}>{localTime(at, ctx.lang)}</time>
-      </td>
-      <td class="utrecht-table__cell">{utcTime(at)}</td>
-    </tr>
-  );
-}
-
 export function DateTable({
   ctx,
   caption,
@@ -57,29 +44,16 @@ export function DateTable({
 }) {
   const { t } = ctx;
   return (
-    <div class="pg-table-wrap">
-      <table class="utrecht-table">
-        <caption class="utrecht-table__caption">{caption}</caption>
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.milestone')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.local')}
-            </th>
-            <th class="utrecht-table__header-cell" scope="col">
-              {t('col.utc')}
-            </th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {rows.map(([label, at]) => (
-            <DateRow ctx={ctx} label={label} at={at} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={caption}
+      columns={[t('col.milestone'), t('col.local'), t('col.utc')]}
+      rowHeaders
+      rows={rows.map(([label, at]) => [
+        label,
+        <time datetime={at}>{localTime(at, ctx.lang)}</time>,
+        utcTime(at),
+      ])}
+    />
   );
 }
 
@@ -135,11 +109,9 @@ async function templatePage(c: WebContext, deps: WebDeps) {
     c,
     <Page ctx={ctx} title={template.name}>
       {sessionOf(c).principal.role === 'officer' && (
-        <p class="utrecht-paragraph">
-          <a class="utrecht-link" href={`/app/launch?procedure=${encodeURIComponent(id)}`}>
-            {t('launch.title')}
-          </a>
-        </p>
+        <LinkParagraph href={`/app/launch?procedure=${encodeURIComponent(id)}`}>
+          {t('launch.title')}
+        </LinkParagraph>
       )}
       <Section id="preview" title={t('templates.preview')}>
         <form method="get" action={`/app/templates/${encodeURIComponent(id)}`} class="pg-form">
@@ -169,15 +141,7 @@ async function templatePage(c: WebContext, deps: WebDeps) {
   );
 }
 
-function LaunchForm({
-  ctx,
-  template,
-  failure,
-}: {
-  ctx: PageContext;
-  template: Template;
-  failure?: FormFailure | undefined;
-}) {
+function LaunchForm({ ctx, template, failure }: WithForms & { template: Template }) {
   const { t } = ctx;
   return (
     <Form ctx={ctx} id="launch" action="/app/launch" submit={t('launch.submit')} failure={failure}>
