@@ -29,7 +29,7 @@ export interface ClusterRun {
   /** Offers and scores through two APIs while one API and one worker were killed and restarted. */
   busy: Competition;
   kills: { during: string; worker: string; attempt: number }[];
-  /** Offers answered before the API was killed, requests the kill cut off, offers answered after. */
+  /** Offers answered before the API was killed, requests the dead API cut off or refused, offers answered after. */
   intakeFaults: { answeredBeforeKill: number; cutOff: number; answeredAfterRestart: number };
   offersAnswered: Answered[];
   offerAnswers: Answer[];
@@ -96,8 +96,10 @@ export async function runCluster(stacks: Stack[]): Promise<ClusterRun> {
   await sleep(1500);
   const answeredBeforeKill = offersAnswered.length;
   await apis[0]!.kill();
-  const cutOff = balanced.cutOff;
+  // Counted after the API has been down a while: a cut connection reports a moment after the kill,
+  // and a request to the dead API meanwhile is refused and sent again as well.
   await sleep(1000);
+  const cutOff = balanced.cutOff;
   apis[0] = await stack.api('api-1-again', QUEUE);
   await workers[0]!.kill();
   await sleep(1000);
