@@ -24,6 +24,7 @@ interface Service {
   volumes?: (string | { type?: string; source?: string; target: string })[];
   healthcheck?: { test?: string | string[] };
   deploy?: { replicas?: number };
+  container_name?: string;
 }
 
 interface ComposeFile {
@@ -68,6 +69,15 @@ function publishedContainerPorts(svc: Service): number[] {
     const parts = String(port).split('/')[0]!.split(':');
     // A bare "3000" exposes the container port on a random host port: not a fixed publication.
     return parts.length < 2 ? [] : [Number(parts[parts.length - 1])];
+  });
+}
+
+/** Host ports a service publishes at a fixed number (long syntax `published`, or "[ip:]host:container"). */
+function hostPorts(svc: Service): string[] {
+  return (svc.ports ?? []).flatMap((port) => {
+    if (typeof port === 'object') return port.published === undefined ? [] : [String(port.published)];
+    const parts = String(port).split('/')[0]!.split(':');
+    return parts.length < 2 ? [] : [parts[parts.length - 2]!];
   });
 }
 
@@ -159,14 +169,54 @@ describe('docker-compose.yml (production)', () => {
     expect(commandText(service('worker'))).toBe('npm run worker');
   });
 
-  it('publishes the API on 3000 and counts it healthy only when /readyz answers', () => {
-    const api = service('api');
-    expect(publishedContainerPorts(api)).toContain(3000);
-    expect(healthcheckCommand(api)).toMatch(/:3000\/readyz/);
+  it('publishes the API on 3000 through the balancer and counts a replica healthy only when /readyz answers', () => {
+    expect(hostPorts(service('balancer'))).toContain('3000');
+    expect(healthcheckCommand(service('api'))).toMatch(/:3000\/readyz/);
   });
 
-  it('runs at least two worker replicas', () => {
-    expect(service('worker').deploy?.replicas).toBeGreaterThanOrEqual(2);
+  describe('scales out as `docker compose up --scale worker=4 --scale api=2`', () => {
+    it('gives no replicated service a fixed container name or a fixed host port, which replicas cannot share', () => {
+      for (const name of ['api', 'worker']) {
+        expect(service(name), name).not.toHaveProperty('container_name');
+        expect(hostPorts(service(name)), `${name} publishes no fixed host port`).toEqual([]);
+      }
+    });
+
+    it('runs more than one API replica and more than one worker by default', () => {
+      expect(service('api').deploy?.replicas).toBeGreaterThanOrEqual(2);
+      expect(service('worker').deploy?.replicas).toBeGreaterThanOrEqual(2);
+    });
+
+    it('puts a pinned load balancer in front of the API that starts once the API is healthy', () => {
+      const balancer = service('balancer');
+      expect(balancer.image).toMatch(/^nginx:\d+\.\d+\.\d+/);
+      expect(dependencies(balancer).api).toBe('service_healthy');
+      expect(balancer).not.toHaveProperty('build');
+    });
+
+    it('sends every request to the service name api:3000, found again as replicas come and go', () => {
+      const mount = (service('balancer').volumes ?? [])
+        .map((volume) => (typeof volume === 'string' ? volume : `${volume.source}:${volume.target}`))
+        .find((volume) => volume.includes('/etc/nginx/conf.d/'));
+      expect(mount, 'the balancer mounts its configuration from the repository').toBeDefined();
+      const file = mount!.split(':')[0]!.replace(/^\.\//, '');
+      const config = read(file)
+        .split('\n')
+        .map((line) => line.replace(/#.*/, ''))
+        .join('\n');
+      const upstream = /upstream\s+(\w+)\s*\{([^}]*)\}/.exec(config);
+      expect(upstream, `${file} declares an upstream`).not.toBeNull();
+      expect(upstream![2]).toMatch(/^\s*server\s+api:3000\s+resolve\s*;/m);
+      expect(upstream![2]).toMatch(/^\s*zone\s+\w+\s+\d+k\s*;/m);
+      // Docker's embedded DNS answers with every replica's address.
+      expect(config).toMatch(/^\s*resolver\s+127\.0\.0\.11\b/m);
+      expect(config).toContain(`proxy_pass http://${upstream![1]};`);
+      // Never send a POST that reached one replica again to another one.
+      expect(config).not.toMatch(/non_idempotent/);
+      // The balancer's listening port is the one compose publishes on the host as 3000.
+      const listen = /^\s*listen\s+(\d+)\s*;/m.exec(config)?.[1];
+      expect(publishedContainerPorts(service('balancer'))).toEqual([Number(listen)]);
+    });
   });
 
   it('registers every custom search attribute of the workflows on the production Temporal server', () => {

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { submitOffer } from '../db/offers.ts';
+import { seal, sha256, signReceipt } from '../db/sealing.ts';
+import { generateKeys } from '../runtime/keys.ts';
+import { cpuSeconds, selfTimeByPlace } from './profile.ts';
+import { writeResultsBlock } from './results.ts';
+import {
+  benchTokens,
+  call,
+  companyIds,
+  expectCall,
+  machineLine,
+  percentile,
+  sampleWaits,
+  startStack,
+  until,
+  type Stack,
+} from './stack.ts';
+
+/**
+ * Offer intake through the real API (HTTP, bearer tokens, the API and worker as their own processes)
+ * against raw INSERTs of the same rows through the same driver, pool and durability, side by side in
+ * one run: `npm run bench:intake`. BENCH_OFFERS scales the offers per level (default 2,000).
+ */
+
+const LEVELS = [1, 10, 50, 200];
+const OFFERS = Number(process.env.BENCH_OFFERS ?? 2_000);
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
+const CONTENT = 'Quiet road surfaces from recycled tyres: approach, team, plan and budget. '.repeat(28);
+const PHASE = 'feasibility';
+
+interface Run {
+  perSecond: number;
+  latencies: number[];
+}
+
+/** `clients` companies at once, each sending its offers one after the other; `send` is one offer. */
+async function drive(clients: number, total: number, send: (client: number) => Promise<void>): Promise<Run> {
+  const latencies: number[] = [];
+  const perClient = Math.ceil(total / clients);
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; i < perClient; i++) {
+        const sent = performance.now();
+        await send(client);
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: latencies.length / seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function launch(stack: Stack): Promise<string> {
+  const launched = await expectCall(
+    stack.apiUrl,
+    'officer-1',
+    'POST',
+    '/competitions',
+    {
+      title: 'Intake benchmark',
+      buyer: 'Gemeente Utrecht',
+      procedure: 'sbir',
+      overrides: {
+        phases: { development: null, commercialisation: null, feasibility: { executionMonths: 0 } },
+      },
+      jurors: {},
+    },
+    201,
+  );
+  const id = launched.id as string;
+  await until(
+    'phase opens',
+    () => call(stack.apiUrl, 'officer-1', 'GET', `/competitions/${id}`),
+    (a) => a.body?.phases?.[0]?.state === 'questions-open',
+  );
+  return id;
+}
+
+/** The API's way in: one offer over HTTP, answered 201 with a signed receipt. */
+function httpOffer(stack: Stack, competitionId: string, companies: readonly string[]) {
+  const body = JSON.stringify({ content: CONTENT, requestedAmount: 40_000 });
+  const url = `${stack.apiUrl}/competitions/${competitionId}/phases/${PHASE}/offers`;
+  return async (client: number) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer bench-token-${companies[client]}-0000000000`,
+        'content-type': 'application/json',
+      },
+      body,
+    });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`offer answered ${response.status}`);
+  };
+}
+
+/**
+ * The floor: the same row (sealed 2 KB content, signed receipt, same columns) written by one INSERT,
+ * its own transaction with synchronous commit, through `postgres` with the API's pool of 10. The
+ * sealing and signing are done here too, so the floor pays the same crypto as the API.
+ */
+function rawInsert(stack: Stack, competitionId: string, level: number, repetition: number) {
+  const keys = generateKeys();
+  const content = Buffer.from(CONTENT, 'utf8');
+  let sent = 0;
+  // One company per row: the partial unique index allows one active offer per company.
+  return async () => {
+    const offerId = randomUUID();
+    const company = `raw-${repetition}-${level}-${++sent}`;
+    const version = 1;
+    const receipt = signReceipt(
+      keys,
+      {
+        offerId,
+        competitionId,
+        phase: PHASE,
+        company,
+        version,
+        receivedAt: new Date().toISOString(),
+        sha256: sha256(content),
+        requestedAmount: 40_000,
+        price: null,
+        priceEnvelopeSha256: null,
+      },
+      null,
+    );
+    await stack.sql`
+      insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
+                          sealed_content, content_sha256, receipt, submitted_at)
+      values (${offerId}, ${competitionId}, ${PHASE}, ${company}, ${version}, ${null}, ${null}, ${40_000},
+              ${seal(keys, content, offerId)}, ${receipt.sha256}, ${stack.sql.json(receipt as never)}, ${new Date()})`;
+  };
+}
+
+const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!;
+
+interface Measured extends Run {
+  /** CPU per offer, ms: the process that handles the request (API or this one), and Postgres. */
+  clientCpuMs: number;
+  postgresCpuMs: number;
+}
+
+/** A stretch of `drive`, with the CPU that the handling process and the app's Postgres sessions used. */
+async function measured(stack: Stack, clientPid: number, work: () => Promise<Run>): Promise<Measured> {
+  const backends = async () =>
+    (
+      await stack.owner<{ pid: number }[]>`select pid from pg_stat_activity where usename = 'phasegate_app'`
+    ).map((row) => row.pid);
+  const pids = await backends();
+  const postgresBefore = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const clientBefore = cpuSeconds(clientPid);
+  const run = await work();
+  const postgres = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - postgresBefore;
+  const offers = run.latencies.length;
+  return {
+    ...run,
+    clientCpuMs: ((cpuSeconds(clientPid) - clientBefore) * 1000) / offers,
+    postgresCpuMs: (postgres * 1000) / offers,
+  };
+}
+
+/**
+ * The intake's own SQL without HTTP: `submitOffer()` called in this process on a pool of 10, each
+ * client one company sending versions as over HTTP. Counts the statements it sends.
+ */
+function directOffers(url: string) {
+  let statements = 0;
+  const sql = postgres(url, { max: 10, onnotice: () => undefined, debug: () => statements++ });
+  const keys = generateKeys();
+  return {
+    sql,
+    statements: () => statements,
+    send: (competitionId: string, tag: string) => (client: number) =>
+      submitOffer(sql, keys, {
+        competitionId,
+        phaseKey: PHASE,
+        companyId: `direct-${tag}-${client}`,
+        content: CONTENT,
+        requestedAmount: 40_000,
+      }).then(() => undefined),
+  };
+}
+
+/** Runs the API at 50 clients under V8's CPU profiler (bench/profile-on-signal.mjs): self time by place. */
+async function profileAt50(stack: Stack, competitionId: string, companies: readonly string[]) {
+  stack.api.child.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 200));
+  await drive(50, OFFERS, httpOffer(stack, competitionId, companies));
+  stack.api.child.kill('SIGUSR2');
+  await until('profile written', async () => existsSync(PROFILE_FILE), Boolean, 30_000);
+  await new Promise((r) => setTimeout(r, 500));
+  const places = selfTimeByPlace(JSON.parse(readFileSync(PROFILE_FILE, 'utf8')));
+  const perOffer = (ms: number) => (ms / OFFERS).toFixed(3);
+  return places
+    .slice(0, 12)
+    .map((p) => `${p.place} ${perOffer(p.ms)} ms (${(p.share * 100).toFixed(0)}%)`)
+    .join(', ');
+}
+
+const PROFILE_FILE = join(tmpdir(), `phasegate-intake-${process.pid}.cpuprofile`);
+const companies = companyIds(Math.max(...LEVELS));
+const stack = await startStack(benchTokens(companies, []), {
+  nodeArgs: ['--import', './bench/profile-on-signal.mjs'],
+  env: { BENCH_PROFILE_FILE: PROFILE_FILE },
+});
+const direct = directOffers(stack.env.DATABASE_URL!);
+try {
+  const competitionId = await launch(stack);
+  // Warm every way in (JIT, connections, the first prepared statements).
+  await drive(10, 200, httpOffer(stack, competitionId, companies));
+  await drive(10, 200, direct.send(competitionId, 'warm'));
+  await drive(10, 200, rawInsert(stack, competitionId, 0, 0));
+  const counted = direct.statements();
+  await drive(1, 20, direct.send(competitionId, 'count'));
+  const statementsPerOffer = (direct.statements() - counted) / 20;
+
+  const rows: string[] = [];
+  const cpuRows: string[] = [];
+  let ratioAt50 = 0;
+  let p99At50 = 0;
+  for (const level of LEVELS) {
+    const total = level === 1 ? OFFERS / 2 : OFFERS;
+    const http: Measured[] = [];
+    const sql: Measured[] = [];
+    const raw: Measured[] = [];
+    for (let r = 1; r <= REPETITIONS; r++) {
+      http.push(
+        await measured(stack, stack.api.child.pid!, () =>
+          drive(level, total, httpOffer(stack, competitionId, companies)),
+        ),
+      );
+      sql.push(
+        await measured(stack, process.pid, () =>
+          drive(level, total, direct.send(competitionId, `${level}-${r}`)),
+        ),
+      );
+      raw.push(
+        await measured(stack, process.pid, () =>
+          drive(level, total, rawInsert(stack, competitionId, level, r)),
+        ),
+      );
+    }
+    const rate = (runs: Measured[]) => median(runs.map((x) => x.perSecond));
+    const p = (runs: Measured[], q: number) => median(runs.map((x) => percentile(x.latencies, q)));
+    const latency = (runs: Measured[]) => `${p(runs, 50).toFixed(1)} / ${p(runs, 99).toFixed(1)}`;
+    const cpu = (runs: Measured[]) =>
+      `${median(runs.map((x) => x.clientCpuMs)).toFixed(2)} / ${median(runs.map((x) => x.postgresCpuMs)).toFixed(2)}`;
+    if (level === 50) {
+      ratioAt50 = rate(http) / rate(raw);
+      p99At50 = p(http, 99);
+    }
+    rows.push(
+      `| ${level} | ${rate(http).toFixed(0)} | ${latency(http)} | ${rate(sql).toFixed(0)} | ${latency(sql)} | ` +
+        `${rate(raw).toFixed(0)} | ${latency(raw)} | ${(rate(http) / rate(raw)).toFixed(2)} | ${(rate(sql) / rate(raw)).toFixed(2)} |`,
+    );
+    cpuRows.push(`| ${level} | ${cpu(http)} | ${cpu(sql)} | ${cpu(raw)} |`);
+    console.log(rows.at(-1), cpuRows.at(-1));
+  }
+
+  const waitsAt50 = await sampleWaits(stack, drive(50, OFFERS, httpOffer(stack, competitionId, companies)));
+  const profile = await profileAt50(stack, competitionId, companies);
+  const met = ratioAt50 >= 0.4 && p99At50 < 50;
+  const lines = [
+    `${OFFERS.toLocaleString('en')} offers of ${(CONTENT.length / 1024).toFixed(1)} KiB per level (half at 1 client), ` +
+      `one \`sbir\` feasibility phase, no Idempotency-Key; median of ${REPETITIONS} interleaved repetitions.`,
+    `Each client is one company sending offer after offer (each a new version superseding its last).`,
+    `API: HTTP to the API process, bearer token. SQL: \`submitOffer()\` (db/offers.ts) called in the bench process, no HTTP.`,
+    `Raw: the same row (sealed content, signed receipt) by one INSERT per transaction through \`postgres\`,`,
+    `pool of 10 as the API's, synchronous commit (the server default), sealing and signing included.`,
+    ``,
+    `| concurrent companies | API offers/s | API p50 / p99 ms | SQL offers/s | SQL p50 / p99 ms | raw rows/s | raw p50 / p99 ms | API / raw | SQL / raw |`,
+    `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    ...rows,
+    ``,
+    `Goal (at 50 clients, API >= 0.4 of raw and p99 < 50 ms): ${met ? 'met' : 'NOT met'} ` +
+      `(${ratioAt50.toFixed(2)} of raw, p99 ${p99At50.toFixed(1)} ms).`,
+    ``,
+    `CPU per offer, ms (the process that handles it / the app's Postgres sessions; the API process for API, the bench process for SQL and raw):`,
+    ``,
+    `| concurrent companies | API | SQL | raw |`,
+    `|---:|---:|---:|---:|`,
+    ...cpuRows,
+    ``,
+    `Statements per submission (postgres.js debug hook, \`submitOffer()\`): ${statementsPerOffer.toFixed(1)}; raw: 1.`,
+    `API sessions sampled every 20 ms at 50 clients (mean sessions per sample, by state / wait event; ` +
+      `\`idle in transaction / Client:ClientRead\` is a transaction waiting for the API's next statement): ${waitsAt50}.`,
+    `API self time per offer at 50 clients (V8 CPU profile, by package or project folder): ${profile}.`,
+    machineLine(),
+  ];
+  console.log(lines.join('\n'));
+  await writeResultsBlock('intake-bench', lines);
+} finally {
+  await direct.sql.end({ timeout: 5 });
+  await stack.close();
+  rmSync(PROFILE_FILE, { force: true });
+}
