@@ -3,7 +3,7 @@ import { openSync, closeSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { escapeForTerminal } from '../runtime/cli.ts';
+import { jsonForTerminal } from '../runtime/cli.ts';
 import { projectRoot } from '../runtime/tools.ts';
 import { rank, rankWithReliability, type RankInputDraft } from '../scoring/index.ts';
 import { syntheticCompetition } from './competition.ts';
@@ -47,12 +47,6 @@ function timedNode(args: string[], outFile: string): Promise<Run> {
 
 const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!;
 
-/** escapeForTerminal's characters less the line feed, which JSON.stringify leaves only between values. */
-const UNSAFE_BUT_NEWLINE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-const escapeWhole = (json: string) => json.replace(UNSAFE_BUT_NEWLINE, escapeForTerminal);
-
 /** The CLI's steps timed in this process (median of 3 each): where its time over the floor goes. */
 async function steps(input: string, out: string): Promise<Record<string, number>> {
   const times: Record<string, number[]> = {};
@@ -69,14 +63,9 @@ async function steps(input: string, out: string): Promise<Record<string, number>
     const { ranking, reliability } = await time('rankWithReliability() (what the CLI runs)', () =>
       rankWithReliability(draft),
     );
-    const json = await time('stringify, 2-space indent', () =>
-      JSON.stringify({ ...ranking, reliability }, null, 2),
+    const json = await time('stringify and escape for the terminal in one pass (as the CLI does)', () =>
+      jsonForTerminal({ ...ranking, reliability }),
     );
-    await time('escape for the terminal, line by line (as the CLI does)', () =>
-      json.split('\n').map(escapeForTerminal).join('\n'),
-    );
-    // JSON.stringify already escapes a line feed inside strings: one pass over the text escapes the same.
-    await time('the same escape in one pass over the whole text', () => escapeWhole(json));
     await time('write', () => writeFile(out, json));
     if (ranked.offers.length !== draft.offers.length) throw new Error('ranking lost offers');
   }

@@ -30,6 +30,10 @@ const EXIT_BAD_INPUT = 2;
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/** The same, but for the line feed: in JSON text the only raw line feeds are the layout's own. */
+const UNSAFE_IN_JSON_TEXT =
+  // eslint-disable-next-line no-control-regex -- as above
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\b': '\\b',
@@ -45,9 +49,11 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  * line of output or hide what it is. Everything else, backslashes included, is left as it is, so
  * escaping twice changes nothing and JSON text stays JSON with the same value.
  */
-export function escapeForTerminal(text: string): string {
+export const escapeForTerminal = (text: string): string => escapeAll(text, TERMINAL_UNSAFE);
+
+function escapeAll(text: string, unsafe: RegExp): string {
   return text.replace(
-    TERMINAL_UNSAFE,
+    unsafe,
     (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
@@ -111,11 +117,11 @@ async function rankCommand(file: string | undefined): Promise<number> {
 
 /**
  * JSON.stringify escapes the C0 controls inside strings, so the only raw line breaks are the layout's
- * own; escaping each line catches what it leaves raw (C1 controls, U+2028/2029, bidi controls) with
- * \u escapes that JSON reads back as the same characters.
+ * own; one pass over the text, sparing those, catches what it leaves raw (C1 controls, U+2028/2029,
+ * bidi controls) with \u escapes that JSON reads back as the same characters.
  */
-function jsonForTerminal(value: unknown): string {
-  return JSON.stringify(value, null, 2).split('\n').map(escapeForTerminal).join('\n');
+export function jsonForTerminal(value: unknown): string {
+  return escapeAll(JSON.stringify(value, null, 2), UNSAFE_IN_JSON_TEXT);
 }
 
 /**
