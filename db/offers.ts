@@ -68,16 +68,17 @@ export async function submitOffer(
       what: 'submission',
     });
     await refuseInvalidOffer(tx, phase, o);
-    // One company's versions are numbered one after the other even when two arrive at once.
-    await tx`select pg_advisory_xact_lock(hashtextextended(${`${o.competitionId}/${o.phaseKey}/${o.companyId}`}, 11))`;
-    const [previous] = await tx<{ version: number }[]>`
-      select coalesce(max(version), 0)::int as version from offers
-      where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}`;
+    // One company's versions are numbered one after the other even when two arrive at once. The
+    // three statements go out together (postgres.js pipelines a transaction's concurrent queries,
+    // run in the order sent): the version is read after the lock is held, in one round trip.
+    const [, [previous], checkpoint] = await Promise.all([
+      tx`select pg_advisory_xact_lock(hashtextextended(${`${o.competitionId}/${o.phaseKey}/${o.companyId}`}, 11))`,
+      tx<{ version: number }[]>`
+        select coalesce(max(version), 0)::int as version from offers
+        where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}`,
+      latestCheckpoint(tx, o.competitionId),
+    ]);
     const version = (previous?.version ?? 0) + 1;
-    await tx`
-      update offers set status = 'superseded'
-      where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
-        and status = 'active'`;
     const offerId = randomUUID();
     const sealedPrice =
       phase.template.sealedPrice && o.price !== undefined
@@ -101,9 +102,13 @@ export async function submitOffer(
         priceEnvelopeSha256: sealedPrice ? sha256(sealedPrice) : null,
         ...(identity ? { identitySha256: sha256(identity) } : {}),
       },
-      await latestCheckpoint(tx, o.competitionId),
+      checkpoint,
     );
-    await tx`
+    const supersede = tx`
+      update offers set status = 'superseded'
+      where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
+        and status = 'active'`;
+    const insert = tx`
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
                           sealed_content, content_sha256, receipt, submitted_at, sealed_identity, identity_sha256)
       values (${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version},
@@ -111,6 +116,7 @@ export async function submitOffer(
               ${o.requestedAmount}, ${seal(keys, content, offerId)}, ${receipt.sha256}, ${tx.json(receipt as never)},
               ${phase.now}, ${identity ? seal(keys, identity, identityEnvelope(offerId)) : null},
               ${receipt.identitySha256 ?? null})`;
+    await Promise.all([supersede, insert]);
     // No audit entry here, so intake takes no lock per competition: the signed receipt binds every
     // field, and the chain records the digest of all receipts when submissions close.
     return { offerId, version, receipt };
