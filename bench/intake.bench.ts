@@ -10,15 +10,14 @@ import { cpuSeconds, selfTimeByPlace } from './profile.ts';
 import { writeResultsBlock } from './results.ts';
 import {
   benchTokens,
-  call,
   companyIds,
-  expectCall,
   machineLine,
   percentile,
   sampleWaits,
   startStack,
   until,
   type Stack,
+  launchOnePhase,
 } from './stack.ts';
 
 /**
@@ -54,32 +53,6 @@ async function drive(clients: number, total: number, send: (client: number) => P
   );
   const seconds = (performance.now() - start) / 1000;
   return { perSecond: latencies.length / seconds, latencies: latencies.sort((a, b) => a - b) };
-}
-
-async function launch(stack: Stack): Promise<string> {
-  const launched = await expectCall(
-    stack.apiUrl,
-    'officer-1',
-    'POST',
-    '/competitions',
-    {
-      title: 'Intake benchmark',
-      buyer: 'Gemeente Utrecht',
-      procedure: 'sbir',
-      overrides: {
-        phases: { development: null, commercialisation: null, feasibility: { executionMonths: 0 } },
-      },
-      jurors: {},
-    },
-    201,
-  );
-  const id = launched.id as string;
-  await until(
-    'phase opens',
-    () => call(stack.apiUrl, 'officer-1', 'GET', `/competitions/${id}`),
-    (a) => a.body?.phases?.[0]?.state === 'questions-open',
-  );
-  return id;
 }
 
 /** The API's way in: one offer over HTTP, answered 201 with a signed receipt. */
@@ -211,7 +184,7 @@ const stack = await startStack(benchTokens(companies, []), {
 });
 const direct = directOffers(stack.env.DATABASE_URL!);
 try {
-  const competitionId = await launch(stack);
+  const competitionId = await launchOnePhase(stack.apiUrl, 'Intake benchmark');
   // Warm every way in (JIT, connections, the first prepared statements).
   await drive(10, 200, httpOffer(stack, competitionId, companies));
   await drive(10, 200, direct.send(competitionId, 'warm'));

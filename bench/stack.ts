@@ -2,7 +2,6 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import type { TokenMap } from '../api/auth.ts';
@@ -13,6 +12,10 @@ import { generateKeys } from '../runtime/keys.ts';
 import { startEmbeddedPostgres } from '../runtime/postgres.ts';
 import { startTemporalDevServer, stopChild } from '../runtime/temporal.ts';
 import { ensureTemporalTools, projectRoot } from '../runtime/tools.ts';
+import { freePort } from '../tests/support/free-port.ts';
+
+export { freePort } from '../tests/support/free-port.ts';
+export { inBatches } from '../tests/support/in-batches.ts';
 
 /**
  * The production shape on one machine for the benchmarks: a real embedded Postgres, a real Temporal
@@ -20,18 +23,6 @@ import { ensureTemporalTools, projectRoot } from '../runtime/tools.ts';
  * runtime/server.ts`, which is what `npx tsx` runs, minus the launcher process), so their CPU and
  * memory are theirs and not the load generator's.
  */
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const tokenOf = (id: string) => `bench-token-${id}-0000000000`;
 
@@ -223,21 +214,6 @@ export async function expectCall(
   return answer.body;
 }
 
-/** Runs `task` over `items`, `width` at a time. */
-export async function inBatches<T, R>(items: readonly T[], width: number, task: (item: T) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await task(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
-
 export async function until<T>(
   what: string,
   read: () => Promise<T>,
@@ -299,4 +275,23 @@ export function machineLine(): string {
     `Machine: ${cpu}, ${cpus().length} cores, ${platform()} ${release()}; Node ${process.version}; ` +
     `commit ${commit}; load average at the end ${loadavg()[0]!.toFixed(2)}; ${new Date().toISOString().slice(0, 16)}Z.`
   );
+}
+
+/**
+ * Launches a one-phase SBIR competition (feasibility only, no execution) as officer-1 and waits
+ * until it takes offers: what the intake, status and page benchmarks measure against.
+ */
+export async function launchOnePhase(apiUrl: string, title: string): Promise<string> {
+  const overrides = {
+    phases: { development: null, commercialisation: null, feasibility: { executionMonths: 0 } },
+  };
+  const launch = { title, buyer: 'Gemeente Utrecht', procedure: 'sbir', overrides, jurors: {} };
+  const launched = await expectCall(apiUrl, 'officer-1', 'POST', '/competitions', launch, 201);
+  const id = launched.id as string;
+  await until(
+    'phase opens',
+    () => call(apiUrl, 'officer-1', 'GET', `/competitions/${id}`),
+    (a) => a.body?.phases?.[0]?.state === 'questions-open',
+  );
+  return id;
 }

@@ -1,7 +1,6 @@
 import { writeResultsBlock } from './results.ts';
 import {
   benchTokens,
-  call,
   companyIds,
   expectCall,
   freePort,
@@ -11,7 +10,7 @@ import {
   service,
   startStack,
   tokenOf,
-  until,
+  launchOnePhase,
 } from './stack.ts';
 
 /**
@@ -65,29 +64,8 @@ const bare = await service(
   /bare status on/,
 );
 try {
-  const launched = await expectCall(
-    stack.apiUrl,
-    'officer-1',
-    'POST',
-    '/competitions',
-    {
-      title: 'Status benchmark',
-      buyer: 'Gemeente Utrecht',
-      procedure: 'sbir',
-      overrides: {
-        phases: { development: null, commercialisation: null, feasibility: { executionMonths: 0 } },
-      },
-      jurors: {},
-    },
-    201,
-  );
-  const id = launched.id as string;
+  const id = await launchOnePhase(stack.apiUrl, 'Status benchmark');
   const path = `/competitions/${id}`;
-  await until(
-    'phase opens',
-    () => call(stack.apiUrl, 'officer-1', 'GET', path),
-    (a) => a.body?.phases?.[0]?.state === 'questions-open',
-  );
   await inBatches(
     Array.from({ length: OFFERS }, (_, i) => companies[i % companies.length]!),
     20,

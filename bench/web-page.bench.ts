@@ -8,7 +8,7 @@ import {
   machineLine,
   startStack,
   tokenOf,
-  until,
+  launchOnePhase,
 } from './stack.ts';
 
 /**
@@ -72,28 +72,7 @@ async function browserLoads(page: Page, url: string) {
 }
 
 async function launchWithOffers(apiUrl: string, companies: string[]): Promise<string> {
-  const launched = await expectCall(
-    apiUrl,
-    'officer-1',
-    'POST',
-    '/competitions',
-    {
-      title: 'Web page benchmark',
-      buyer: 'Gemeente Utrecht',
-      procedure: 'sbir',
-      overrides: {
-        phases: { development: null, commercialisation: null, feasibility: { executionMonths: 0 } },
-      },
-      jurors: {},
-    },
-    201,
-  );
-  const id = launched.id as string;
-  await until(
-    'phase opens',
-    () => expectCall(apiUrl, 'officer-1', 'GET', `/competitions/${id}`, undefined, 200),
-    (s) => s.phases[0].state === 'questions-open',
-  );
+  const id = await launchOnePhase(apiUrl, 'Web page benchmark');
   await inBatches(companies, 20, (company) =>
     expectCall(
       apiUrl,

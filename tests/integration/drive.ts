@@ -32,20 +32,9 @@ export async function eventually<T>(
   return value;
 }
 
-/** Runs `task` over `items`, `width` at a time, in order of start. */
-export async function inBatches<T, R>(items: readonly T[], width: number, task: (item: T) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await task(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
+import { inBatches } from '../support/in-batches.ts';
+
+export { inBatches };
 
 /** Registers bearer tokens for more companies than support.ts knows (company-001 … company-NNN). */
 export function enrolCompanies(count: number): string[] {

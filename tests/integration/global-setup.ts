@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../support/free-port.ts';
+
+export { freePort };
 import { startEmbeddedPostgres } from '../../runtime/postgres.ts';
 import { startTemporalDevServer } from '../../runtime/temporal.ts';
 import { ensureTemporalTools } from '../../runtime/tools.ts';
@@ -14,18 +16,6 @@ declare module 'vitest' {
     temporalAddress: string;
     temporalTestServer: string;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
