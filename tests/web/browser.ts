@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { serve, type ServerType } from '@hono/node-server';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { freePort } from '../integration/global-setup.ts';

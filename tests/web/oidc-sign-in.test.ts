@@ -26,6 +26,15 @@ async function startProvider(issuer: string, port: number, redirect: string): Pr
       },
     ],
     pkce: { required: () => true },
+    // Lifetimes of our own, so the provider does not warn that it uses its defaults.
+    ttl: {
+      AccessToken: 3600,
+      IdToken: 3600,
+      Grant: 3600,
+      Session: 3600,
+      Interaction: 600,
+      AuthorizationCode: 60,
+    },
     findAccount: async (_: unknown, sub: string) => ({
       accountId: sub,
       claims: async () => ({ sub, name: `Person ${sub}` }),
