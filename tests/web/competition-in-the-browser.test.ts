@@ -210,6 +210,10 @@ describe('a whole competition, driven through the browser only', () => {
   it('jurors far apart: the officer as chair records the consensus score and closes the meeting', async () => {
     const { context, page } = await signedIn(site, 'officer-1');
     await visit(page, phasePath(), 'officer-consensus');
+    // Jury progress says who has finished, never anybody's scores.
+    const progress = await page.locator('#jury').textContent();
+    expect(progress).toMatch(/juror-1: 2 declared, 0 with a conflict — finished/);
+    expect(progress).toMatch(/juror-2: 2 declared, 0 with a conflict — finished/);
     const form = page.locator(`#consensus-${offerOf['company-01']}-innovation-form`);
     await form.getByLabel('Score').fill('7');
     await form.getByLabel('Reason').fill('The jury agreed the method is new to the sector');

@@ -22,6 +22,8 @@ export interface OfficerData {
   declarations: { offerId: string; company: string; juror: string; hasConflict: boolean }[];
   ranking: Ranking | undefined;
   objections: Objection[];
+  /** Who has said they finished this round; undefined when the phase workflow cannot answer now. */
+  jurorsFinished: string[] | undefined;
 }
 
 type Props = PhaseProps<OfficerData>;
@@ -107,12 +109,18 @@ function OffersTable({ ctx, base, data }: Props) {
 function JuryProgress({ ctx, phase, data }: Props) {
   const { t } = ctx;
   const byJuror = new Map<string, { declared: number; conflicts: number }>();
+  for (const juror of data.jurorsFinished ?? []) byJuror.set(juror, { declared: 0, conflicts: 0 });
   for (const d of data.declarations) {
     const line = byJuror.get(d.juror) ?? { declared: 0, conflicts: 0 };
     line.declared += 1;
     if (d.hasConflict) line.conflicts += 1;
     byJuror.set(d.juror, line);
   }
+  // Counts and who has finished only: nobody's scores show before the ranking.
+  const finished = (juror: string) =>
+    data.jurorsFinished === undefined
+      ? ''
+      : ` — ${t(data.jurorsFinished.includes(juror) ? 'jury.finished' : 'jury.notFinished')}`;
   return (
     <>
       <p class="utrecht-paragraph">
@@ -120,7 +128,10 @@ function JuryProgress({ ctx, phase, data }: Props) {
       </p>
       <ul class="utrecht-unordered-list">
         {[...byJuror].map(([juror, line]) => (
-          <li class="utrecht-unordered-list__item">{`${juror}: ${line.declared} (${line.conflicts} ✗)`}</li>
+          <li class="utrecht-unordered-list__item">
+            {t('jury.juror', { juror, declared: String(line.declared), conflicts: String(line.conflicts) })}
+            {finished(juror)}
+          </li>
         ))}
       </ul>
     </>

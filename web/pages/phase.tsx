@@ -4,6 +4,7 @@ import {
   load,
   loadIfVisible,
   PageError,
+  send,
   sessionOf,
   type WebContext,
   type WebDeps,
@@ -23,13 +24,20 @@ import { OfficerPhase, type OfficerData } from './officer.tsx';
 const apiPhase = (id: string, phase: string) =>
   `/competitions/${encodeURIComponent(id)}/phases/${encodeURIComponent(phase)}`;
 
+/** Who finished comes from the phase workflow; when it cannot answer now, the page shows the counts only. */
+async function jurorsFinished(c: WebContext, deps: WebDeps, api: string) {
+  const answer = await send<{ jurorsFinished?: string[] }>(c, deps, 'GET', `${api}/diagnostics`);
+  return answer.ok ? (answer.body.jurorsFinished ?? []) : undefined;
+}
+
 async function officerData(c: WebContext, deps: WebDeps, api: string): Promise<OfficerData> {
-  const [questions, offers, declarations, ranking, objections] = await Promise.all([
+  const [questions, offers, declarations, ranking, objections, finished] = await Promise.all([
     load<{ questions: Question[] }>(c, deps, `${api}/questions`),
     loadIfVisible<OfficerData['offers']>(c, deps, `${api}/offers`),
     loadIfVisible<{ declarations: OfficerData['declarations'] }>(c, deps, `${api}/jury/declarations`),
     loadIfVisible<Ranking>(c, deps, `${api}/ranking`),
     load<{ objections: Objection[] }>(c, deps, `${api}/objections`),
+    jurorsFinished(c, deps, api),
   ]);
   return {
     questions: questions.questions,
@@ -37,6 +45,7 @@ async function officerData(c: WebContext, deps: WebDeps, api: string): Promise<O
     declarations: declarations?.declarations ?? [],
     ranking,
     objections: objections.objections,
+    jurorsFinished: finished,
   };
 }
 
