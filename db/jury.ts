@@ -251,6 +251,24 @@ async function pitchOf(tx: TransactionSql, offerId: string) {
   return slot ?? null;
 }
 
+/**
+ * Who has said they are finished with the phase's current evaluation round (jury progress for the
+ * officers: names only, never anybody's scores); undefined when the phase does not exist.
+ */
+export async function finishedJurors(
+  sql: Sql,
+  ref: { competitionId: string; phaseKey: string },
+): Promise<{ round: number; finished: string[] } | undefined> {
+  const rows = await sql<{ round: number; juror: string | null }[]>`
+    select p.evaluation_round as round, j.juror_id as juror from phases p
+      left join juror_completions j on j.competition_id = p.competition_id and j.phase_key = p.key
+        and j.round = p.evaluation_round
+    where p.competition_id = ${ref.competitionId} and p.key = ${ref.phaseKey}
+    order by j.juror_id`;
+  if (rows.length === 0) return undefined;
+  return { round: rows[0]!.round, finished: rows.flatMap((r) => (r.juror ? [r.juror] : [])) };
+}
+
 /** Whether the juror has said they are finished with the phase's current evaluation round. */
 async function finishedRound(
   tx: TransactionSql,

@@ -5,6 +5,7 @@ import { CONTENT_STATUSES } from '../../domain/rules/jury.ts';
 import { text } from '../../domain/text.ts';
 import {
   declareConflict,
+  finishedJurors,
   finishEvaluation,
   jurorOwnScores,
   listDeclarations,
@@ -239,6 +240,31 @@ const myScores: Handler<typeof myScoresRoute> = async (c) => {
   return c.json({ scores: [...scores] }, 200);
 };
 
+const progressRoute = createRoute({
+  method: 'get',
+  path: '/jury/progress',
+  tags: ['jury'],
+  summary:
+    'Who on the jury has said they are finished with the current round (officer); never anybody’s scores',
+  security: bearer,
+  middleware: [allow('officer')] as const,
+  request: { params: PhaseParams },
+  responses: {
+    200: jsonResponse(
+      z.object({ round: z.number().int(), finished: z.array(z.string()) }),
+      'The round and the jurors who finished it',
+      { round: 1, finished: ['juror-1'] },
+    ),
+    ...problems(...READ),
+  },
+});
+const progress: Handler<typeof progressRoute> = async (c) => {
+  const { id, phase } = c.req.valid('param');
+  await requirePhase(c.var.deps, id, phase);
+  const answer = await finishedJurors(c.var.deps.sql, { competitionId: id, phaseKey: phase });
+  return c.json(answer!, 200);
+};
+
 const finishRoute = createRoute({
   method: 'post',
   path: '/jury/finish',
@@ -317,6 +343,7 @@ export const juryRoutes = (phase: Router) =>
     .openapi(declarationsRoute, declarations)
     .openapi(scoreRoute, score)
     .openapi(myScoresRoute, myScores)
+    .openapi(progressRoute, progress)
     .openapi(finishRoute, finish)
     .openapi(consensusRoute, consensus)
     .openapi(completeConsensusRoute, completeConsensus);

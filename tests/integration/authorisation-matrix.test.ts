@@ -112,6 +112,7 @@ const MATRIX: Row[] = [
   r('PUT /competitions/{id}/phases/{phase}/offers/{offerId}/scores',                 'evaluating', [403, 403, 403, 200, 403], SHUT, scoreBody),
   r('GET /competitions/{id}/phases/{phase}/jury/my-scores',                          'evaluating', [403, 403, 403, 200, 403]),
   r('GET /competitions/{id}/phases/{phase}/jury/declarations',                       'evaluating', [200, 403, 403, 200, 403]),
+  r('GET /competitions/{id}/phases/{phase}/jury/progress',                           'evaluating', [200, 403, 403, 403, 403]),
   r('POST /competitions/{id}/phases/{phase}/jury/finish',                            'finishing',  [403, 403, 403, 200, 403]),
   r('PUT /competitions/{id}/phases/{phase}/offers/{offerId}/consensus',              'evaluating', [200, 403, 403, 403, 403], SHUT, { criterion: 'innovation', score: 7, reason: 'Agreed in the meeting' }),
   r('POST /competitions/{id}/phases/{phase}/consensus/complete',                     'awarded',    [200, 403, 403, 403, 403], SHUT, { round: 1 }),

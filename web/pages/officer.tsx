@@ -22,7 +22,7 @@ export interface OfficerData {
   declarations: { offerId: string; company: string; juror: string; hasConflict: boolean }[];
   ranking: Ranking | undefined;
   objections: Objection[];
-  /** Who has said they finished this round; undefined when the phase workflow cannot answer now. */
+  /** Who has said they finished this round (GET …/jury/progress). */
   jurorsFinished: string[] | undefined;
 }
 

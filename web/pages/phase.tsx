@@ -4,7 +4,6 @@ import {
   load,
   loadIfVisible,
   PageError,
-  send,
   sessionOf,
   type WebContext,
   type WebDeps,
@@ -24,12 +23,6 @@ import { OfficerPhase, type OfficerData } from './officer.tsx';
 const apiPhase = (id: string, phase: string) =>
   `/competitions/${encodeURIComponent(id)}/phases/${encodeURIComponent(phase)}`;
 
-/** Who finished comes from the phase workflow; when it cannot answer now, the page shows the counts only. */
-async function jurorsFinished(c: WebContext, deps: WebDeps, api: string) {
-  const answer = await send<{ jurorsFinished?: string[] }>(c, deps, 'GET', `${api}/diagnostics`);
-  return answer.ok ? (answer.body.jurorsFinished ?? []) : undefined;
-}
-
 async function officerData(c: WebContext, deps: WebDeps, api: string): Promise<OfficerData> {
   const [questions, offers, declarations, ranking, objections, finished] = await Promise.all([
     load<{ questions: Question[] }>(c, deps, `${api}/questions`),
@@ -37,7 +30,7 @@ async function officerData(c: WebContext, deps: WebDeps, api: string): Promise<O
     loadIfVisible<{ declarations: OfficerData['declarations'] }>(c, deps, `${api}/jury/declarations`),
     loadIfVisible<Ranking>(c, deps, `${api}/ranking`),
     load<{ objections: Objection[] }>(c, deps, `${api}/objections`),
-    jurorsFinished(c, deps, api),
+    loadIfVisible<{ finished: string[] }>(c, deps, `${api}/jury/progress`),
   ]);
   return {
     questions: questions.questions,
@@ -45,7 +38,7 @@ async function officerData(c: WebContext, deps: WebDeps, api: string): Promise<O
     declarations: declarations?.declarations ?? [],
     ranking,
     objections: objections.objections,
-    jurorsFinished: finished,
+    jurorsFinished: finished?.finished,
   };
 }
 
