@@ -7,26 +7,14 @@ import {
   resolveOffset,
   resolveSchedule,
 } from '../../../domain/calendar.ts';
-import { OffsetSchema, type Calendar, type Offset, type PhaseSchedule } from '../../../domain/schedule.ts';
+import { OffsetSchema, type Calendar, type Offset } from '../../../domain/schedule.ts';
 import { standstillEndsAt } from '../../../domain/standstill.ts';
 import { ProcedureTemplateSchema, type ProcedureTemplateInput } from '../../../domain/template.ts';
-import { customTemplate, phaseOf } from '../templates/custom-template.ts';
+import { customTemplate, hours, minutes, phaseOf, PILOT_SCHEDULE } from '../templates/custom-template.ts';
 
 const ATW: Calendar = { timeZone: 'Europe/Amsterdam', holidays: 'NL-atw' };
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-
-const minutes = (amount: number): Offset => ({ unit: 'minutes', amount });
-const hours = (amount: number): Offset => ({ unit: 'hours', amount });
-
-/** A pilot's day plan: a round from publication to intended award in 40 minutes. */
-const PILOT_SCHEDULE: PhaseSchedule = {
-  questionsClose: minutes(10),
-  answersDue: minutes(12),
-  submissionsClose: minutes(20),
-  evaluationClose: minutes(30),
-  intendedAwardDue: minutes(40),
-};
 
 /** The schema's refusals, as `path: message`. */
 function refusals(input: unknown): string[] {

@@ -1,4 +1,4 @@
-import type { Offset } from '../../../domain/schedule.ts';
+import type { Offset, PhaseSchedule } from '../../../domain/schedule.ts';
 import type { Criterion } from '../../../domain/scoring.ts';
 import type { ProcedureTemplateInput } from '../../../domain/template.ts';
 
@@ -65,3 +65,15 @@ export function phaseOf(template: ProcedureTemplateInput, index: number) {
   if (!phase) throw new Error(`the template has no phase ${index}`);
   return phase;
 }
+
+export const minutes = (amount: number): Offset => ({ unit: 'minutes', amount });
+export const hours = (amount: number): Offset => ({ unit: 'hours', amount });
+
+/** A pilot's day plan: a round from publication to intended award in 40 minutes. */
+export const PILOT_SCHEDULE: PhaseSchedule = {
+  questionsClose: minutes(10),
+  answersDue: minutes(12),
+  submissionsClose: minutes(20),
+  evaluationClose: minutes(30),
+  intendedAwardDue: minutes(40),
+};

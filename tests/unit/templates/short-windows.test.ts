@@ -5,25 +5,14 @@ import {
   previewSchedule,
   scheduleOrderProblems,
 } from '../../../domain/schedule-preview.ts';
-import type { Offset, PhaseSchedule } from '../../../domain/schedule.ts';
+import type { PhaseSchedule } from '../../../domain/schedule.ts';
 import {
   applyOverrides,
   ProcedureTemplateSchema,
   type ProcedureTemplateInput,
 } from '../../../domain/template.ts';
 import { SBIR_TEMPLATE } from '../../../domain/templates/sbir.ts';
-import { customTemplate, phaseOf } from './custom-template.ts';
-
-const minutes = (amount: number): Offset => ({ unit: 'minutes', amount });
-const hours = (amount: number): Offset => ({ unit: 'hours', amount });
-
-const PILOT_SCHEDULE: PhaseSchedule = {
-  questionsClose: minutes(10),
-  answersDue: minutes(12),
-  submissionsClose: minutes(20),
-  evaluationClose: minutes(30),
-  intendedAwardDue: minutes(40),
-};
+import { customTemplate, hours, minutes, phaseOf, PILOT_SCHEDULE } from './custom-template.ts';
 
 /** A two-phase pilot below the thresholds that runs in minutes, as a fieldlab would. */
 function pilotTemplate(schedule: PhaseSchedule = PILOT_SCHEDULE): ProcedureTemplateInput {
