@@ -6,7 +6,7 @@ import { OFFER_STATES, type PhaseState } from '../domain/competition.ts';
 import { qualifiesForNextPhase } from '../domain/rules/deliverable.ts';
 import type { Calendar, Deadlines, Milestone, PhaseSchedule } from '../domain/schedule.ts';
 import type { Admission, PitchPlan } from '../domain/template.ts';
-import { offersDigest } from '../db/audit.ts';
+import { juryAtClose, offersDigest } from '../db/audit.ts';
 import { admitCompanies, awardsOf, revokeIntendedAwards } from '../db/awards.ts';
 import { noticesTo } from '../db/notifications.ts';
 import { countActiveOffers, numberEntries } from '../db/offers.ts';
@@ -54,13 +54,25 @@ async function tellJury(
 }
 
 /**
- * Leaving the offer window, the chain records which offers there are, by their signed receipts, so
- * none can be added or removed later unseen (intake itself writes no audit entry).
+ * What the chain records when a phase leaves a window whose writes log no entry of their own:
+ * leaving the offer window, which offers there are (by their signed receipts); leaving an
+ * evaluation round, the jury's declarations and scores (by their digest). Neither can then be
+ * added, changed or removed unseen. The phase row is locked, so no such write is still under way.
  */
-async function offersAtClose(tx: TransactionSql, ref: PhaseRef, from: PhaseState) {
-  if (!OFFER_STATES.includes(from)) return {};
+async function recordsAtClose(tx: TransactionSql, ref: PhaseRef, from: PhaseRow, to: PhaseState) {
+  const leaves = (window: readonly PhaseState[]) => window.includes(from.state) && !window.includes(to);
   return {
-    offersAtClose: { phase: ref.phaseKey, ...(await offersDigest(tx, ref.competitionId, ref.phaseKey)) },
+    ...(leaves(OFFER_STATES)
+      ? {
+          offersAtClose: {
+            phase: ref.phaseKey,
+            ...(await offersDigest(tx, ref.competitionId, ref.phaseKey)),
+          },
+        }
+      : {}),
+    ...(leaves(['evaluation'])
+      ? { juryAtClose: await juryAtClose(tx, { ...ref, round: from.evaluation_round }) }
+      : {}),
   };
 }
 
@@ -137,7 +149,7 @@ export async function movePhase(sql: Sql, input: PhaseRef & { to: PhaseState; at
     const phase = await lockPhase(tx, input);
     if (phase.state === input.to) return;
     await setPhaseState(tx, input, input.to);
-    const closing = OFFER_STATES.includes(input.to) ? {} : await offersAtClose(tx, input, phase.state);
+    const closing = await recordsAtClose(tx, input, phase, input.to);
     await record(tx, input, {
       audit: {
         actor: 'system',
@@ -192,7 +204,7 @@ export async function openEvaluation(
     if (phase.state !== 'evaluation' || phase.evaluation_round !== input.round) {
       await openEvaluationRound(tx, input, input.round, input.evaluationCloseAt);
       await revokeIntendedAwards(tx, input);
-      const closing = await offersAtClose(tx, input, phase.state);
+      const closing = await recordsAtClose(tx, input, phase, 'evaluation');
       await record(tx, input, {
         audit: {
           actor: 'system',
@@ -396,11 +408,18 @@ export async function closePhase(sql: Sql, input: PhaseClosing): Promise<{ quali
     const phase = await lockPhase(tx, input);
     if (phase.state !== input.outcome) {
       await endPhase(tx, input, input.outcome, input.reason);
+      const closing = await recordsAtClose(tx, input, phase, input.outcome);
       await record(tx, input, {
         audit: {
           actor: 'system',
           action: 'phase.closed',
-          data: { phase: input.phaseKey, outcome: input.outcome, reason: input.reason, at: input.at },
+          data: {
+            phase: input.phaseKey,
+            outcome: input.outcome,
+            reason: input.reason,
+            at: input.at,
+            ...closing,
+          },
         },
       });
     }

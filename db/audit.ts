@@ -1,10 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sign, type KeyObject } from 'node:crypto';
 import {
+  declaredBy,
+  juryDigest,
   verifyAuditExport,
   type AuditExport,
   type AuditVerification,
+  type ExportedDeclaration,
   type ExportedOffer,
+  type ExportedScore,
+  type JuryAtClose,
 } from '../domain/audit-proof.ts';
 import { checkpointBytes, type Checkpoint, type Receipt } from '../domain/proofs.ts';
 import { sha256 } from './sealing.ts';
@@ -119,6 +124,48 @@ export async function offersDigest(tx: TransactionSql, competitionId: string, ph
 }
 
 /**
+ * The jury's declarations (as first made) and scores of the given phases, in the shape the export
+ * carries and the digest reads. Statements and reasons go by their sha256.
+ */
+async function juryRows(sql: Sql | TransactionSql, competitionId: string, phaseKeys: readonly string[]) {
+  if (phaseKeys.length === 0) return { declarations: [], scores: [] };
+  const [declarations, scores] = await Promise.all([
+    sql<ExportedDeclaration[]>`
+      select o.phase_key as phase, d.offer_id as "offerId", d.juror_id as juror,
+        to_char(d.declared_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "declaredAt",
+        d.has_conflict and d.recognised_at is null as "hasConflict",
+        encode(sha256(convert_to(d.statement, 'UTF8')), 'hex') as "statementSha256"
+      from conflict_declarations d join offers o on o.id = d.offer_id
+      where o.competition_id = ${competitionId} and o.phase_key in ${sql(phaseKeys)}
+      order by d.offer_id, d.juror_id`,
+    sql<ExportedScore[]>`
+      select o.phase_key as phase, s.offer_id as "offerId", s.juror_id as juror, s.criterion, s.round,
+        s.score::float8 as score, encode(sha256(convert_to(s.reason, 'UTF8')), 'hex') as "reasonSha256",
+        to_char(s.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "submittedAt"
+      from scores s join offers o on o.id = s.offer_id
+      where o.competition_id = ${competitionId} and o.phase_key in ${sql(phaseKeys)}
+      order by s.offer_id, s.juror_id, s.criterion, s.round`,
+  ]);
+  return { declarations, scores };
+}
+
+/**
+ * The digest of the jury's work in the round that closes now, recorded in the chain by the
+ * transition that closes it: declarations and scores write no entry of their own, so the jury
+ * takes no lock per competition, and none can be changed or removed later unseen.
+ */
+export async function juryAtClose(
+  tx: TransactionSql,
+  ref: { competitionId: string; phaseKey: string; round: number },
+): Promise<JuryAtClose> {
+  const [[clock], rows] = await Promise.all([
+    tx<{ now: string }[]>`select ${atText('clock_timestamp()')} as now`,
+    juryRows(tx, ref.competitionId, [ref.phaseKey]),
+  ]);
+  return juryDigest({ phase: ref.phaseKey, round: ref.round, closedAt: clock!.now }, rows);
+}
+
+/**
  * Everything needed to check the competition's record offline, as `GET …/audit` serves it. Offers
  * of phases not opened yet stay out: nobody, officers included, sees an amount before the opening.
  */
@@ -168,6 +215,11 @@ export async function exportAudit(
         select 1 from offers a where a.competition_id = p.competition_id and a.phase_key = p.key
           and a.sealed_identity is not null)))
     order by key`;
+  const closed = entries.flatMap((e) => {
+    const recorded = (JSON.parse(e.data) as { juryAtClose?: JuryAtClose }).juryAtClose;
+    return recorded ? [{ ...recorded, closedAt: e.at }] : [];
+  });
+  const jury = await juryRows(sql, competitionId, [...new Set(closed.map((r) => r.phase))]);
   return {
     format: 'phasegate-audit-export-v1',
     competitionId,
@@ -186,6 +238,13 @@ export async function exportAudit(
       ...offer,
       sealedPriceSha256: sealedPrice ? sha256(sealedPrice) : null,
     })),
+    // Only what closed rounds hold: an open round's work is the jurors' alone until it closes.
+    jury: {
+      declarations: jury.declarations.filter((d) =>
+        closed.some((r) => r.phase === d.phase && declaredBy(d, r.closedAt)),
+      ),
+      scores: jury.scores.filter((s) => closed.some((r) => r.phase === s.phase && r.round === s.round)),
+    },
   };
 }
 

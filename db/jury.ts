@@ -27,13 +27,19 @@ import {
 } from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import { unseal, type Keys } from './sealing.ts';
-import type { Sql, TransactionSql } from './sql.ts';
+import { inOrder, type Sql, type TransactionSql } from './sql.ts';
 import { isOnJury, momentOfRow, readAnonymousReview, readPhaseMoment } from './visibility.ts';
 
 const EVALUATING: PhaseState[] = ['evaluation'];
 const SCORING: WriteWindow = { deadline: 'evaluation_close_at', what: 'scoring' };
 
-async function activeOffer(tx: TransactionSql, phase: GuardedPhase, offerId: string) {
+type PhaseKeys = Pick<GuardedPhase, 'competitionId' | 'key'>;
+const keysOf = (ref: { competitionId: string; phaseKey: string }): PhaseKeys => ({
+  competitionId: ref.competitionId,
+  key: ref.phaseKey,
+});
+
+async function activeOffer(tx: TransactionSql, phase: PhaseKeys, offerId: string) {
   const [offer] = await tx<{ id: string; company_id: string; entry_number: number | null }[]>`
     select id, company_id, entry_number from offers where id = ${offerId} and competition_id = ${phase.competitionId}
       and phase_key = ${phase.key} and status = 'active'`;
@@ -64,7 +70,8 @@ async function recogniseEntry(
   entryNumber: number | null,
 ) {
   const changed = await tx`
-    update conflict_declarations set has_conflict = true, statement = ${d.statement}, recognised_at = now()
+    update conflict_declarations set has_conflict = true, recognition_statement = ${d.statement},
+      recognised_at = now()
     where offer_id = ${d.offerId} and juror_id = ${d.jurorId} and not has_conflict
     returning offer_id`;
   if (changed.length === 0) throw new Refusal('duplicate', 'a conflict was already declared for this offer');
@@ -88,7 +95,10 @@ async function recogniseEntry(
 
 /**
  * A juror's word on one offer, given before seeing it; it cannot be changed afterwards, except that
- * under anonymous review a juror may still declare a conflict on recognising the work.
+ * under anonymous review a juror may still declare a conflict on recognising the work. A declaration
+ * writes no log entry: the chain records the digest of them all when the evaluation round closes
+ * (`juryAtClose`). A recognition changes a declaration that may already be in such a digest, so it
+ * writes its own entry, and keeps the first statement beside its own.
  */
 export async function declareConflict(
   sql: Sql,
@@ -102,29 +112,34 @@ export async function declareConflict(
   },
 ) {
   return sql.begin(async (tx) => {
-    const phase = await guardPhase(tx, d.competitionId, d.phaseKey, EVALUATING);
-    await assertJurorAssigned(tx, phase, d.jurorId);
-    const offer = await activeOffer(tx, phase, d.offerId);
-    const before = declarationOf((await declaration(tx, d.offerId, d.jurorId))?.has_conflict);
-    const change = declarationChange(before, d.hasConflict, anonymousPhase(phase));
+    const [phase, , offer, previous] = await inOrder([
+      guardPhase(tx, d.competitionId, d.phaseKey, EVALUATING),
+      assertJurorAssigned(tx, keysOf(d), d.jurorId),
+      activeOffer(tx, keysOf(d), d.offerId),
+      declaration(tx, d.offerId, d.jurorId),
+    ]);
+    const change = declarationChange(
+      declarationOf(previous?.has_conflict),
+      d.hasConflict,
+      anonymousPhase(phase),
+    );
     if (change.kind === 'refuse') throw new Refusal('duplicate', change.reason);
     if (change.kind === 'recognise') {
       await recogniseEntry(tx, phase, d, offer.entry_number);
-    } else {
-      const inserted = await tx`
-        insert into conflict_declarations (offer_id, juror_id, has_conflict, statement)
-        values (${d.offerId}, ${d.jurorId}, ${d.hasConflict}, ${d.statement})
-        on conflict do nothing returning offer_id`;
-      if (inserted.length === 0)
-        throw new Refusal('duplicate', 'a declaration for this offer was already made');
+      await appendAudit(tx, {
+        competitionId: d.competitionId,
+        actor: d.jurorId,
+        action: 'conflict.recognised',
+        data: { phase: d.phaseKey, offer: d.offerId, statement: d.statement },
+      });
+      return;
     }
-    const recognised = change.kind === 'recognise' ? { recognised: true, statement: d.statement } : {};
-    await appendAudit(tx, {
-      competitionId: d.competitionId,
-      actor: d.jurorId,
-      action: 'conflict.declared',
-      data: { phase: d.phaseKey, offer: d.offerId, hasConflict: d.hasConflict, ...recognised },
-    });
+    const inserted = await tx`
+      insert into conflict_declarations (offer_id, juror_id, has_conflict, statement)
+      values (${d.offerId}, ${d.jurorId}, ${d.hasConflict}, ${d.statement})
+      on conflict do nothing returning offer_id`;
+    if (inserted.length === 0)
+      throw new Refusal('duplicate', 'a declaration for this offer was already made');
   });
 }
 
@@ -212,7 +227,8 @@ export async function listDeclarations(
       entry_number: number | null;
     }[]
   >`
-    select d.offer_id, d.juror_id, d.has_conflict, d.statement, d.declared_at, d.recognised_at,
+    select d.offer_id, d.juror_id, d.has_conflict, coalesce(d.recognition_statement, d.statement) as statement,
+      d.declared_at, d.recognised_at,
       o.company_id, o.entry_number
     from conflict_declarations d join offers o on o.id = d.offer_id
     where o.competition_id = ${q.competitionId} and o.phase_key = ${q.phaseKey}
@@ -285,44 +301,40 @@ async function finishedRound(
  * Stores a juror's scores for one offer in the current round. Checked here, in the transaction:
  * the juror has not yet said they are finished (the jury may then have reached the gate before the
  * deadline), the phase is evaluating and its deadline has not passed, the juror is on the jury and
- * declared no conflict for this offer; every score fits its scale.
+ * declared no conflict for this offer; every score fits its scale. The sheet writes no log entry of
+ * its own: the chain records the digest of the round's scores when the round closes (`juryAtClose`).
  */
 export async function submitScores(
   sql: Sql,
   s: { competitionId: string; phaseKey: string; jurorId: string; offerId: string; scores: ScoreLine[] },
 ) {
   return sql.begin(async (tx) => {
-    if (await finishedRound(tx, s))
-      throw new Refusal('phase-closed', 'you already finished this evaluation round');
-    const phase = await guardPhase(tx, s.competitionId, s.phaseKey, EVALUATING, SCORING);
-    await assertJurorAssigned(tx, phase, s.jurorId);
-    await activeOffer(tx, phase, s.offerId);
+    const [finished, phase, , , declared, pitch] = await inOrder([
+      finishedRound(tx, s),
+      guardPhase(tx, s.competitionId, s.phaseKey, EVALUATING, SCORING),
+      assertJurorAssigned(tx, keysOf(s), s.jurorId),
+      activeOffer(tx, keysOf(s), s.offerId),
+      declaration(tx, s.offerId, s.jurorId),
+      pitchOf(tx, s.offerId),
+    ]);
+    if (finished) throw new Refusal('phase-closed', 'you already finished this evaluation round');
     const refusal = scoringRefusal({
       offersOpened: phase.row.offers_opened_at !== null,
-      hasConflict: (await declaration(tx, s.offerId, s.jurorId))?.has_conflict,
-      ...(phase.template.pitches ? { pitch: await pitchOf(tx, s.offerId) } : {}),
+      hasConflict: declared?.has_conflict,
+      ...(phase.template.pitches ? { pitch } : {}),
       now: phase.now,
     });
     if (refusal) throw new Refusal(refusal.code, refusal.message);
     for (const line of s.scores) checkScore(phase.template.criteria, line);
-    for (const line of s.scores) {
-      await tx`
-        insert into scores (offer_id, juror_id, criterion, round, score, reason)
-        values (${s.offerId}, ${s.jurorId}, ${line.criterion}, ${phase.round}, ${line.score}, ${line.reason})
-        on conflict (offer_id, juror_id, criterion, round)
-        do update set score = excluded.score, reason = excluded.reason, submitted_at = now()`;
-    }
-    await appendAudit(tx, {
-      competitionId: s.competitionId,
-      actor: s.jurorId,
-      action: 'scores.submitted',
-      data: {
-        phase: s.phaseKey,
-        offer: s.offerId,
-        round: phase.round,
-        criteria: s.scores.map((l) => l.criterion),
-      },
-    });
+    // A criterion named twice keeps its last line, as a sheet filled in twice would.
+    const lines = [...new Map(s.scores.map((line) => [line.criterion, line])).values()];
+    await tx`
+      insert into scores (offer_id, juror_id, criterion, round, score, reason)
+      select ${s.offerId}, ${s.jurorId}, line.criterion, ${phase.round}, line.score, line.reason
+      from unnest(${tx.array(lines.map((l) => l.criterion))}::text[],
+        ${tx.array(lines.map((l) => String(l.score)))}::numeric[], ${tx.array(lines.map((l) => l.reason))}::text[]) as line (criterion, score, reason)
+      on conflict (offer_id, juror_id, criterion, round)
+      do update set score = excluded.score, reason = excluded.reason, submitted_at = now()`;
     return { round: phase.round };
   });
 }

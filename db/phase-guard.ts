@@ -104,7 +104,11 @@ export function beforeDeadline(phase: GuardedPhase, column: DeadlineColumn, what
   }
 }
 
-export async function assertJurorAssigned(tx: TransactionSql, phase: GuardedPhase, jurorId: string) {
+export async function assertJurorAssigned(
+  tx: TransactionSql,
+  phase: Pick<GuardedPhase, 'competitionId' | 'key'>,
+  jurorId: string,
+) {
   const [assigned] = await tx`
     select 1 from phase_jurors where competition_id = ${phase.competitionId} and phase_key = ${phase.key}
       and juror_id = ${jurorId}`;

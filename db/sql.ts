@@ -25,3 +25,17 @@ export function inTransaction<T>(
   if ('savepoint' in sql) return work(sql);
   return sql.begin(work) as Promise<T>;
 }
+
+/**
+ * Awaits reads sent together (postgres.js pipelines a transaction's concurrent queries and runs them
+ * in the order sent) and, when some fail, throws the failure of the first in that order: the
+ * refusal a caller would have met running them one after the other.
+ */
+export async function inOrder<T extends readonly unknown[]>(
+  pending: readonly [...{ [K in keyof T]: PromiseLike<T[K]> }],
+): Promise<T> {
+  const settled = await Promise.allSettled(pending);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -39,6 +39,30 @@ export const ExportedOfferSchema = z.object({
 });
 export type ExportedOffer = z.infer<typeof ExportedOfferSchema>;
 
+/** A juror's conflict declaration as first made (a later recognition has its own log entry). */
+export const ExportedDeclarationSchema = z.object({
+  phase: z.string(),
+  offerId: z.string(),
+  juror: z.string(),
+  declaredAt: z.string(),
+  hasConflict: z.boolean(),
+  statementSha256: Hex64,
+});
+export type ExportedDeclaration = z.infer<typeof ExportedDeclarationSchema>;
+
+/** One score of one juror's sheet, its reason by hash (the words stay with the officers' view). */
+export const ExportedScoreSchema = z.object({
+  phase: z.string(),
+  offerId: z.string(),
+  juror: z.string(),
+  criterion: z.string(),
+  round: z.number().int(),
+  score: z.number(),
+  reasonSha256: Hex64,
+  submittedAt: z.string(),
+});
+export type ExportedScore = z.infer<typeof ExportedScoreSchema>;
+
 export const AuditExportSchema = z.object({
   format: z.literal('phasegate-audit-export-v1'),
   competitionId: z.string(),
@@ -50,6 +74,13 @@ export const AuditExportSchema = z.object({
    */
   sealedPhases: z.array(z.string()),
   offers: z.array(ExportedOfferSchema),
+  /**
+   * The jury's declarations and scores of every evaluation round that has closed, which the chain
+   * recorded by their digest (`juryAtClose`) when the round closed. Absent in exports made before.
+   */
+  jury: z
+    .object({ declarations: z.array(ExportedDeclarationSchema), scores: z.array(ExportedScoreSchema) })
+    .optional(),
 });
 export type AuditExport = z.infer<typeof AuditExportSchema>;
 
@@ -62,7 +93,8 @@ export type AuditProblemKind =
   | 'truncation'
   | 'receipt-signature'
   | 'offer-altered'
-  | 'offers-digest';
+  | 'offers-digest'
+  | 'jury-digest';
 
 export interface AuditProblem {
   kind: AuditProblemKind;
@@ -194,6 +226,62 @@ function digestProblems(doc: AuditExport): AuditProblem[] {
   return problems;
 }
 
+/** What the chain records of a closed evaluation round: how many declarations and scores, and their digest. */
+export interface JuryAtClose {
+  phase: string;
+  round: number;
+  declarations: { count: number; digest: string };
+  scores: { count: number; digest: string };
+}
+
+/** Whether a declaration was made by the time a round closed (both times to the microsecond, UTC). */
+export const declaredBy = (d: ExportedDeclaration, closedAt: string) =>
+  d.declaredAt.slice(0, 26) <= closedAt.slice(0, 26);
+
+const digestOf = (lines: string[]) => ({ count: lines.length, digest: sha256([...lines].sort().join('\n')) });
+
+/**
+ * The digest of a round's jury work: every declaration made until the round closed (in any round:
+ * a declaration holds for the whole phase) and every score of that round. The database and the
+ * verifier both run this, on the same rows.
+ */
+export function juryDigest(
+  at: { phase: string; round: number; closedAt: string },
+  rows: { declarations: readonly ExportedDeclaration[]; scores: readonly ExportedScore[] },
+): JuryAtClose {
+  const declarations = rows.declarations
+    .filter((d) => d.phase === at.phase && declaredBy(d, at.closedAt))
+    .map((d) => `${d.offerId} ${d.juror} ${d.declaredAt} ${d.hasConflict} ${d.statementSha256}`);
+  const scores = rows.scores
+    .filter((s) => s.phase === at.phase && s.round === at.round)
+    .map((s) => `${s.offerId} ${s.juror} ${s.criterion} ${s.score} ${s.reasonSha256} ${s.submittedAt}`);
+  return { phase: at.phase, round: at.round, declarations: digestOf(declarations), scores: digestOf(scores) };
+}
+
+/** The declarations and scores each closed evaluation round had, as the chain recorded them. */
+function juryProblems(doc: AuditExport): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  const rows = doc.jury ?? { declarations: [], scores: [] };
+  for (const e of doc.entries) {
+    const recorded = (JSON.parse(e.data) as { juryAtClose?: JuryAtClose }).juryAtClose;
+    if (!recorded) continue;
+    const found = juryDigest({ ...recorded, closedAt: e.at }, rows);
+    const differ = (['declarations', 'scores'] as const).filter(
+      (part) => found[part].count !== recorded[part].count || found[part].digest !== recorded[part].digest,
+    );
+    if (differ.length === 0) continue;
+    problems.push({
+      kind: 'jury-digest',
+      at: e.seq,
+      detail:
+        `round ${recorded.round} of phase ${recorded.phase} closed with ${recorded.declarations.count} ` +
+        `declarations and ${recorded.scores.count} scores; the record now holds ` +
+        `${found.declarations.count} and ${found.scores.count}, and its ${differ.join(' and ')} do not match`,
+    });
+  }
+  return problems;
+}
+
 export function verifyAuditExport(doc: AuditExport, publicKey: KeyObject): AuditVerification {
   const carried = doc.offers.flatMap((o) => (o.receipt.checkpoint ? [o.receipt.checkpoint] : []));
   const problems = [
@@ -201,8 +289,11 @@ export function verifyAuditExport(doc: AuditExport, publicKey: KeyObject): Audit
     ...checkpointProblems(doc, publicKey, [...doc.checkpoints, ...carried]),
     ...offerProblems(doc, publicKey),
     ...digestProblems(doc),
+    ...juryProblems(doc),
   ];
-  const firstEntryProblem = problems.find((p) => typeof p.at === 'number' && p.kind !== 'offers-digest');
+  const firstEntryProblem = problems.find(
+    (p) => typeof p.at === 'number' && p.kind !== 'offers-digest' && p.kind !== 'jury-digest',
+  );
   return {
     valid: problems.length === 0,
     entries: doc.entries.length,

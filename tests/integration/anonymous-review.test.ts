@@ -338,6 +338,14 @@ describe('anonymous review', () => {
     });
     expect(line.recognisedAt).not.toBeNull();
     expect(line.company).toBeUndefined();
+    // The log records the recognition (declarations themselves go into the round's digest), and the
+    // first statement is kept as it was made.
+    const logged = await h.sql<{ actor: string; data: { offer: string; statement: string } }[]>`
+      select actor, data from audit_log where competition_id = ${run.id} and action = 'conflict.recognised'`;
+    expect(logged).toEqual([{ actor: J3, data: expect.objectContaining({ offer: entry!.offerId }) }]);
+    const [kept] = await h.sql<{ statement: string }[]>`
+      select statement from conflict_declarations where offer_id = ${entry!.offerId} and juror_id = ${J3}`;
+    expect(kept!.statement).toBe('No ties to this company');
     expect((await declarations(J3)).body.declarations).toHaveLength(1);
     expect((await declarations(J1)).body.declarations).toEqual([]);
     expectProblem(await declarations(COMPANIES[0].id), 403, 'forbidden');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompetitionRun, F, feasibilityOnly } from './drive.ts';
+import { CompetitionRun, F, feasibilityOnly, sbirCriteria } from './drive.ts';
 import { timeSkippingHarness, type Harness } from './support.ts';
 
 /**
@@ -217,6 +217,82 @@ describe('a log no one can rewrite unseen', () => {
     expect((await verify(competition.id)).valid).toBe(true);
     await h.owner`delete from offers where competition_id = ${competition.id} and company_id = 'company-02'`;
     expect(kinds(await verify(competition.id))).toEqual(['offers-digest']);
+  });
+
+  /** A phase whose two jurors declared and scored every offer, and whose evaluation has closed. */
+  const evaluated = async () => {
+    const competition = await CompetitionRun.sbir(h, {
+      phases: feasibilityOnly(),
+      jurors: { [F]: ['juror-1', 'juror-2'] },
+    });
+    await competition.offers(F, ['company-01', 'company-02']);
+    await competition.closeSubmissions(F);
+    await competition.scoreToGate(F, ['juror-1', 'juror-2'], sbirCriteria, (company) =>
+      company === 'company-01' ? 8 : 6,
+    );
+    return competition;
+  };
+
+  it('the jury writes no entry per score: the chain records the digest of the round when it closes', async () => {
+    const competition = await evaluated();
+    const entries = await h.sql<{ action: string; data: { juryAtClose?: Record<string, any> } }[]>`
+      select action, data from audit_log where competition_id = ${competition.id} order by seq`;
+    const actions = entries.map((e) => e.action);
+    expect(actions.filter((a) => a === 'evaluation.finished-by-juror')).toHaveLength(2);
+    expect(actions.some((a) => a.startsWith('scores.') || a.startsWith('conflict.'))).toBe(false);
+    const closed = entries.flatMap((e) => (e.data.juryAtClose ? [e.data.juryAtClose] : []));
+    expect(closed).toEqual([
+      {
+        phase: F,
+        round: 1,
+        declarations: { count: 4, digest: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        scores: { count: 4 * sbirCriteria.length, digest: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      },
+    ]);
+    const verification = await verify(competition.id);
+    expect(verification.problems).toEqual([]);
+    const exported = await h.call('officer-1', 'GET', `/competitions/${competition.id}/audit`);
+    expect(exported.body.jury.scores).toHaveLength(4 * sbirCriteria.length);
+  });
+
+  it('a score changed after its round closed is caught by the jury digest in the chain', async () => {
+    const competition = await evaluated();
+    await h.owner`
+      update scores set score = 10 where juror_id = 'juror-2' and criterion = ${sbirCriteria[0]!}
+        and offer_id in (select id from offers where competition_id = ${competition.id} and company_id = 'company-02')`;
+    const verification = await verify(competition.id);
+    expect(kinds(verification)).toEqual(['jury-digest']);
+    expect(verification.problems[0]!.detail).toMatch(
+      /round 1 of phase feasibility .* its scores do not match/,
+    );
+  });
+
+  it('a conflict declaration rewritten or removed after its round closed is caught by the jury digest', async () => {
+    const competition = await evaluated();
+    await h.owner`
+      update conflict_declarations set statement = 'I never said that' where juror_id = 'juror-1'
+        and offer_id in (select id from offers where competition_id = ${competition.id})`;
+    const rewritten = await verify(competition.id);
+    expect(kinds(rewritten)).toEqual(['jury-digest']);
+    expect(rewritten.problems[0]!.detail).toMatch(/4 declarations .* now holds 4 .* its declarations do not/);
+    await h.owner`delete from scores where juror_id = 'juror-2'
+        and offer_id in (select id from offers where competition_id = ${competition.id})`;
+    await h.owner`delete from conflict_declarations where juror_id = 'juror-2'
+        and offer_id in (select id from offers where competition_id = ${competition.id})`;
+    const removed = await verify(competition.id);
+    expect(removed.problems[0]!.detail).toContain(
+      `now holds 2 and ${2 * sbirCriteria.length}, and its declarations and scores do not match`,
+    );
+  });
+
+  it("a recognition in a later round leaves the closed round's jury digest intact", async () => {
+    const competition = await evaluated();
+    // What a recognition writes (db/jury.ts), as a juror of a reopened round would.
+    await h.owner`
+      update conflict_declarations set has_conflict = true, recognition_statement = 'I know this work',
+        recognised_at = now()
+      where juror_id = 'juror-1' and offer_id in (select id from offers where competition_id = ${competition.id})`;
+    expect((await verify(competition.id)).problems).toEqual([]);
   });
 
   it("the application's database role cannot switch off the guards or change the log", async () => {

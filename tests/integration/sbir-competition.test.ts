@@ -167,6 +167,12 @@ describe('an SBIR competition, three phases, 20 companies, 5 jurors, months of r
 
     const audit = await h.call('officer-1', 'GET', `/competitions/${run.id}/audit/verify`);
     expect(audit.body.valid).toBe(true);
-    expect(audit.body.entries).toBeGreaterThan(100);
+    // Each phase's evaluation round, closing, put the digest of its jury's work into the chain.
+    const record = await h.call('officer-1', 'GET', `/competitions/${run.id}/audit`);
+    const juryDigests = record.body.entries.flatMap((e: { data: string }) => {
+      const closed = JSON.parse(e.data).juryAtClose;
+      return closed ? [`${closed.phase} ${closed.round}`] : [];
+    });
+    expect(juryDigests).toEqual(['feasibility 1', 'development 1', 'commercialisation 1']);
   });
 });
