@@ -166,6 +166,28 @@ export async function juryAtClose(
 }
 
 /**
+ * The jury's work of every round the chain recorded as closed, for the export. Only that: an open
+ * round's declarations and scores are the jurors' alone until it closes.
+ */
+async function closedJuryWork(
+  sql: Sql,
+  competitionId: string,
+  entries: readonly { at: string; data: string }[],
+) {
+  const closed = entries.flatMap((e) => {
+    const recorded = (JSON.parse(e.data) as { juryAtClose?: JuryAtClose }).juryAtClose;
+    return recorded ? [{ ...recorded, closedAt: e.at }] : [];
+  });
+  const jury = await juryRows(sql, competitionId, [...new Set(closed.map((r) => r.phase))]);
+  return {
+    declarations: jury.declarations.filter((d) =>
+      closed.some((r) => r.phase === d.phase && declaredBy(d, r.closedAt)),
+    ),
+    scores: jury.scores.filter((s) => closed.some((r) => r.phase === s.phase && r.round === s.round)),
+  };
+}
+
+/**
  * Everything needed to check the competition's record offline, as `GET …/audit` serves it. Offers
  * of phases not opened yet stay out: nobody, officers included, sees an amount before the opening.
  */
@@ -215,11 +237,6 @@ export async function exportAudit(
         select 1 from offers a where a.competition_id = p.competition_id and a.phase_key = p.key
           and a.sealed_identity is not null)))
     order by key`;
-  const closed = entries.flatMap((e) => {
-    const recorded = (JSON.parse(e.data) as { juryAtClose?: JuryAtClose }).juryAtClose;
-    return recorded ? [{ ...recorded, closedAt: e.at }] : [];
-  });
-  const jury = await juryRows(sql, competitionId, [...new Set(closed.map((r) => r.phase))]);
   return {
     format: 'phasegate-audit-export-v1',
     competitionId,
@@ -238,13 +255,7 @@ export async function exportAudit(
       ...offer,
       sealedPriceSha256: sealedPrice ? sha256(sealedPrice) : null,
     })),
-    // Only what closed rounds hold: an open round's work is the jurors' alone until it closes.
-    jury: {
-      declarations: jury.declarations.filter((d) =>
-        closed.some((r) => r.phase === d.phase && declaredBy(d, r.closedAt)),
-      ),
-      scores: jury.scores.filter((s) => closed.some((r) => r.phase === s.phase && r.round === s.round)),
-    },
+    jury: await closedJuryWork(sql, competitionId, entries),
   };
 }
 
