@@ -30,6 +30,9 @@ COPY db ./db
 COPY api ./api
 COPY runtime ./runtime
 COPY bin ./bin
+# The `phasegate` command's JavaScript bundle, built here while node_modules is still writable (the
+# `node` user cannot write it), so the command starts without compiling TypeScript.
+RUN node bin/cli-bundle.mjs
 
 # Unprivileged user that the official Node image provides (uid 1000).
 USER node

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The engine is TypeScript run without a build step; tsx's loader lets node import it directly.
-import { register } from 'tsx/esm/api';
+// The CLI runs from a JavaScript bundle of its TypeScript sources, built on first use and again after
+// any of them changes (bin/cli-bundle.mjs), or through tsx's loader where none can be built.
+import { loadCli } from './cli-bundle.mjs';
 
-register();
-const { main } = await import(new URL('../runtime/cli.ts', import.meta.url).href);
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

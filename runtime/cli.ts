@@ -85,27 +85,14 @@ export async function main(args: readonly string[]): Promise<number> {
 }
 
 async function rankCommand(file: string | undefined): Promise<number> {
-  const fromStdin = file === undefined || file === '-';
   // Without any argument at a terminal the user most likely forgot the file; an explicit - may be typed.
   if (file === undefined && process.stdin.isTTY) return usageError('give an input file, or pipe the input');
-  const source = fromStdin ? 'stdin' : file;
-
-  let text: string;
-  try {
-    text = fromStdin ? await readStdin() : await readFile(file, 'utf8');
-  } catch (error) {
-    return fail(`cannot read ${source}: ${(error as Error).message}`);
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (error) {
-    return fail(`${source} is not valid JSON: ${(error as Error).message}`);
-  }
+  const read = await readInput(file === '-' ? undefined : file);
+  if (typeof read === 'number') return read;
   try {
     // The ranking, with the jury's reliability report beside it under `reliability`.
-    const { ranking, reliability } = rankWithReliability(input as RankInputDraft);
-    process.stdout.write(`${jsonForTerminal({ ...ranking, reliability })}\n`);
+    const { ranking, reliability } = rankWithReliability(read.input as RankInputDraft);
+    printJson({ ...ranking, reliability });
     return 0;
   } catch (error) {
     // Ranking reports schema failures as ScoringError 'invalid-input'; anything else is a bug and
@@ -116,12 +103,71 @@ async function rankCommand(file: string | undefined): Promise<number> {
 }
 
 /**
- * JSON.stringify escapes the C0 controls inside strings, so the only raw line breaks are the layout's
- * own; one pass over the text, sparing those, catches what it leaves raw (C1 controls, U+2028/2029,
- * bidi controls) with \u escapes that JSON reads back as the same characters.
+ * The input file (stdin without one) parsed as JSON, or the exit status of the failure. The text is
+ * let go on return, so it is not held through the ranking and the output.
  */
-export function jsonForTerminal(value: unknown): string {
-  return escapeAll(JSON.stringify(value, null, 2), UNSAFE_IN_JSON_TEXT);
+async function readInput(file: string | undefined): Promise<{ input: unknown } | number> {
+  const source = file ?? 'stdin';
+  let text: string;
+  try {
+    text = file === undefined ? await readStdin() : await readFile(file, 'utf8');
+  } catch (error) {
+    return fail(`cannot read ${source}: ${(error as Error).message}`);
+  }
+  try {
+    return { input: JSON.parse(text) };
+  } catch (error) {
+    return fail(`${source} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The value as JSON text in UTF-8, safe for a terminal. JSON.stringify escapes the C0 controls
+ * inside strings, so the only raw line breaks are the layout's own; the characters it leaves raw (C1
+ * controls, U+2028/2029, bidi controls) become \u escapes that JSON reads back as the same
+ * characters. Most output holds none, which a search of the encoded bytes finds out faster than a
+ * pass over the text: then those bytes are the answer.
+ */
+export function jsonForTerminal(value: unknown): Buffer {
+  const json = JSON.stringify(value, null, 2);
+  const bytes = Buffer.from(json);
+  return holdsUnsafeCharacter(bytes) ? Buffer.from(escapeAll(json, UNSAFE_IN_JSON_TEXT)) : bytes;
+}
+
+/** Prints the value as JSON on a line of its own; the line feed apart, as `${json}\n` would copy the whole text. */
+function printJson(value: unknown): void {
+  process.stdout.write(jsonForTerminal(value));
+  process.stdout.write('\n');
+}
+
+/**
+ * UTF-8 lead bytes of the characters that UNSAFE_IN_JSON_TEXT matches and JSON.stringify leaves raw,
+ * with the test of the bytes after them: DEL (7f), the C1 controls (c2 80-9f), U+061C (d8 9c), and
+ * U+200E/F, U+2028-202E, U+2066-2069 (e2 80 8e-8f, e2 80 a8-ae, e2 81 a6-a9). A lead byte never
+ * occurs inside another character's encoding, so each one found starts a character.
+ */
+const UNSAFE_UTF8: ReadonlyArray<readonly [number, (bytes: Buffer, at: number) => boolean]> = [
+  [0x7f, () => true],
+  [0xc2, (bytes, at) => bytes[at + 1]! <= 0x9f],
+  [0xd8, (bytes, at) => bytes[at + 1] === 0x9c],
+  [
+    0xe2,
+    (bytes, at) => {
+      const [second, third] = [bytes[at + 1]!, bytes[at + 2]!];
+      if (second === 0x80) return third === 0x8e || third === 0x8f || (third >= 0xa8 && third <= 0xae);
+      return second === 0x81 && third >= 0xa6 && third <= 0xa9;
+    },
+  ],
+];
+
+/** Whether UTF-8 JSON text holds a character the terminal escape would change: a byte search, no decoding. */
+function holdsUnsafeCharacter(bytes: Buffer): boolean {
+  return UNSAFE_UTF8.some(([lead, isUnsafe]) => {
+    for (let at = bytes.indexOf(lead); at >= 0; at = bytes.indexOf(lead, at + 1)) {
+      if (isUnsafe(bytes, at)) return true;
+    }
+    return false;
+  });
 }
 
 /**
@@ -163,7 +209,7 @@ async function verifyAuditCommand(args: readonly string[]): Promise<number> {
   const doc = AuditExportSchema.safeParse(input.json);
   if (!doc.success) return fail(`${input.file} is not an audit export: ${z.prettifyError(doc.error)}`);
   const result = verifyAuditExport(doc.data, input.key);
-  process.stdout.write(`${jsonForTerminal(result)}\n`);
+  printJson(result);
   return result.valid ? 0 : EXIT_TAMPERED;
 }
 
@@ -185,9 +231,7 @@ async function verifyReceiptCommand(args: readonly string[]): Promise<number> {
         r.checkpoint.competitionId === r.competitionId
       : null,
   };
-  process.stdout.write(
-    `${jsonForTerminal({ valid: result.receipt && result.checkpoint !== false, ...result })}\n`,
-  );
+  printJson({ valid: result.receipt && result.checkpoint !== false, ...result });
   return result.receipt && result.checkpoint !== false ? 0 : EXIT_TAMPERED;
 }
 
