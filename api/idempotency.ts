@@ -7,21 +7,23 @@ import {
   completeIdempotencyKey,
   IDEMPOTENCY_KEY_TTL_HOURS,
   IdempotencyConflict,
+  type IdempotencyScope,
+  type StoredAnswer,
 } from '../db/idempotency.ts';
-import type { Sql, TransactionSql } from '../db/sql.ts';
+import { inOrder, type Sql, type TransactionSql } from '../db/sql.ts';
 import type { AuthEnv } from './auth.ts';
 import { problemExample } from './openapi.ts';
 import { fieldProblem, ProblemError, ProblemSchema, type ProblemType } from './problem.ts';
 
 /**
  * The `Idempotency-Key` request header (draft-ietf-httpapi-idempotency-key-header), for POST routes
- * whose write is one Postgres transaction:
+ * whose write is atomic (one statement, or its own transaction: `inTransaction(db, ...)`):
  *
  *   const askRoute = createRoute({ ..., middleware: [allow('company'), idempotencyKey] as const,
  *     request: { headers: IdempotencyKeyHeaders, ... },
  *     responses: { ..., ...problems(...WRITE), ...idempotencyResponses } });
  *   const ask: Handler<typeof askRoute> = async (c) => {
- *     const answer = await answerOnce(c, c.var.deps.sql, (tx) => write(tx, ...));
+ *     const answer = await answerOnce(c, c.var.deps.sql, (db) => write(db, ...));
  *     return c.json(answer.body, answer.status); };
  */
 
@@ -126,31 +128,23 @@ export interface Answer<B, S extends ContentfulStatusCode> {
   body: B;
 }
 
+type KeyedRequest = {
+  var: AuthEnv['Variables'] & IdempotencyEnv['Variables'];
+  req: { method: string; path: string };
+};
+
 /**
- * Runs `work` in one transaction and answers with what it returns. With an Idempotency-Key, the key
- * is claimed first in that same transaction and the answer stored before it commits: a retry gets
- * the stored answer (the original status code, not 200: the draft asks for the result of the
- * first request), another body 422, a request whose first is still running 409 with Retry-After.
+ * Runs `claimed`, which claims the request's Idempotency-Key and stores its answer in one
+ * transaction, and turns the key's conflicts into problems: another body 422, a first request
+ * still running 409 with Retry-After.
  */
-export async function answerOnce<B, S extends ContentfulStatusCode>(
-  c: {
-    var: AuthEnv['Variables'] & IdempotencyEnv['Variables'];
-    req: { method: string; path: string };
-  },
-  sql: Sql,
-  work: (tx: TransactionSql) => Promise<Answer<B, S>>,
+async function underKey<B, S extends ContentfulStatusCode>(
+  c: KeyedRequest,
+  request: NonNullable<IdempotencyEnv['Variables']['idempotency']>,
+  claimed: (scope: IdempotencyScope) => Promise<Answer<B, S>>,
 ): Promise<Answer<B, S>> {
-  const request = c.var.idempotency;
-  if (!request) return sql.begin(work) as Promise<Answer<B, S>>;
-  const scope = { caller: c.var.principal.id, method: c.req.method, path: c.req.path, ...request };
   try {
-    return (await sql.begin(async (tx) => {
-      const stored = await claimIdempotencyKey(tx, scope);
-      if (stored) return { status: stored.status as S, body: JSON.parse(stored.body) as B };
-      const answer = await work(tx);
-      await completeIdempotencyKey(tx, scope, { status: answer.status, body: JSON.stringify(answer.body) });
-      return answer;
-    })) as Answer<B, S>;
+    return await claimed({ caller: c.var.principal.id, method: c.req.method, path: c.req.path, ...request });
   } catch (error) {
     if (!(error instanceof IdempotencyConflict)) throw error;
     if (error.reason === 'reused') throw new ProblemError('idempotency-key-reused', error.message);
@@ -158,4 +152,87 @@ export async function answerOnce<B, S extends ContentfulStatusCode>(
       'retry-after': String(IN_FLIGHT_RETRY_AFTER_SECONDS),
     });
   }
+}
+
+/** A retry's answer: the first request's status code, not 200 (the draft asks for the result of the first request). */
+const replayed = <B, S extends ContentfulStatusCode>(stored: StoredAnswer): Answer<B, S> => ({
+  status: stored.status as S,
+  body: JSON.parse(stored.body) as B,
+});
+
+const storable = (answer: Answer<unknown, ContentfulStatusCode>): StoredAnswer => ({
+  status: answer.status,
+  body: JSON.stringify(answer.body),
+});
+
+/**
+ * Runs `work` and answers with what it returns; without an Idempotency-Key, as it is, with no
+ * transaction of its own (a work of several writes opens its own). With a key, in one transaction
+ * that claims the key first and stores the answer before it commits: a retry gets the stored
+ * answer, another body 422, a request whose first is still running 409 with Retry-After.
+ */
+export async function answerOnce<B, S extends ContentfulStatusCode>(
+  c: KeyedRequest,
+  sql: Sql,
+  work: (db: Sql | TransactionSql) => Promise<Answer<B, S>>,
+): Promise<Answer<B, S>> {
+  const request = c.var.idempotency;
+  if (!request) return work(sql);
+  return underKey(
+    c,
+    request,
+    (scope) =>
+      sql.begin(async (tx) => {
+        const stored = await claimIdempotencyKey(tx, scope);
+        if (stored) return replayed<B, S>(stored);
+        const answer = await work(tx);
+        await completeIdempotencyKey(tx, scope, storable(answer));
+        return answer;
+      }) as Promise<Answer<B, S>>,
+  );
+}
+
+/**
+ * A write in two round trips: what it reads, then the writes, whose result is known before they
+ * are sent (and refused from what was read, or when the writes find nothing to do).
+ */
+export interface ReadThenWrite<R, T> {
+  read: (db: Sql | TransactionSql) => Promise<R>;
+  write: (db: Sql | TransactionSql, read: R) => { result: T; written: Promise<void> };
+}
+
+/**
+ * As answerOnce, for a write in two round trips (offer intake), answered with `status` and its
+ * result. With an Idempotency-Key the transaction keeps two round trips besides BEGIN and COMMIT:
+ * the claim goes out with the read, the stored answer with the writes.
+ */
+export async function answerOnceReadThenWrite<R, T, S extends ContentfulStatusCode>(
+  c: KeyedRequest,
+  sql: Sql,
+  status: S,
+  work: ReadThenWrite<R, T>,
+): Promise<Answer<T, S>> {
+  const request = c.var.idempotency;
+  if (!request) {
+    const { result, written } = work.write(sql, await work.read(sql));
+    await written;
+    return { status, body: result };
+  }
+  return underKey(
+    c,
+    request,
+    (scope) =>
+      sql.begin(async (tx) => {
+        // A retry's stored answer or the key's conflict goes first: the read is then not looked at.
+        const [stored, read] = await inOrder<[StoredAnswer | undefined, R]>([
+          claimIdempotencyKey(tx, scope),
+          work.read(tx),
+        ]);
+        if (stored) return replayed<T, S>(stored);
+        const { result, written } = work.write(tx, read);
+        const answer = { status, body: result };
+        await inOrder([written, completeIdempotencyKey(tx, scope, storable(answer))]);
+        return answer;
+      }) as Promise<Answer<T, S>>,
+  );
 }

@@ -160,6 +160,43 @@ function directOffers(url: string) {
   };
 }
 
+interface ProfileFrames {
+  nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The caller that a native socket write is for: the Postgres driver or the HTTP response. */
+const WRITERS: [string, RegExp][] = [
+  ['postgres', /node_modules\/postgres\//],
+  ['HTTP response', /node:_http_|@hono\/node-server/],
+];
+
+/** Time in native socket writes (writeBuffer, writev) by the caller they write for, ms per offer. */
+function socketWritesByCaller(profile: ProfileFrames, offers: number): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const writerOf = (id: number | undefined): string => {
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const found = WRITERS.find(([, url]) => url.test(byId.get(at)!.callFrame.url));
+      if (found) return found[0];
+    }
+    return 'other';
+  };
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    if (frame.url || !['writeBuffer', 'writev'].includes(frame.functionName)) return;
+    const writer = writerOf(id);
+    totals.set(writer, (totals.get(writer) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .map(([writer, ms]) => `${writer} ${(ms / offers).toFixed(3)} ms`)
+    .join(', ');
+}
+
 /** Runs the API at 50 clients under V8's CPU profiler (bench/profile-on-signal.mjs): self time by place. */
 async function profileAt50(stack: Stack, competitionId: string, companies: readonly string[]) {
   stack.api.child.kill('SIGUSR2');
@@ -168,12 +205,13 @@ async function profileAt50(stack: Stack, competitionId: string, companies: reado
   stack.api.child.kill('SIGUSR2');
   await until('profile written', async () => existsSync(PROFILE_FILE), Boolean, 30_000);
   await new Promise((r) => setTimeout(r, 500));
-  const places = selfTimeByPlace(JSON.parse(readFileSync(PROFILE_FILE, 'utf8')));
+  const profile = JSON.parse(readFileSync(PROFILE_FILE, 'utf8'));
   const perOffer = (ms: number) => (ms / OFFERS).toFixed(3);
-  return places
+  const places = selfTimeByPlace(profile)
     .slice(0, 12)
     .map((p) => `${p.place} ${perOffer(p.ms)} ms (${(p.share * 100).toFixed(0)}%)`)
     .join(', ');
+  return { places, socketWrites: socketWritesByCaller(profile, OFFERS) };
 }
 
 const PROFILE_FILE = join(tmpdir(), `phasegate-intake-${process.pid}.cpuprofile`);
@@ -263,7 +301,8 @@ try {
     `Statements per submission (postgres.js debug hook, \`submitOffer()\`): ${statementsPerOffer.toFixed(1)}; raw: 1.`,
     `API sessions sampled every 20 ms at 50 clients (mean sessions per sample, by state / wait event; ` +
       `\`idle in transaction / Client:ClientRead\` is a transaction waiting for the API's next statement): ${waitsAt50}.`,
-    `API self time per offer at 50 clients (V8 CPU profile, by package or project folder): ${profile}.`,
+    `API self time per offer at 50 clients (V8 CPU profile, by package or project folder): ${profile.places}.`,
+    `Of which native socket writes, by whom they write for: ${profile.socketWrites}.`,
     machineLine(),
   ];
   console.log(lines.join('\n'));

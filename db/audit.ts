@@ -91,14 +91,14 @@ async function recordCheckpoint(
     values (${competitionId}, ${position}, ${headHash}, ${at}, ${signature})`;
 }
 
-interface CheckpointRow {
+export interface CheckpointRow {
   competition_id: string;
   position: string;
   head_hash: string;
   at: Date;
   signature: string;
 }
-const checkpointOf = (row: CheckpointRow): Checkpoint => ({
+export const checkpointOf = (row: CheckpointRow): Checkpoint => ({
   competitionId: row.competition_id,
   position: Number(row.position),
   headHash: row.head_hash,
@@ -106,14 +106,6 @@ const checkpointOf = (row: CheckpointRow): Checkpoint => ({
   algorithm: 'Ed25519',
   signature: row.signature,
 });
-
-/** Read without a lock: offer intake hands it out on every receipt. */
-export async function latestCheckpoint(sql: Sql | TransactionSql, competitionId: string) {
-  const [row] = await sql<CheckpointRow[]>`
-    select competition_id, position, head_hash, at, signature from audit_checkpoints where competition_id = ${competitionId}
-    order by position desc limit 1`;
-  return row ? checkpointOf(row) : null;
-}
 
 /** The digest of a phase's offers, recorded in the chain when its submissions close. */
 export async function offersDigest(tx: TransactionSql, competitionId: string, phaseKey: string) {

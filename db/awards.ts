@@ -89,11 +89,3 @@ export async function admitCompanies(
     )}
     on conflict do nothing`;
 }
-
-/** Whether the company was admitted to a phase that takes only the winners of an earlier one. */
-export async function isAdmitted(tx: TransactionSql, ref: PhaseRef, companyId: string) {
-  const [admitted] = await tx<{ admitted: number }[]>`
-    select 1 as admitted from admissions where competition_id = ${ref.competitionId}
-      and phase_key = ${ref.phaseKey} and company_id = ${companyId}`;
-  return admitted !== undefined;
-}

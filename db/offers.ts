@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { OFFER_STATES } from '../domain/competition.ts';
+import type { Checkpoint } from '../domain/proofs.ts';
+import type { PhaseTemplate } from '../domain/template.ts';
 import {
   entryLabel,
   maySee,
@@ -9,10 +12,16 @@ import {
   visibleReceipt,
   type Viewer,
 } from '../domain/rules/visibility.ts';
-import { admitsOnlyWinners, offerRefusal, withdrawalRefusal } from '../domain/rules/offer.ts';
-import { appendAudit, latestCheckpoint } from './audit.ts';
-import { awardsOf, isAdmitted } from './awards.ts';
-import { beforeDeadline, guardPhase, noSuchPhase, type GuardedPhase } from './phase-guard.ts';
+import { offerRefusal, withdrawalRefusal } from '../domain/rules/offer.ts';
+import { appendAudit, checkpointOf } from './audit.ts';
+import { awardsOf } from './awards.ts';
+import {
+  beforeDeadline,
+  guardPhase,
+  noSuchPhase,
+  phaseWriteRefusal,
+  type PhaseAtWrite,
+} from './phase-guard.ts';
 import { Refusal } from './refusal.ts';
 import {
   identityEnvelope,
@@ -24,7 +33,7 @@ import {
   type Keys,
   type Receipt,
 } from './sealing.ts';
-import { inTransaction, type Sql, type TransactionSql } from './sql.ts';
+import type { Sql, TransactionSql } from './sql.ts';
 import { readAnonymousReview, readPhaseMoment } from './visibility.ts';
 
 export interface OfferSubmission {
@@ -38,88 +47,244 @@ export interface OfferSubmission {
   identity?: string;
 }
 
+/** What closes at the submission deadline, as the refusals name it. */
+const SUBMISSION = 'submission';
+
 export interface StoredOffer {
   offerId: string;
   version: number;
   receipt: Receipt;
 }
 
-/** Refuses an offer the phase does not take (domain/rules/offer.ts), reading whether the company was admitted. */
-async function refuseInvalidOffer(tx: TransactionSql, phase: GuardedPhase, o: OfferSubmission) {
-  const admitted = admitsOnlyWinners(phase.template) ? await isAdmitted(tx, o, o.companyId) : true;
-  const refusal = offerRefusal(phase.template, o, { admitted });
-  if (refusal) throw new Refusal(refusal.code, refusal.message);
+/** What an offer is judged and numbered on, all read by statement A, without a lock. */
+interface OfferGround extends PhaseAtWrite {
+  closesAt: Date | null;
+  /** The phase's own element of the competition's procedure template. */
+  template: PhaseTemplate;
+  /** The company's latest version in the phase; 0 before its first. */
+  lastVersion: number;
+  /** Whether the company was admitted from an earlier phase: the rules ask it where the phase admits only winners. */
+  admitted: boolean;
+  checkpoint: Checkpoint | null;
+}
+
+type GroundRow = Omit<OfferGround, 'checkpoint'> & {
+  checkpoint_position: string | null;
+  checkpoint_head_hash: string;
+  checkpoint_at: Date;
+  checkpoint_signature: string;
+};
+
+/** Statement A: the phase, its deadline and template, the company's last version and admission, the checkpoint. */
+async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Promise<OfferGround> {
+  const [row] = await db<GroundRow[]>`
+    select p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
+      (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) as template,
+      (select coalesce(max(version), 0)::int from offers
+       where competition_id = p.competition_id and phase_key = p.key and company_id = ${o.companyId}) as "lastVersion",
+      exists (select 1 from admissions where competition_id = p.competition_id and phase_key = p.key
+              and company_id = ${o.companyId}) as admitted,
+      k.position as checkpoint_position, k.head_hash as checkpoint_head_hash, k.at as checkpoint_at,
+      k.signature as checkpoint_signature
+    from phases p join competitions c on c.id = p.competition_id
+      left join lateral (
+        select position, head_hash, at, signature from audit_checkpoints
+        where competition_id = p.competition_id order by position desc limit 1) k on true
+    where p.competition_id = ${o.competitionId} and p.key = ${o.phaseKey}`;
+  if (!row) throw await noSuchPhase(db, o.competitionId, o.phaseKey);
+  const { checkpoint_position, checkpoint_head_hash, checkpoint_at, checkpoint_signature, ...ground } = row;
+  const checkpoint =
+    checkpoint_position === null
+      ? null
+      : checkpointOf({
+          competition_id: o.competitionId,
+          position: checkpoint_position,
+          head_hash: checkpoint_head_hash,
+          at: checkpoint_at,
+          signature: checkpoint_signature,
+        });
+  return { ...ground, checkpoint };
+}
+
+/** An offer accepted by the rules and signed, ready for statement B. */
+interface ReceivedOffer {
+  stored: StoredOffer;
+  price: number | null;
+  sealedPrice: Buffer | null;
+  sealedContent: Buffer;
+  sealedIdentity: Buffer | null;
+  receivedAt: Date;
 }
 
 /**
- * Receives an offer (or a new version that supersedes the company's previous one) in one
- * transaction that checks the phase state, the deadline by the database clock and the company's
- * admission. The receipt carries the database's receipt time and the content's sha256. Given an open
- * transaction, it writes in that one (the API claims the request's idempotency key in it).
+ * Refuses the offer as guardPhase and the offer rules do (domain/rules/offer.ts), on what statement
+ * A read, or numbers it after the company's latest version, seals it and signs its receipt with the
+ * database's receipt time.
  */
-export async function submitOffer(
-  sql: Sql | TransactionSql,
-  keys: Keys,
-  o: OfferSubmission,
-): Promise<StoredOffer> {
-  return inTransaction(sql, async (tx) => {
-    const phase = await guardPhase(tx, o.competitionId, o.phaseKey, OFFER_STATES, {
-      deadline: 'submissions_close_at',
-      what: 'submission',
-    });
-    await refuseInvalidOffer(tx, phase, o);
-    // One company's versions are numbered one after the other even when two arrive at once. The
-    // three statements go out together (postgres.js pipelines a transaction's concurrent queries,
-    // run in the order sent): the version is read after the lock is held, in one round trip.
-    const [, [previous], checkpoint] = await Promise.all([
-      tx`select pg_advisory_xact_lock(hashtextextended(${`${o.competitionId}/${o.phaseKey}/${o.companyId}`}, 11))`,
-      tx<{ version: number }[]>`
-        select coalesce(max(version), 0)::int as version from offers
-        where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}`,
-      latestCheckpoint(tx, o.competitionId),
-    ]);
-    const version = (previous?.version ?? 0) + 1;
-    const offerId = randomUUID();
-    const sealedPrice =
-      phase.template.sealedPrice && o.price !== undefined
-        ? seal(keys, Buffer.from(String(o.price)), priceEnvelope(offerId))
-        : null;
-    const content = Buffer.from(o.content, 'utf8');
-    const identity = o.identity === undefined ? undefined : Buffer.from(o.identity, 'utf8');
-    const unsealedPrice = sealedPrice ? null : (o.price ?? null);
-    const receipt = signReceipt(
-      keys,
-      {
-        offerId,
-        competitionId: o.competitionId,
-        phase: o.phaseKey,
-        company: o.companyId,
-        version,
-        receivedAt: phase.now.toISOString(),
-        sha256: sha256(content),
-        requestedAmount: o.requestedAmount,
-        price: unsealedPrice,
-        priceEnvelopeSha256: sealedPrice ? sha256(sealedPrice) : null,
-        ...(identity ? { identitySha256: sha256(identity) } : {}),
-      },
-      checkpoint,
-    );
-    const supersede = tx`
+function receiveOffer(keys: Keys, o: OfferSubmission, ground: OfferGround): ReceivedOffer {
+  const refusal =
+    phaseWriteRefusal(ground, OFFER_STATES, { what: SUBMISSION, closesAt: ground.closesAt }) ??
+    offerRefusal(ground.template, o, ground);
+  if (refusal) throw refusal instanceof Refusal ? refusal : new Refusal(refusal.code, refusal.message);
+  const offerId = randomUUID();
+  const version = ground.lastVersion + 1;
+  const sealedPrice =
+    ground.template.sealedPrice && o.price !== undefined
+      ? seal(keys, Buffer.from(String(o.price)), priceEnvelope(offerId))
+      : null;
+  const content = Buffer.from(o.content, 'utf8');
+  const identity = o.identity === undefined ? undefined : Buffer.from(o.identity, 'utf8');
+  const price = sealedPrice ? null : (o.price ?? null);
+  const receipt = signReceipt(
+    keys,
+    {
+      offerId,
+      competitionId: o.competitionId,
+      phase: o.phaseKey,
+      company: o.companyId,
+      version,
+      receivedAt: ground.now.toISOString(),
+      sha256: sha256(content),
+      requestedAmount: o.requestedAmount,
+      price,
+      priceEnvelopeSha256: sealedPrice ? sha256(sealedPrice) : null,
+      ...(identity ? { identitySha256: sha256(identity) } : {}),
+    },
+    ground.checkpoint,
+  );
+  return {
+    stored: { offerId, version, receipt },
+    price,
+    sealedPrice,
+    sealedContent: seal(keys, content, offerId),
+    sealedIdentity: identity ? seal(keys, identity, identityEnvelope(offerId)) : null,
+    receivedAt: ground.now,
+  };
+}
+
+/**
+ * Statement B: supersedes the company's active offer and inserts the new version, while the phase
+ * row is held `for share` and still takes offers. The close of submissions takes that row `for
+ * update` before it digests the receipts, so the offer commits before the digest or is not stored.
+ * The deadline is not checked again: the receipt time, taken before it, is what counts. When the
+ * phase moved on since statement A, the offer is refused as the guard would refuse it now.
+ */
+async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: ReceivedOffer): Promise<void> {
+  const { offerId, version, receipt } = r.stored;
+  const [phase] = await db<(PhaseAtWrite & { closesAt: Date | null; stored: boolean })[]>`
+    with guard as (
+      select p.state, p.submissions_close_at, c.status as competition_status,
+        p.state in ${db([...OFFER_STATES])} and c.status = 'running' as open
+      from phases p join competitions c on c.id = p.competition_id
+      where p.competition_id = ${o.competitionId} and p.key = ${o.phaseKey}
+      for share of p
+    ), superseded as (
       update offers set status = 'superseded'
       where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
-        and status = 'active'`;
-    const insert = tx`
+        and status = 'active' and (select open from guard)
+      returning 1
+    ), stored as (
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
                           sealed_content, content_sha256, receipt, submitted_at, sealed_identity, identity_sha256)
-      values (${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version},
-              ${unsealedPrice}, ${sealedPrice},
-              ${o.requestedAmount}, ${seal(keys, content, offerId)}, ${receipt.sha256}, ${tx.json(receipt as never)},
-              ${phase.now}, ${identity ? seal(keys, identity, identityEnvelope(offerId)) : null},
-              ${receipt.identitySha256 ?? null})`;
-    await Promise.all([supersede, insert]);
-    // No audit entry here, so intake takes no lock per competition: the signed receipt binds every
-    // field, and the chain records the digest of all receipts when submissions close.
-    return { offerId, version, receipt };
+      select ${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version}, ${r.price}, ${r.sealedPrice},
+        ${o.requestedAmount}, ${r.sealedContent}, ${receipt.sha256}, ${db.json(receipt as never)}, ${r.receivedAt},
+        ${r.sealedIdentity}, ${receipt.identitySha256 ?? null}
+      from guard
+      -- Reading superseded runs the update first: the new version finds the old one superseded
+      -- (offers_one_active).
+      where open and (select count(*) from superseded) >= 0
+      returning 1
+    )
+    select state, competition_status as "competitionStatus", now() as now, submissions_close_at as "closesAt",
+      exists (select 1 from stored) as stored
+    from guard`;
+  if (!phase) throw await noSuchPhase(db, o.competitionId, o.phaseKey);
+  if (!phase.stored) {
+    throw (
+      phaseWriteRefusal(phase, OFFER_STATES, { what: SUBMISSION, closesAt: phase.closesAt }) ??
+      new Refusal('phase-closed', 'the phase no longer takes offers')
+    );
+  }
+}
+
+/** The intake of one offer in two statements, A then B; the API sends its Idempotency-Key with them. */
+export function offerIntake(keys: Keys, o: OfferSubmission) {
+  return {
+    read: (db: Sql | TransactionSql) => readOfferGround(db, o),
+    write: (db: Sql | TransactionSql, ground: OfferGround) => {
+      const received = receiveOffer(keys, o, ground);
+      return { result: received.stored, written: storeOffer(db, o, received) };
+    },
+  };
+}
+
+/** How many times one offer is numbered and sent at most, while versions of its company race. */
+const VERSION_ATTEMPTS = 5;
+
+/** Another version of the company took this one's number, or its place as the active offer. */
+const isVersionRace = (error: unknown) =>
+  error instanceof postgres.PostgresError &&
+  error.code === '23505' &&
+  (error.constraint_name === 'offers_one_version' || error.constraint_name === 'offers_one_active');
+
+/** Per competition, phase and company: the last of its offers being sent again by this process. */
+const retrying = new Map<string, Promise<unknown>>();
+
+/**
+ * Receives one version of an offer by `attempt` (statements A and B, in the API's idempotency
+ * transaction or not). With no lock, two versions of one company sent at once can read the same
+ * latest version: the unique key refuses one, which is numbered and sent again. The company's
+ * offers sent again wait for each other in this process, so a burst of versions costs each of them
+ * one retry, not one for every version that was faster.
+ */
+export async function receiveVersion<T>(o: OfferSubmission, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isVersionRace(error)) throw error;
+  }
+  const company = `${o.competitionId}/${o.phaseKey}/${o.companyId}`;
+  const turn = (retrying.get(company) ?? Promise.resolve()).then(() => retryVersion(attempt));
+  const done = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  retrying.set(company, done);
+  try {
+    return await turn;
+  } finally {
+    if (retrying.get(company) === done) retrying.delete(company);
+  }
+}
+
+async function retryVersion<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let attempts = 2; ; attempts++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isVersionRace(error)) throw error;
+      if (attempts >= VERSION_ATTEMPTS) {
+        throw new Refusal(
+          'duplicate',
+          `other versions of your offer sent at the same moment took its number ${attempts} times; send it again`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Receives an offer (or a new version that supersedes the company's previous one) in two
+ * autocommit statements and no transaction: A reads what the offer is judged and numbered on, B
+ * stores it while the phase still takes offers. The receipt carries the database's receipt time
+ * (A's) and the content's sha256.
+ */
+export function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Promise<StoredOffer> {
+  const intake = offerIntake(keys, o);
+  return receiveVersion(o, async () => {
+    const { result, written } = intake.write(sql, await intake.read(sql));
+    await written;
+    return result;
   });
 }
 

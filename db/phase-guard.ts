@@ -47,6 +47,41 @@ export async function readPhaseState(sql: Sql, competitionId: string, phaseKey: 
   return row.state;
 }
 
+/** What a guard reads to judge a write: the phase's state, its competition's status, the database clock. */
+export interface PhaseAtWrite {
+  state: PhaseState;
+  competitionStatus: string;
+  now: Date;
+}
+
+/**
+ * Why the phase does not take the write now, or undefined when it does. Given the write's window
+ * (what closes, and its deadline), a write after the deadline is `deadline-passed` whichever clock
+ * saw it first (domain/rules/deadline.ts); any other state or a competition that no longer runs is
+ * `phase-closed`.
+ */
+export function phaseWriteRefusal(
+  phase: PhaseAtWrite,
+  allowed: readonly PhaseState[],
+  window?: { what: string; closesAt: Date | null },
+): Refusal | undefined {
+  const { state, competitionStatus, now } = phase;
+  if (window && isTooLate(allowed, { state, deadline: window.closesAt, now })) {
+    return new Refusal('deadline-passed', `${window.what} closed at ${window.closesAt!.toISOString()}`);
+  }
+  if (competitionStatus !== 'running')
+    return new Refusal('phase-closed', `the competition is ${competitionStatus}`);
+  if (state === 'needs-attention') {
+    // Nothing is written to a phase that waits for an officer: the deadlines still bind, and an
+    // officer may extend them when resuming.
+    return new Refusal('phase-closed', 'the phase is paused until an officer resumes it (needs-attention)');
+  }
+  if (!allowed.includes(state)) {
+    return new Refusal('phase-closed', `the phase is ${state}; this needs ${allowed.join(' or ')}`);
+  }
+  return undefined;
+}
+
 /**
  * Takes a share lock on the phase row for the rest of the transaction. The workflow's transitions
  * take an update lock on the same row, so a write either commits before the phase moves on or
@@ -69,21 +104,12 @@ export async function guardPhase(
     for share of p`;
   if (!found) throw await noSuchPhase(tx, competitionId, phaseKey);
   const { template: procedure, competition_status, db_now, ...row } = found;
-  const deadline = window ? row[window.deadline] : null;
-  if (window && isTooLate(allowed, { state: row.state, deadline, now: db_now })) {
-    throw new Refusal('deadline-passed', `${window.what} closed at ${deadline!.toISOString()}`);
-  }
-  if (competition_status !== 'running') {
-    throw new Refusal('phase-closed', `the competition is ${competition_status}`);
-  }
-  if (row.state === 'needs-attention') {
-    // Nothing is written to a phase that waits for an officer: the deadlines still bind, and an
-    // officer may extend them when resuming.
-    throw new Refusal('phase-closed', 'the phase is paused until an officer resumes it (needs-attention)');
-  }
-  if (!allowed.includes(row.state)) {
-    throw new Refusal('phase-closed', `the phase is ${row.state}; this needs ${allowed.join(' or ')}`);
-  }
+  const refusal = phaseWriteRefusal(
+    { state: row.state, competitionStatus: competition_status, now: db_now },
+    allowed,
+    window && { what: window.what, closesAt: row[window.deadline] },
+  );
+  if (refusal) throw refusal;
   const template = procedure.phases.find((p) => p.key === phaseKey)!;
   return {
     competitionId,

@@ -22,6 +22,7 @@ import {
   insertCompetition,
   listCompetitions,
 } from '../../db/competitions.ts';
+import { inTransaction } from '../../db/sql.ts';
 import { findTemplate } from '../../db/templates.ts';
 import { cancelCompetitionUpdate } from '../../workflows/messages.ts';
 import type { AppDeps } from '../app.ts';
@@ -141,10 +142,10 @@ const launch: Handler<typeof launchRoute> = async (c) => {
   const { deps, principal } = c.var;
   const body = c.req.valid('json');
   const { template, version } = await resolveTemplate(deps, body);
-  const stored = await answerOnce(c, deps.sql, async (tx) => {
+  const stored = await answerOnce(c, deps.sql, async (db) => {
     refuseFirstPhaseInThePast(template, deps.clock?.() ?? new Date());
     const id = randomUUID();
-    await insertCompetition(tx, {
+    const competition = {
       id,
       title: body.title,
       buyer: body.buyer,
@@ -153,7 +154,9 @@ const launch: Handler<typeof launchRoute> = async (c) => {
       templateVersion: version,
       jurors: body.jurors,
       createdBy: principal.id,
-    });
+    };
+    // Several writes: a transaction of their own unless the Idempotency-Key's holds them.
+    await inTransaction(db, (tx) => insertCompetition(tx, competition));
     return { status: 201 as const, body: { id, template } };
   });
   const { id } = stored.body;

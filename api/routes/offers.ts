@@ -3,10 +3,21 @@ import { z } from 'zod';
 import { ReceiptSchema } from '../../domain/proofs.ts';
 import { MAX_EUROS } from '../../domain/scoring.ts';
 import { text } from '../../domain/text.ts';
-import { listCompanyOffers, listPhaseOffers, submitOffer, withdrawOffer } from '../../db/offers.ts';
+import {
+  listCompanyOffers,
+  listPhaseOffers,
+  offerIntake,
+  receiveVersion,
+  withdrawOffer,
+} from '../../db/offers.ts';
 import { openIdentitiesUpdate, openOffersUpdate, winnerWithdrewSignal } from '../../workflows/messages.ts';
 import { allow } from '../auth.ts';
-import { answerOnce, idempotencyKey, IdempotencyKeyHeaders, idempotencyResponses } from '../idempotency.ts';
+import {
+  answerOnceReadThenWrite,
+  idempotencyKey,
+  IdempotencyKeyHeaders,
+  idempotencyResponses,
+} from '../idempotency.ts';
 import { ACTION, bearer, jsonBody, jsonResponse, problems, READ, WRITE } from '../openapi.ts';
 import type { Handler, Router } from '../router.ts';
 import { AT, COMPETITION_ID, OFFER_ID } from '../schemas.ts';
@@ -86,18 +97,19 @@ const sendOffer: Handler<typeof sendOfferRoute> = async (c) => {
   const { id, phase } = c.req.valid('param');
   const { content, price, requestedAmount, identity } = c.req.valid('json');
   const { deps, principal } = c.var;
-  const answer = await answerOnce(c, deps.sql, async (tx) => ({
-    status: 201 as const,
-    body: await submitOffer(tx, deps.keys, {
-      competitionId: id,
-      phaseKey: phase,
-      companyId: principal.id,
-      content,
-      price,
-      requestedAmount,
-      identity,
-    }),
-  }));
+  const offer = {
+    competitionId: id,
+    phaseKey: phase,
+    companyId: principal.id,
+    content,
+    price,
+    requestedAmount,
+    identity,
+  };
+  // A version race sends the whole attempt again, the Idempotency-Key's transaction included.
+  const answer = await receiveVersion(offer, () =>
+    answerOnceReadThenWrite(c, deps.sql, 201, offerIntake(deps.keys, offer)),
+  );
   return c.json(answer.body, answer.status);
 };
 

@@ -21,9 +21,6 @@ export interface OfferTerms {
 
 export type OfferPhase = Pick<PhaseTemplate, 'admission' | 'gate' | 'price' | 'anonymousReview'>;
 
-/** A phase that admits only the winners of an earlier one asks whether the company is admitted. */
-export const admitsOnlyWinners = (phase: OfferPhase): boolean => phase.admission.kind === 'winners-of';
-
 /**
  * Whether the phase takes the offer, and if not why: a phase for the winners of an earlier one
  * takes only the companies admitted from it (a final award with accepted deliverables); no offer

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  admitsOnlyWinners,
-  offerRefusal,
-  withdrawalRefusal,
-  type OfferPhase,
-} from '../../../domain/rules/offer.ts';
+import { offerRefusal, withdrawalRefusal, type OfferPhase } from '../../../domain/rules/offer.ts';
 
 const open: OfferPhase = {
   admission: { kind: 'open' },
@@ -18,12 +13,10 @@ const anonymous: OfferPhase = { ...open, anonymousReview: true };
 
 describe('who may offer', () => {
   it('an open phase takes every company', () => {
-    expect(admitsOnlyWinners(open)).toBe(false);
     expect(offerRefusal(open, { requestedAmount: 50_000 }, { admitted: false })).toBeUndefined();
   });
 
   it('a phase for the winners of an earlier one takes only those admitted from it', () => {
-    expect(admitsOnlyWinners(phase2)).toBe(true);
     expect(offerRefusal(phase2, { requestedAmount: 10_000 }, { admitted: false })).toEqual({
       code: 'not-admitted',
       message: 'only the companies that won phase "feasibility" and delivered may offer',

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.ts';
+import { offersDigest, signingCheckpointsWith } from '../../db/audit.ts';
+import { submitOffer, type StoredOffer } from '../../db/offers.ts';
+import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly } from './drive.ts';
+import { timeSkippingHarness, tokenOf, type Harness } from './support.ts';
+
+describe('offer intake: no lock per company, and no receipt slips past the close of submissions', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await timeSkippingHarness();
+  });
+  afterAll(async () => h?.close());
+
+  /** Until `count` sessions wait for a row lock in a statement like `pattern`. */
+  const waiting = (pattern: string, count: number) =>
+    eventually(
+      `${count} statements like ${pattern} to wait for the phase row`,
+      async () => {
+        const [row] = await h.sql<{ waiting: number }[]>`
+          select count(*)::int as waiting from pg_stat_activity
+          where wait_event_type = 'Lock' and query like ${pattern}`;
+        return row!.waiting;
+      },
+      (n) => n >= count,
+    );
+
+  /** Holds the phase row `for update`, as a transition of the phase does, while `during` runs. */
+  const holdingPhase = (run: CompetitionRun, during: () => Promise<void>) =>
+    h.sql.begin(async (tx) => {
+      await tx`select 1 from phases where competition_id = ${run.id} and key = ${F} for update`;
+      await during();
+    });
+
+  const storedOffers = (run: CompetitionRun) => h.sql<{ id: string; version: number; status: string }[]>`
+    select id, version, status from offers where competition_id = ${run.id} order by version`;
+
+  const sendOffer = (run: CompetitionRun, content: string, key?: string) =>
+    h.app.request(`/competitions/${run.id}/phases/${F}/offers`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tokenOf('company-01')}`,
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: JSON.stringify({ content, requestedAmount: 40_000 }),
+    });
+
+  it('two versions sent at once by one company get versions 1 and 2, one active', async () => {
+    const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    const offer = (content: string) =>
+      submitOffer(h.sql, h.keys, {
+        competitionId: run.id,
+        phaseKey: F,
+        companyId: 'company-01',
+        content,
+        requestedAmount: 40_000,
+      });
+    let sent: Promise<StoredOffer[]> | undefined;
+    // Both have read the company's versions (none yet) before either can store: both take number 1.
+    await holdingPhase(run, async () => {
+      sent = Promise.all([offer('first plan'), offer('second plan')]);
+      await waiting('%for share of p%', 2);
+    });
+    const stored = await sent!;
+    expect(stored.map((s) => s.version).sort()).toEqual([1, 2]);
+    for (const s of stored) expect(s.receipt.version).toBe(s.version);
+    const [first, second] = [...stored].sort((a, b) => a.version - b.version);
+    expect(await storedOffers(run)).toEqual([
+      { id: first!.offerId, version: 1, status: 'superseded' },
+      { id: second!.offerId, version: 2, status: 'active' },
+    ]);
+  });
+
+  it('an offer racing the close of submissions is either in the receipts digest or refused', async () => {
+    const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    const acts = createActivities({ sql: h.sql, keys: h.keys });
+    const ref = { competitionId: run.id, phaseKey: F };
+    let ahead: Promise<{ status: number; body: any }> | undefined;
+    let behind: Promise<{ status: number; body: any }> | undefined;
+    let closing: Promise<void> | undefined;
+    // Both offers pass statement A while the phase still takes offers. One reaches the phase row
+    // before the close of submissions, the other after it.
+    await holdingPhase(run, async () => {
+      ahead = run.offer('company-01', F, { requestedAmount: 40_000 });
+      await waiting('%for share of p%', 1);
+      // As the worker runs it: its audit entry may be due a signed checkpoint.
+      closing = signingCheckpointsWith(h.keys.receiptPrivate, () =>
+        acts.movePhase({ ...ref, to: 'evaluation', at: new Date().toISOString() }),
+      );
+      await waiting('%from phases%for update', 1);
+      behind = run.offer('company-02', F, { requestedAmount: 40_000 });
+      await waiting('%for share of p%', 2);
+    });
+    await closing;
+    const [received, refused] = [await ahead!, await behind!];
+    expect(received.status, JSON.stringify(received.body)).toBe(201);
+    expectProblem(refused, 409, 'deadline-passed');
+
+    const stored = await storedOffers(run);
+    expect(stored.map((o) => o.id)).toEqual([received.body.offerId]);
+    const moved = (await run.audit()).find((e) => e.action === 'phase.moved' && e.data.to === 'evaluation');
+    const digest = await h.sql.begin((tx) => offersDigest(tx, run.id, F));
+    expect(digest.count).toBe(1);
+    expect(moved?.data.offersAtClose).toEqual({ phase: F, ...digest });
+  });
+
+  it('a retried offer with its Idempotency-Key stores one offer, also when its first try lost a version race', async () => {
+    const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+    let other: Response | Promise<Response> | undefined;
+    let keyed: Response | Promise<Response> | undefined;
+    // Another version of the same company and the keyed one both take number 1; the other one
+    // reaches the phase row first and keeps it. The keyed one is tried again whole: its key claimed
+    // again, its answer stored once.
+    await holdingPhase(run, async () => {
+      other = sendOffer(run, 'other plan');
+      await waiting('%for share of p%', 1);
+      keyed = sendOffer(run, 'keyed plan', 'intake-key-0001');
+      await waiting('%for share of p%', 2);
+    });
+    const [answered, otherAnswer] = [await keyed!, await other!];
+    expect([answered.status, otherAnswer.status]).toEqual([201, 201]);
+    const first = await answered.text();
+    expect(JSON.parse(first).version).toBe(2);
+    const retry = await sendOffer(run, 'keyed plan', 'intake-key-0001');
+    expect(retry.status).toBe(201);
+    expect(await retry.text()).toBe(first);
+
+    const stored = await storedOffers(run);
+    expect(stored.map((o) => o.version)).toEqual([1, 2]);
+    expect(stored.filter((o) => o.id === JSON.parse(first).offerId)).toHaveLength(1);
+    expect(stored.filter((o) => o.status === 'active')).toHaveLength(1);
+  });
+});
