@@ -6,8 +6,9 @@ import type { TransactionSql } from '../db/sql.ts';
 export type { PhaseRef } from '../db/phases.ts';
 
 /**
- * Locks the phase row for the rest of the activity's transaction (offers and scores take a share
- * lock on it, so a transition waits for them); a phase that does not exist fails for good.
+ * Locks the phase for the rest of the activity's transaction (offers, declarations and scores hold
+ * its write lock shared, so a transition waits for those under way: db/phases.ts lockPhaseRow); a
+ * phase that does not exist fails for good.
  */
 export async function lockPhase(tx: TransactionSql, ref: PhaseRef): Promise<PhaseRow> {
   const phase = await lockPhaseRow(tx, ref);

@@ -11,9 +11,11 @@ import { writeResultsBlock } from './results.ts';
 import {
   benchTokens,
   companyIds,
+  freePort,
   machineLine,
   percentile,
   sampleWaits,
+  service,
   startStack,
   until,
   type Stack,
@@ -55,22 +57,24 @@ async function drive(clients: number, total: number, send: (client: number) => P
   return { perSecond: latencies.length / seconds, latencies: latencies.sort((a, b) => a - b) };
 }
 
+const OFFER_BODY = JSON.stringify({ content: CONTENT, requestedAmount: 40_000 });
+
+/** One offer over HTTP to `url`, which must answer 201. */
+async function post(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: OFFER_BODY,
+  });
+  await response.arrayBuffer();
+  if (response.status !== 201) throw new Error(`${url} answered ${response.status}`);
+}
+
 /** The API's way in: one offer over HTTP, answered 201 with a signed receipt. */
 function httpOffer(stack: Stack, competitionId: string, companies: readonly string[]) {
-  const body = JSON.stringify({ content: CONTENT, requestedAmount: 40_000 });
   const url = `${stack.apiUrl}/competitions/${competitionId}/phases/${PHASE}/offers`;
-  return async (client: number) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer bench-token-${companies[client]}-0000000000`,
-        'content-type': 'application/json',
-      },
-      body,
-    });
-    await response.arrayBuffer();
-    if (response.status !== 201) throw new Error(`offer answered ${response.status}`);
-  };
+  return (client: number) =>
+    post(url, { authorization: `Bearer bench-token-${companies[client]}-0000000000` });
 }
 
 /**
@@ -214,6 +218,33 @@ async function profileAt50(stack: Stack, competitionId: string, companies: reado
   return { places, socketWrites: socketWritesByCaller(profile, OFFERS) };
 }
 
+interface Way {
+  name: string;
+  /** The process that handles the offer, whose CPU is counted. */
+  pid: number;
+  send: (level: number, repetition: number) => (client: number) => Promise<void>;
+}
+
+/** The ways an offer is measured, side by side: the API, the two bare floors over HTTP, raw last. */
+function waysIn(competitionId: string): Way[] {
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  return [
+    { name: 'API', pid: stack.api.child.pid!, send: () => httpOffer(stack, competitionId, companies) },
+    {
+      name: 'bare HTTP + intake SQL',
+      pid: bare.child.pid!,
+      send: (level, r) => (client) =>
+        post(`${bareUrl}/offers/${competitionId}/${PHASE}/bare-${level}-${r}-${client}`),
+    },
+    { name: 'empty HTTP', pid: bare.child.pid!, send: () => () => post(`${bareUrl}/empty`) },
+    {
+      name: 'raw INSERT',
+      pid: process.pid,
+      send: (level, r) => rawInsert(stack, competitionId, level, r),
+    },
+  ];
+}
+
 const PROFILE_FILE = join(tmpdir(), `phasegate-intake-${process.pid}.cpuprofile`);
 const companies = companyIds(Math.max(...LEVELS));
 const stack = await startStack(benchTokens(companies, []), {
@@ -221,56 +252,50 @@ const stack = await startStack(benchTokens(companies, []), {
   env: { BENCH_PROFILE_FILE: PROFILE_FILE },
 });
 const direct = directOffers(stack.env.DATABASE_URL!);
+const barePort = await freePort();
+const bare = await service(
+  'bench/bare-intake.ts',
+  { ...stack.env, PORT: String(barePort) },
+  /bare intake on/,
+);
 try {
   const competitionId = await launchOnePhase(stack.apiUrl, 'Intake benchmark');
   // Warm every way in (JIT, connections, the first prepared statements).
   await drive(10, 200, httpOffer(stack, competitionId, companies));
   await drive(10, 200, direct.send(competitionId, 'warm'));
-  await drive(10, 200, rawInsert(stack, competitionId, 0, 0));
+  for (const way of waysIn(competitionId)) await drive(10, 200, way.send(0, 0));
   const counted = direct.statements();
   await drive(1, 20, direct.send(competitionId, 'count'));
   const statementsPerOffer = (direct.statements() - counted) / 20;
 
+  const ways = waysIn(competitionId);
   const rows: string[] = [];
   const cpuRows: string[] = [];
   let ratioAt50 = 0;
   let p99At50 = 0;
   for (const level of LEVELS) {
     const total = level === 1 ? OFFERS / 2 : OFFERS;
-    const http: Measured[] = [];
-    const sql: Measured[] = [];
-    const raw: Measured[] = [];
+    const runs = ways.map(() => [] as Measured[]);
     for (let r = 1; r <= REPETITIONS; r++) {
-      http.push(
-        await measured(stack, stack.api.child.pid!, () =>
-          drive(level, total, httpOffer(stack, competitionId, companies)),
-        ),
-      );
-      sql.push(
-        await measured(stack, process.pid, () =>
-          drive(level, total, direct.send(competitionId, `${level}-${r}`)),
-        ),
-      );
-      raw.push(
-        await measured(stack, process.pid, () =>
-          drive(level, total, rawInsert(stack, competitionId, level, r)),
-        ),
-      );
+      for (const [w, way] of ways.entries()) {
+        runs[w]!.push(await measured(stack, way.pid, () => drive(level, total, way.send(level, r))));
+      }
     }
-    const rate = (runs: Measured[]) => median(runs.map((x) => x.perSecond));
-    const p = (runs: Measured[], q: number) => median(runs.map((x) => percentile(x.latencies, q)));
-    const latency = (runs: Measured[]) => `${p(runs, 50).toFixed(1)} / ${p(runs, 99).toFixed(1)}`;
-    const cpu = (runs: Measured[]) =>
-      `${median(runs.map((x) => x.clientCpuMs)).toFixed(2)} / ${median(runs.map((x) => x.postgresCpuMs)).toFixed(2)}`;
+    const rate = (w: number) => median(runs[w]!.map((x) => x.perSecond));
+    const p = (w: number, q: number) => median(runs[w]!.map((x) => percentile(x.latencies, q)));
+    const cpu = (w: number) =>
+      `${median(runs[w]!.map((x) => x.clientCpuMs)).toFixed(2)} / ${median(runs[w]!.map((x) => x.postgresCpuMs)).toFixed(2)}`;
+    const raw = rate(ways.length - 1);
     if (level === 50) {
-      ratioAt50 = rate(http) / rate(raw);
-      p99At50 = p(http, 99);
+      ratioAt50 = rate(0) / raw;
+      p99At50 = p(0, 99);
     }
-    rows.push(
-      `| ${level} | ${rate(http).toFixed(0)} | ${latency(http)} | ${rate(sql).toFixed(0)} | ${latency(sql)} | ` +
-        `${rate(raw).toFixed(0)} | ${latency(raw)} | ${(rate(http) / rate(raw)).toFixed(2)} | ${(rate(sql) / rate(raw)).toFixed(2)} |`,
+    const cells = ways.map(
+      (_, w) =>
+        `${rate(w).toFixed(0)} (${(rate(w) / raw).toFixed(2)}), ${p(w, 50).toFixed(1)} / ${p(w, 99).toFixed(1)}`,
     );
-    cpuRows.push(`| ${level} | ${cpu(http)} | ${cpu(sql)} | ${cpu(raw)} |`);
+    rows.push(`| ${level} | ${cells.join(' | ')} |`);
+    cpuRows.push(`| ${level} | ${ways.map((_, w) => cpu(w)).join(' | ')} |`);
     console.log(rows.at(-1), cpuRows.at(-1));
   }
 
@@ -281,21 +306,24 @@ try {
     `${OFFERS.toLocaleString('en')} offers of ${(CONTENT.length / 1024).toFixed(1)} KiB per level (half at 1 client), ` +
       `one \`sbir\` feasibility phase, no Idempotency-Key; median of ${REPETITIONS} interleaved repetitions.`,
     `Each client is one company sending offer after offer (each a new version superseding its last).`,
-    `API: HTTP to the API process, bearer token. SQL: \`submitOffer()\` (db/offers.ts) called in the bench process, no HTTP.`,
+    `API: HTTP to the API process, bearer token. Bare: a node:http handler in its own process (bench/bare-intake.ts)`,
+    `calling \`submitOffer()\` (db/offers.ts, the same two statements), no routing, authentication or validation.`,
+    `Empty: the same bare process reading and parsing the body and answering 201 at once, no database.`,
     `Raw: the same row (sealed content, signed receipt) by one INSERT per transaction through \`postgres\`,`,
     `pool of 10 as the API's, synchronous commit (the server default), sealing and signing included.`,
+    `Each cell: offers per second (its ratio to raw), p50 / p99 ms.`,
     ``,
-    `| concurrent companies | API offers/s | API p50 / p99 ms | SQL offers/s | SQL p50 / p99 ms | raw rows/s | raw p50 / p99 ms | API / raw | SQL / raw |`,
-    `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| concurrent companies | ${ways.map((w) => w.name).join(' | ')} |`,
+    `|---:|${ways.map(() => '---:|').join('')}`,
     ...rows,
     ``,
     `Goal (at 50 clients, API >= 0.4 of raw and p99 < 50 ms): ${met ? 'met' : 'NOT met'} ` +
       `(${ratioAt50.toFixed(2)} of raw, p99 ${p99At50.toFixed(1)} ms).`,
     ``,
-    `CPU per offer, ms (the process that handles it / the app's Postgres sessions; the API process for API, the bench process for SQL and raw):`,
+    `CPU per offer, ms (the process that handles it / the app's Postgres sessions; the API or bare process, the bench process for raw):`,
     ``,
-    `| concurrent companies | API | SQL | raw |`,
-    `|---:|---:|---:|---:|`,
+    `| concurrent companies | ${ways.map((w) => w.name).join(' | ')} |`,
+    `|---:|${ways.map(() => '---:|').join('')}`,
     ...cpuRows,
     ``,
     `Statements per submission (postgres.js debug hook, \`submitOffer()\`): ${statementsPerOffer.toFixed(1)}; raw: 1.`,
@@ -309,6 +337,7 @@ try {
   await writeResultsBlock('intake-bench', lines);
 } finally {
   await direct.sql.end({ timeout: 5 });
+  await bare.stop();
   await stack.close();
   rmSync(PROFILE_FILE, { force: true });
 }

@@ -163,21 +163,18 @@ function receiveOffer(keys: Keys, o: OfferSubmission, ground: OfferGround): Rece
 }
 
 /**
- * Statement B: supersedes the company's active offer and inserts the new version, while the phase
- * row is held `for share` and still takes offers. The close of submissions takes that row `for
- * update` before it digests the receipts, so the offer commits before the digest or is not stored.
- * The deadline is not checked again: the receipt time, taken before it, is what counts. When the
- * phase moved on since statement A, the offer is refused as the guard would refuse it now.
+ * Statement B: supersedes the company's active offer and inserts the new version, while it holds the
+ * phase's write lock shared and the phase still takes offers (`phase_takes_writes`, migration 017).
+ * The close of submissions holds that lock exclusively while it digests the receipts, so the offer
+ * commits before the digest or is not stored. The deadline is not checked again: the receipt time,
+ * taken before it, is what counts. When the phase moved on since statement A, the offer is refused
+ * as the guard refuses it now.
  */
 async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: ReceivedOffer): Promise<void> {
   const { offerId, version, receipt } = r.stored;
-  const [phase] = await db<(PhaseAtWrite & { closesAt: Date | null; stored: boolean })[]>`
+  const [stored] = await db<{ stored: boolean }[]>`
     with guard as (
-      select p.state, p.submissions_close_at, c.status as competition_status,
-        p.state in ${db([...OFFER_STATES])} and c.status = 'running' as open
-      from phases p join competitions c on c.id = p.competition_id
-      where p.competition_id = ${o.competitionId} and p.key = ${o.phaseKey}
-      for share of p
+      select phase_takes_writes(${o.competitionId}, ${o.phaseKey}, ${db.array([...OFFER_STATES])}::text[]) as open
     ), superseded as (
       update offers set status = 'superseded'
       where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
@@ -195,16 +192,14 @@ async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: Recei
       where open and (select count(*) from superseded) >= 0
       returning 1
     )
-    select state, competition_status as "competitionStatus", now() as now, submissions_close_at as "closesAt",
-      exists (select 1 from stored) as stored
-    from guard`;
-  if (!phase) throw await noSuchPhase(db, o.competitionId, o.phaseKey);
-  if (!phase.stored) {
-    throw (
-      phaseWriteRefusal(phase, OFFER_STATES, { what: SUBMISSION, closesAt: phase.closesAt }) ??
-      new Refusal('phase-closed', 'the phase no longer takes offers')
-    );
-  }
+    select exists (select 1 from stored) as stored`;
+  if (stored?.stored) return;
+  // The phase moved on since statement A: read it again, as it is now, for the refusal.
+  const now = await readOfferGround(db, o);
+  throw (
+    phaseWriteRefusal(now, OFFER_STATES, { what: SUBMISSION, closesAt: now.closesAt }) ??
+    new Refusal('phase-closed', 'the phase no longer takes offers')
+  );
 }
 
 /** The intake of one offer in two statements, A then B; the API sends its Idempotency-Key with them. */

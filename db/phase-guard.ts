@@ -3,7 +3,7 @@ import { isTooLate } from '../domain/rules/deadline.ts';
 import type { PhaseTemplate, ProcedureTemplate } from '../domain/template.ts';
 import { phaseColumns, type DeadlineColumn, type PhaseRow } from './phases.ts';
 import { Refusal } from './refusal.ts';
-import type { Sql, TransactionSql } from './sql.ts';
+import { inOrder, type Sql, type TransactionSql } from './sql.ts';
 
 export interface GuardedPhase {
   competitionId: string;
@@ -83,10 +83,12 @@ export function phaseWriteRefusal(
 }
 
 /**
- * Takes a share lock on the phase row for the rest of the transaction. The workflow's transitions
- * take an update lock on the same row, so a write either commits before the phase moves on or
- * sees the new state: no write slips past a closing phase. Given the write's window, a write after
- * its deadline is `deadline-passed` whichever clock saw it first (domain/rules/deadline.ts).
+ * Holds the phase's write lock shared for the rest of the transaction, then reads the phase. The
+ * workflow's transitions hold it exclusively (lockPhaseRow), so a write either commits before the
+ * phase moves on or sees the new state: no write slips past a closing phase (migration 017 says why
+ * not a row lock). The read goes out with the lock, in one round trip; run after it, it sees what
+ * committed until the lock was granted. Given the write's window, a write after its deadline is
+ * `deadline-passed` whichever clock saw it first (domain/rules/deadline.ts).
  */
 export async function guardPhase(
   tx: TransactionSql,
@@ -95,13 +97,13 @@ export async function guardPhase(
   allowed: readonly PhaseState[],
   window?: WriteWindow,
 ): Promise<GuardedPhase> {
-  const [found] = await tx<
-    (PhaseRow & { template: ProcedureTemplate; competition_status: string; db_now: Date })[]
-  >`
-    select ${phaseColumns(tx, 'p')}, c.template, c.status as competition_status, now() as db_now
-    from phases p join competitions c on c.id = p.competition_id
-    where p.competition_id = ${competitionId} and p.key = ${phaseKey}
-    for share of p`;
+  const [, [found]] = await inOrder([
+    tx`select pg_advisory_xact_lock_shared(phase_lock_key(${competitionId}, ${phaseKey}))`,
+    tx<(PhaseRow & { template: ProcedureTemplate; competition_status: string; db_now: Date })[]>`
+      select ${phaseColumns(tx, 'p')}, c.template, c.status as competition_status, now() as db_now
+      from phases p join competitions c on c.id = p.competition_id
+      where p.competition_id = ${competitionId} and p.key = ${phaseKey}`,
+  ]);
   if (!found) throw await noSuchPhase(tx, competitionId, phaseKey);
   const { template: procedure, competition_status, db_now, ...row } = found;
   const refusal = phaseWriteRefusal(

@@ -1,6 +1,6 @@
 import type { PhaseState } from '../domain/competition.ts';
 import { MILESTONES, type Deadlines, type Milestone } from '../domain/schedule.ts';
-import type { Sql, TransactionSql } from './sql.ts';
+import { inOrder, type Sql, type TransactionSql } from './sql.ts';
 
 /** A phase of a competition: what every phase repository function and activity works on. */
 export interface PhaseRef {
@@ -83,11 +83,18 @@ export function phaseColumns(sql: Sql | TransactionSql, alias?: string) {
   return sql(alias ? names.map((name) => `${alias}.${name}`) : names);
 }
 
-/** Locks the phase row for update: offers and scores take a share lock on it, so a transition waits for them. */
+/**
+ * Holds the phase's write lock exclusively and locks its row for update: offers, declarations and
+ * scores hold the write lock shared (guardPhase, migration 017), so a transition waits for those
+ * under way, and those after it see its new state.
+ */
 export async function lockPhaseRow(tx: TransactionSql, ref: PhaseRef) {
-  const [phase] = await tx<PhaseRow[]>`
-    select ${phaseColumns(tx)} from phases
-    where competition_id = ${ref.competitionId} and key = ${ref.phaseKey} for update`;
+  const [, [phase]] = await inOrder([
+    tx`select pg_advisory_xact_lock(phase_lock_key(${ref.competitionId}, ${ref.phaseKey}))`,
+    tx<PhaseRow[]>`
+      select ${phaseColumns(tx)} from phases
+      where competition_id = ${ref.competitionId} and key = ${ref.phaseKey} for update`,
+  ]);
   return phase;
 }
 

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompetitionRun, F, feasibilityOnly, sbirCriteria } from './drive.ts';
+import { createActivities } from '../../activities/index.ts';
+import { signingCheckpointsWith } from '../../db/audit.ts';
+import { lockPhaseRow } from '../../db/phases.ts';
+import { CompetitionRun, eventually, F, feasibilityOnly, sbirCriteria } from './drive.ts';
 import { timeSkippingHarness, type Harness } from './support.ts';
 
 /**
@@ -283,6 +286,56 @@ describe('a log no one can rewrite unseen', () => {
     expect(removed.problems[0]!.detail).toContain(
       `now holds 2 and ${2 * sbirCriteria.length}, and its declarations and scores do not match`,
     );
+  });
+
+  it("a score sheet racing the close of its evaluation round is in the round's digest, or refused", async () => {
+    const competition = await CompetitionRun.sbir(h, {
+      phases: feasibilityOnly(),
+      jurors: { [F]: ['juror-1', 'juror-2'] },
+    });
+    const { 'company-01': offer } = await competition.offers(F, ['company-01']);
+    await competition.closeSubmissions(F);
+    for (const juror of ['juror-1', 'juror-2'])
+      expect((await competition.declare(juror, F, offer!, false)).status).toBe(201);
+    const sheet = Object.fromEntries(sbirCriteria.map((c) => [c, 7]));
+    const waitingForLock = (pattern: string, count: number) =>
+      eventually(
+        `${count} statements like ${pattern} to wait for the phase's lock`,
+        async () =>
+          (
+            await h.sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like ${pattern}`
+          ).length,
+        (n) => n >= count,
+      );
+    const acts = createActivities({ sql: h.sql, keys: h.keys });
+    let ahead: Promise<{ status: number }> | undefined;
+    let behind: Promise<{ status: number }> | undefined;
+    let closing: Promise<void> | undefined;
+    // One sheet asks for the phase's lock before the round closes, the other after it.
+    await h.sql.begin(async (tx) => {
+      await lockPhaseRow(tx, { competitionId: competition.id, phaseKey: F });
+      ahead = competition.score('juror-1', F, offer!, sheet);
+      await waitingForLock('%pg_advisory_xact_lock_shared%', 1);
+      closing = signingCheckpointsWith(h.keys.receiptPrivate, () =>
+        acts.movePhase({
+          competitionId: competition.id,
+          phaseKey: F,
+          to: 'gate',
+          at: new Date().toISOString(),
+        }),
+      );
+      await waitingForLock('%pg_advisory_xact_lock(phase_lock_key%', 1);
+      behind = competition.score('juror-2', F, offer!, sheet);
+      await waitingForLock('%pg_advisory_xact_lock_shared%', 2);
+    });
+    await closing;
+    expect((await ahead!).status).toBe(200);
+    expect((await behind!).status).toBe(409);
+    const [moved] = await h.sql<{ data: { juryAtClose: { scores: { count: number } } } }[]>`
+      select data from audit_log where competition_id = ${competition.id} and action = 'phase.moved'
+        and data->>'to' = 'gate'`;
+    expect(moved!.data.juryAtClose.scores.count).toBe(sbirCriteria.length);
+    expect((await verify(competition.id)).problems).toEqual([]);
   });
 
   it("a recognition in a later round leaves the closed round's jury digest intact", async () => {

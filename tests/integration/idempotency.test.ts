@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockPhaseRow } from '../../db/phases.ts';
 import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly, sbirCriteria } from './drive.ts';
 import { timeSkippingHarness, tokenOf, type Harness } from './support.ts';
 
@@ -78,19 +79,20 @@ describe('Idempotency-Key: a retried POST is answered once and stored once (draf
 
   it('a retry while the first request still runs gets 409 with Retry-After, then the first answer', async () => {
     const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
-    const body = offerBody('Sent while the phase row is held');
+    const body = offerBody('Sent while the phase is locked');
     let first: Promise<RawAnswer> | undefined;
-    // Hold the phase row, so the first request claims its key and then waits in the offer write.
+    // Lock the phase as a transition does, so the first request claims its key and then waits in
+    // the offer write.
     await h.sql.begin(async (tx) => {
-      await tx`select 1 from phases where competition_id = ${run.id} and key = ${F} for update`;
+      await lockPhaseRow(tx, { competitionId: run.id, phaseKey: F });
       first = send('company-01', offersPath(run), body, 'slow-key-0001');
       await eventually(
-        'the first request to wait on the phase row',
+        "the first request to wait on the phase's lock",
         async () =>
           (
             await h.sql`
             select 1 from pg_stat_activity
-            where wait_event_type = 'Lock' and query like '%for share of p%'`
+            where wait_event_type = 'Lock' and query like '%phase_takes_writes%'`
           ).length,
         (waiting) => waiting > 0,
       );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.ts';
 import { offersDigest, signingCheckpointsWith } from '../../db/audit.ts';
 import { submitOffer, type StoredOffer } from '../../db/offers.ts';
+import { lockPhaseRow } from '../../db/phases.ts';
 import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly } from './drive.ts';
 import { timeSkippingHarness, tokenOf, type Harness } from './support.ts';
 
@@ -12,10 +13,10 @@ describe('offer intake: no lock per company, and no receipt slips past the close
   });
   afterAll(async () => h?.close());
 
-  /** Until `count` sessions wait for a row lock in a statement like `pattern`. */
+  /** Until `count` sessions wait for a lock in a statement like `pattern`. */
   const waiting = (pattern: string, count: number) =>
     eventually(
-      `${count} statements like ${pattern} to wait for the phase row`,
+      `${count} statements like ${pattern} to wait for the phase's lock`,
       async () => {
         const [row] = await h.sql<{ waiting: number }[]>`
           select count(*)::int as waiting from pg_stat_activity
@@ -25,10 +26,10 @@ describe('offer intake: no lock per company, and no receipt slips past the close
       (n) => n >= count,
     );
 
-  /** Holds the phase row `for update`, as a transition of the phase does, while `during` runs. */
+  /** Locks the phase as a transition of the phase does (lockPhaseRow), while `during` runs. */
   const holdingPhase = (run: CompetitionRun, during: () => Promise<void>) =>
     h.sql.begin(async (tx) => {
-      await tx`select 1 from phases where competition_id = ${run.id} and key = ${F} for update`;
+      await lockPhaseRow(tx, { competitionId: run.id, phaseKey: F });
       await during();
     });
 
@@ -60,7 +61,7 @@ describe('offer intake: no lock per company, and no receipt slips past the close
     // Both have read the company's versions (none yet) before either can store: both take number 1.
     await holdingPhase(run, async () => {
       sent = Promise.all([offer('first plan'), offer('second plan')]);
-      await waiting('%for share of p%', 2);
+      await waiting('%phase_takes_writes%', 2);
     });
     const stored = await sent!;
     expect(stored.map((s) => s.version).sort()).toEqual([1, 2]);
@@ -79,18 +80,18 @@ describe('offer intake: no lock per company, and no receipt slips past the close
     let ahead: Promise<{ status: number; body: any }> | undefined;
     let behind: Promise<{ status: number; body: any }> | undefined;
     let closing: Promise<void> | undefined;
-    // Both offers pass statement A while the phase still takes offers. One reaches the phase row
+    // Both offers pass statement A while the phase still takes offers. One gets the phase's lock
     // before the close of submissions, the other after it.
     await holdingPhase(run, async () => {
       ahead = run.offer('company-01', F, { requestedAmount: 40_000 });
-      await waiting('%for share of p%', 1);
+      await waiting('%phase_takes_writes%', 1);
       // As the worker runs it: its audit entry may be due a signed checkpoint.
       closing = signingCheckpointsWith(h.keys.receiptPrivate, () =>
         acts.movePhase({ ...ref, to: 'evaluation', at: new Date().toISOString() }),
       );
-      await waiting('%from phases%for update', 1);
+      await waiting('%pg_advisory_xact_lock(phase_lock_key%', 1);
       behind = run.offer('company-02', F, { requestedAmount: 40_000 });
-      await waiting('%for share of p%', 2);
+      await waiting('%phase_takes_writes%', 2);
     });
     await closing;
     const [received, refused] = [await ahead!, await behind!];
@@ -106,29 +107,35 @@ describe('offer intake: no lock per company, and no receipt slips past the close
   });
 
   it('a retried offer with its Idempotency-Key stores one offer, also when its first try lost a version race', async () => {
-    const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
-    let other: Response | Promise<Response> | undefined;
-    let keyed: Response | Promise<Response> | undefined;
-    // Another version of the same company and the keyed one both take number 1; the other one
-    // reaches the phase row first and keeps it. The keyed one is tried again whole: its key claimed
-    // again, its answer stored once.
-    await holdingPhase(run, async () => {
-      other = sendOffer(run, 'other plan');
-      await waiting('%for share of p%', 1);
-      keyed = sendOffer(run, 'keyed plan', 'intake-key-0001');
-      await waiting('%for share of p%', 2);
-    });
-    const [answered, otherAnswer] = [await keyed!, await other!];
-    expect([answered.status, otherAnswer.status]).toEqual([201, 201]);
-    const first = await answered.text();
-    expect(JSON.parse(first).version).toBe(2);
-    const retry = await sendOffer(run, 'keyed plan', 'intake-key-0001');
+    // Another version of the same company and the keyed one both take number 1, and whichever
+    // inserts first keeps it: the scheduler decides, so the race is run until the keyed one loses.
+    // It is then tried again whole: its key claimed again, its answer stored once.
+    const race = async () => {
+      const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
+      let other: Response | Promise<Response> | undefined;
+      let keyed: Response | Promise<Response> | undefined;
+      await holdingPhase(run, async () => {
+        other = sendOffer(run, 'other plan');
+        await waiting('%phase_takes_writes%', 1);
+        keyed = sendOffer(run, 'keyed plan', 'intake-key-0001');
+        await waiting('%phase_takes_writes%', 2);
+      });
+      const [answered, otherAnswer] = [await keyed!, await other!];
+      expect([answered.status, otherAnswer.status]).toEqual([201, 201]);
+      return { run, first: await answered.text() };
+    };
+    let lost = await race();
+    for (let tries = 1; JSON.parse(lost.first).version !== 2; tries++) {
+      expect(tries, 'the keyed offer never lost the race').toBeLessThan(10);
+      lost = await race();
+    }
+    const retry = await sendOffer(lost.run, 'keyed plan', 'intake-key-0001');
     expect(retry.status).toBe(201);
-    expect(await retry.text()).toBe(first);
+    expect(await retry.text()).toBe(lost.first);
 
-    const stored = await storedOffers(run);
+    const stored = await storedOffers(lost.run);
     expect(stored.map((o) => o.version)).toEqual([1, 2]);
-    expect(stored.filter((o) => o.id === JSON.parse(first).offerId)).toHaveLength(1);
+    expect(stored.filter((o) => o.id === JSON.parse(lost.first).offerId)).toHaveLength(1);
     expect(stored.filter((o) => o.status === 'active')).toHaveLength(1);
   });
 });
