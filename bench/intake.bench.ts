@@ -225,18 +225,12 @@ interface Way {
   send: (level: number, repetition: number) => (client: number) => Promise<void>;
 }
 
-/** The ways an offer is measured, side by side: the API, the two bare floors over HTTP, raw last. */
+/** The ways an offer is measured, side by side: the API, the bare HTTP floor, raw last. */
 function waysIn(competitionId: string): Way[] {
   const bareUrl = `http://127.0.0.1:${barePort}`;
   return [
     { name: 'API', pid: stack.api.child.pid!, send: () => httpOffer(stack, competitionId, companies) },
-    {
-      name: 'bare HTTP + intake SQL',
-      pid: bare.child.pid!,
-      send: (level, r) => (client) =>
-        post(`${bareUrl}/offers/${competitionId}/${PHASE}/bare-${level}-${r}-${client}`),
-    },
-    { name: 'empty HTTP', pid: bare.child.pid!, send: () => () => post(`${bareUrl}/empty`) },
+    { name: 'bare HTTP, no database', pid: bare.child.pid!, send: () => () => post(bareUrl) },
     {
       name: 'raw INSERT',
       pid: process.pid,
@@ -253,11 +247,7 @@ const stack = await startStack(benchTokens(companies, []), {
 });
 const direct = directOffers(stack.env.DATABASE_URL!);
 const barePort = await freePort();
-const bare = await service(
-  'bench/bare-intake.ts',
-  { ...stack.env, PORT: String(barePort) },
-  /bare intake on/,
-);
+const bare = await service('bench/bare-http.ts', { PORT: String(barePort) }, /bare http on/);
 try {
   const competitionId = await launchOnePhase(stack.apiUrl, 'Intake benchmark');
   // Warm every way in (JIT, connections, the first prepared statements).
@@ -306,9 +296,8 @@ try {
     `${OFFERS.toLocaleString('en')} offers of ${(CONTENT.length / 1024).toFixed(1)} KiB per level (half at 1 client), ` +
       `one \`sbir\` feasibility phase, no Idempotency-Key; median of ${REPETITIONS} interleaved repetitions.`,
     `Each client is one company sending offer after offer (each a new version superseding its last).`,
-    `API: HTTP to the API process, bearer token. Bare: a node:http handler in its own process (bench/bare-intake.ts)`,
-    `calling \`submitOffer()\` (db/offers.ts, the same two statements), no routing, authentication or validation.`,
-    `Empty: the same bare process reading and parsing the body and answering 201 at once, no database.`,
+    `API: HTTP to the API process, bearer token. Bare HTTP: a node:http handler in its own process (bench/bare-http.ts)`,
+    `that reads and parses the same body and answers 201 at once: no routing, authentication, validation or database.`,
     `Raw: the same row (sealed content, signed receipt) by one INSERT per transaction through \`postgres\`,`,
     `pool of 10 as the API's, synchronous commit (the server default), sealing and signing included.`,
     `Each cell: offers per second (its ratio to raw), p50 / p99 ms.`,

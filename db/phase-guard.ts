@@ -98,7 +98,7 @@ export async function guardPhase(
   window?: WriteWindow,
 ): Promise<GuardedPhase> {
   const [, [found]] = await inOrder([
-    tx`select pg_advisory_xact_lock_shared(phase_lock_key(${competitionId}, ${phaseKey}))`,
+    tx`select phase_write_lock_shared(${competitionId}, ${phaseKey})`,
     tx<(PhaseRow & { template: ProcedureTemplate; competition_status: string; db_now: Date })[]>`
       select ${phaseColumns(tx, 'p')}, c.template, c.status as competition_status, now() as db_now
       from phases p join competitions c on c.id = p.competition_id

@@ -90,7 +90,7 @@ export function phaseColumns(sql: Sql | TransactionSql, alias?: string) {
  */
 export async function lockPhaseRow(tx: TransactionSql, ref: PhaseRef) {
   const [, [phase]] = await inOrder([
-    tx`select pg_advisory_xact_lock(phase_lock_key(${ref.competitionId}, ${ref.phaseKey}))`,
+    tx`select phase_transition_lock(${ref.competitionId}, ${ref.phaseKey})`,
     tx<PhaseRow[]>`
       select ${phaseColumns(tx)} from phases
       where competition_id = ${ref.competitionId} and key = ${ref.phaseKey} for update`,

@@ -77,24 +77,23 @@ describe('offer intake: no lock per company, and no receipt slips past the close
     const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
     const acts = createActivities({ sql: h.sql, keys: h.keys });
     const ref = { competitionId: run.id, phaseKey: F };
-    let ahead: Promise<{ status: number; body: any }> | undefined;
+    const received = await run.offer('company-01', F, { requestedAmount: 40_000 });
     let behind: Promise<{ status: number; body: any }> | undefined;
     let closing: Promise<void> | undefined;
-    // Both offers pass statement A while the phase still takes offers. One gets the phase's lock
-    // before the close of submissions, the other after it.
-    await holdingPhase(run, async () => {
-      ahead = run.offer('company-01', F, { requestedAmount: 40_000 });
-      await waiting('%phase_takes_writes%', 1);
+    // The close takes the phase's locks, then waits for its row, held here; an offer read the
+    // phase as open (statement A) and now waits for a lock to write it (statement B).
+    await h.sql.begin(async (tx) => {
+      await tx`select 1 from phases where competition_id = ${run.id} and key = ${F} for update`;
       // As the worker runs it: its audit entry may be due a signed checkpoint.
       closing = signingCheckpointsWith(h.keys.receiptPrivate, () =>
         acts.movePhase({ ...ref, to: 'evaluation', at: new Date().toISOString() }),
       );
-      await waiting('%pg_advisory_xact_lock(phase_lock_key%', 1);
+      await waiting('%from phases%for update%', 1);
       behind = run.offer('company-02', F, { requestedAmount: 40_000 });
-      await waiting('%phase_takes_writes%', 2);
+      await waiting('%phase_takes_writes%', 1);
     });
     await closing;
-    const [received, refused] = [await ahead!, await behind!];
+    const refused = await behind!;
     expect(received.status, JSON.stringify(received.body)).toBe(201);
     expectProblem(refused, 409, 'deadline-passed');
 
