@@ -80,8 +80,12 @@ async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Pr
   const [row] = await db<GroundRow[]>`
     select p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
       (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) as template,
-      (select coalesce(max(version), 0)::int from offers
-       where competition_id = p.competition_id and phase_key = p.key and company_id = ${o.companyId}) as "lastVersion",
+      -- The company's newest version, read from the top of its versions in offers_one_version.
+      -- Not max(): given a few companies with many versions, the planner's generic plan took max()
+      -- over every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
+      coalesce((select version from offers
+        where competition_id = p.competition_id and phase_key = p.key and company_id = ${o.companyId}
+        order by version desc limit 1), 0) as "lastVersion",
       exists (select 1 from admissions where competition_id = p.competition_id and phase_key = p.key
               and company_id = ${o.companyId}) as admitted,
       k.position as checkpoint_position, k.head_hash as checkpoint_head_hash, k.at as checkpoint_at,
