@@ -7,8 +7,8 @@ export type { PhaseRef } from '../db/phases.ts';
 
 /**
  * Locks the phase for the rest of the activity's transaction (offers, declarations and scores hold
- * its write lock shared, so a transition waits for those under way: db/phases.ts lockPhaseRow); a
- * phase that does not exist fails for good.
+ * one of its write locks shared, so a transition waits for those under way: db/phases.ts
+ * lockPhaseRow); a phase that does not exist fails for good.
  */
 export async function lockPhase(tx: TransactionSql, ref: PhaseRef): Promise<PhaseRow> {
   const phase = await lockPhaseRow(tx, ref);

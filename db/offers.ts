@@ -167,9 +167,9 @@ function receiveOffer(keys: Keys, o: OfferSubmission, ground: OfferGround): Rece
 }
 
 /**
- * Statement B: supersedes the company's active offer and inserts the new version, while it holds the
- * phase's write lock shared and the phase still takes offers (`phase_takes_writes`, migration 017).
- * The close of submissions holds that lock exclusively while it digests the receipts, so the offer
+ * Statement B: supersedes the company's active offer and inserts the new version, while it holds one
+ * of the phase's write locks shared and the phase still takes offers (`phase_takes_writes`, migration
+ * 017). The close of submissions holds them all exclusively while it digests the receipts, so the offer
  * commits before the digest or is not stored. The deadline is not checked again: the receipt time,
  * taken before it, is what counts. When the phase moved on since statement A, the offer is refused
  * as the guard refuses it now.

@@ -83,8 +83,8 @@ export function phaseWriteRefusal(
 }
 
 /**
- * Holds the phase's write lock shared for the rest of the transaction, then reads the phase. The
- * workflow's transitions hold it exclusively (lockPhaseRow), so a write either commits before the
+ * Holds one of the phase's write locks shared for the rest of the transaction, then reads the phase.
+ * The workflow's transitions hold all of them exclusively (lockPhaseRow), so a write commits before the
  * phase moves on or sees the new state: no write slips past a closing phase (migration 017 says why
  * not a row lock). The read goes out with the lock, in one round trip; run after it, it sees what
  * committed until the lock was granted. Given the write's window, a write after its deadline is

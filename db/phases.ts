@@ -84,9 +84,9 @@ export function phaseColumns(sql: Sql | TransactionSql, alias?: string) {
 }
 
 /**
- * Holds the phase's write lock exclusively and locks its row for update: offers, declarations and
- * scores hold the write lock shared (guardPhase, migration 017), so a transition waits for those
- * under way, and those after it see its new state.
+ * Holds all the phase's write locks exclusively and locks its row for update: offers, declarations
+ * and scores hold one of those locks shared (guardPhase, migration 017), so a transition waits for
+ * those under way, and those after it see its new state.
  */
 export async function lockPhaseRow(tx: TransactionSql, ref: PhaseRef) {
   const [, [phase]] = await inOrder([
