@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.ts';
 import { signingCheckpointsWith } from '../../db/audit.ts';
-import { CompetitionRun, eventually, F, feasibilityOnly, sbirCriteria } from './drive.ts';
+import { CompetitionRun, F, feasibilityOnly, sbirCriteria, waitingOnLock } from './drive.ts';
 import { timeSkippingHarness, type Harness } from './support.ts';
 
 /**
@@ -297,15 +297,6 @@ describe('a log no one can rewrite unseen', () => {
     for (const juror of ['juror-1', 'juror-2'])
       expect((await competition.declare(juror, F, offer!, false)).status).toBe(201);
     const sheet = Object.fromEntries(sbirCriteria.map((c) => [c, 7]));
-    const waitingForLock = (pattern: string, count: number) =>
-      eventually(
-        `${count} statements like ${pattern} to wait for the phase's lock`,
-        async () =>
-          (
-            await h.sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like ${pattern}`
-          ).length,
-        (n) => n >= count,
-      );
     const acts = createActivities({ sql: h.sql, keys: h.keys });
     expect((await competition.score('juror-1', F, offer!, sheet)).status).toBe(200);
     let behind: Promise<{ status: number }> | undefined;
@@ -322,9 +313,9 @@ describe('a log no one can rewrite unseen', () => {
           at: new Date().toISOString(),
         }),
       );
-      await waitingForLock('%from phases%for update%', 1);
+      await waitingOnLock(h, '%from phases%for update%', 1);
       behind = competition.score('juror-2', F, offer!, sheet);
-      await waitingForLock('%phase_write_lock_shared%', 1);
+      await waitingOnLock(h, '%phase_write_lock_shared%', 1);
     });
     await closing;
     expect((await behind!).status).toBe(409);

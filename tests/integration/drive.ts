@@ -36,6 +36,19 @@ import { inBatches } from '../support/in-batches.ts';
 
 export { inBatches };
 
+/** Until `count` sessions wait for a lock in a statement whose text is like `pattern`. */
+export const waitingOnLock = (h: Harness, pattern: string, count: number) =>
+  eventually(
+    `${count} statements like ${pattern} to wait for a lock`,
+    async () => {
+      const [row] = await h.sql<{ waiting: number }[]>`
+        select count(*)::int as waiting from pg_stat_activity
+        where wait_event_type = 'Lock' and query like ${pattern}`;
+      return row!.waiting;
+    },
+    (n) => n >= count,
+  );
+
 /** Registers bearer tokens for more companies than support.ts knows (company-001 … company-NNN). */
 export function enrolCompanies(count: number): string[] {
   const ids = Array.from({ length: count }, (_, i) => `company-${String(i + 1).padStart(3, '0')}`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPhaseRow } from '../../db/phases.ts';
-import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly, sbirCriteria } from './drive.ts';
+import { CompetitionRun, expectProblem, F, feasibilityOnly, sbirCriteria, waitingOnLock } from './drive.ts';
 import { timeSkippingHarness, tokenOf, type Harness } from './support.ts';
 
 /** One HTTP answer with its headers and its exact body text (a replay must repeat it byte for byte). */
@@ -86,16 +86,7 @@ describe('Idempotency-Key: a retried POST is answered once and stored once (draf
     await h.sql.begin(async (tx) => {
       await lockPhaseRow(tx, { competitionId: run.id, phaseKey: F });
       first = send('company-01', offersPath(run), body, 'slow-key-0001');
-      await eventually(
-        "the first request to wait on the phase's lock",
-        async () =>
-          (
-            await h.sql`
-            select 1 from pg_stat_activity
-            where wait_event_type = 'Lock' and query like '%phase_takes_writes%'`
-          ).length,
-        (waiting) => waiting > 0,
-      );
+      await waitingOnLock(h, '%phase_takes_writes%', 1);
       // Bounded, so code that makes the retry wait behind the first fails here instead of hanging.
       const retry = await Promise.race([
         send('company-01', offersPath(run), body, 'slow-key-0001'),

@@ -3,7 +3,7 @@ import { createActivities } from '../../activities/index.ts';
 import { offersDigest, signingCheckpointsWith } from '../../db/audit.ts';
 import { submitOffer, type StoredOffer } from '../../db/offers.ts';
 import { lockPhaseRow } from '../../db/phases.ts';
-import { CompetitionRun, eventually, expectProblem, F, feasibilityOnly } from './drive.ts';
+import { CompetitionRun, expectProblem, F, feasibilityOnly, waitingOnLock } from './drive.ts';
 import { timeSkippingHarness, tokenOf, type Harness } from './support.ts';
 
 describe('offer intake: no lock per company, and no receipt slips past the close of submissions', () => {
@@ -13,18 +13,7 @@ describe('offer intake: no lock per company, and no receipt slips past the close
   });
   afterAll(async () => h?.close());
 
-  /** Until `count` sessions wait for a lock in a statement like `pattern`. */
-  const waiting = (pattern: string, count: number) =>
-    eventually(
-      `${count} statements like ${pattern} to wait for the phase's lock`,
-      async () => {
-        const [row] = await h.sql<{ waiting: number }[]>`
-          select count(*)::int as waiting from pg_stat_activity
-          where wait_event_type = 'Lock' and query like ${pattern}`;
-        return row!.waiting;
-      },
-      (n) => n >= count,
-    );
+  const waiting = (pattern: string, count: number) => waitingOnLock(h, pattern, count);
 
   /** Locks the phase as a transition of the phase does (lockPhaseRow), while `during` runs. */
   const holdingPhase = (run: CompetitionRun, during: () => Promise<void>) =>
