@@ -3,6 +3,7 @@ import { sign, type KeyObject } from 'node:crypto';
 import {
   declaredBy,
   juryDigest,
+  recordedAtClose,
   verifyAuditExport,
   type AuditExport,
   type AuditVerification,
@@ -164,12 +165,11 @@ export async function juryAtClose(
 async function closedJuryWork(
   sql: Sql,
   competitionId: string,
-  entries: readonly { at: string; data: string }[],
+  entries: readonly { seq: number; at: string; data: string }[],
 ) {
-  const closed = entries.flatMap((e) => {
-    const recorded = (JSON.parse(e.data) as { juryAtClose?: JuryAtClose }).juryAtClose;
-    return recorded ? [{ ...recorded, closedAt: e.at }] : [];
-  });
+  const closed = recordedAtClose(entries).flatMap((e) =>
+    e.juryAtClose ? [{ ...e.juryAtClose, closedAt: e.at }] : [],
+  );
   const jury = await juryRows(sql, competitionId, [...new Set(closed.map((r) => r.phase))]);
   return {
     declarations: jury.declarations.filter((d) =>
@@ -229,25 +229,26 @@ export async function exportAudit(
         select 1 from offers a where a.competition_id = p.competition_id and a.phase_key = p.key
           and a.sealed_identity is not null)))
     order by key`;
+  const exported = entries.map((e) => ({
+    seq: Number(e.seq),
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    data: e.data,
+    prevHash: e.prev_hash,
+    hash: e.hash,
+  }));
   return {
     format: 'phasegate-audit-export-v1',
     competitionId,
-    entries: entries.map((e) => ({
-      seq: Number(e.seq),
-      at: e.at,
-      actor: e.actor,
-      action: e.action,
-      data: e.data,
-      prevHash: e.prev_hash,
-      hash: e.hash,
-    })),
+    entries: exported,
     checkpoints: checkpoints.map(checkpointOf),
     sealedPhases: sealedPhases.map((p) => p.key),
     offers: offers.map(({ sealedPrice, ...offer }) => ({
       ...offer,
       sealedPriceSha256: sealedPrice ? sha256(sealedPrice) : null,
     })),
-    jury: await closedJuryWork(sql, competitionId, entries),
+    jury: await closedJuryWork(sql, competitionId, exported),
   };
 }
 

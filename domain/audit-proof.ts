@@ -203,13 +203,30 @@ function offerProblems(doc: AuditExport, key: KeyObject): AuditProblem[] {
   return problems;
 }
 
+/** What a transition's entry recorded of the window it closed, read from the entry's data. */
+export interface RecordedAtClose {
+  seq: number;
+  /** The entry's time, as hashed: UTC, to the microsecond. */
+  at: string;
+  offersAtClose?: { phase: string; count: number; digest: string };
+  juryAtClose?: JuryAtClose;
+}
+
+/** The entries that record a closed window (offers at the close of submissions, a round's jury work), each parsed once. */
+export function recordedAtClose(
+  entries: readonly { seq: number; at: string; data: string }[],
+): RecordedAtClose[] {
+  return entries.flatMap((e) => {
+    const { offersAtClose, juryAtClose } = JSON.parse(e.data) as Omit<RecordedAtClose, 'seq' | 'at'>;
+    return offersAtClose || juryAtClose ? [{ seq: e.seq, at: e.at, offersAtClose, juryAtClose }] : [];
+  });
+}
+
 /** The offers each phase had when its submissions closed, as the chain recorded them. */
-function digestProblems(doc: AuditExport): AuditProblem[] {
+function digestProblems(doc: AuditExport, closes: readonly RecordedAtClose[]): AuditProblem[] {
   const problems: AuditProblem[] = [];
-  for (const e of doc.entries) {
-    const recorded = (
-      JSON.parse(e.data) as { offersAtClose?: { phase: string; count: number; digest: string } }
-    ).offersAtClose;
+  for (const e of closes) {
+    const recorded = e.offersAtClose;
     if (!recorded || doc.sealedPhases.includes(recorded.phase)) continue;
     const offers = doc.offers
       .filter((o) => o.phase === recorded.phase)
@@ -259,11 +276,11 @@ export function juryDigest(
 }
 
 /** The declarations and scores each closed evaluation round had, as the chain recorded them. */
-function juryProblems(doc: AuditExport): AuditProblem[] {
+function juryProblems(doc: AuditExport, closes: readonly RecordedAtClose[]): AuditProblem[] {
   const problems: AuditProblem[] = [];
   const rows = doc.jury ?? { declarations: [], scores: [] };
-  for (const e of doc.entries) {
-    const recorded = (JSON.parse(e.data) as { juryAtClose?: JuryAtClose }).juryAtClose;
+  for (const e of closes) {
+    const recorded = e.juryAtClose;
     if (!recorded) continue;
     const found = juryDigest({ ...recorded, closedAt: e.at }, rows);
     const differ = (['declarations', 'scores'] as const).filter(
@@ -284,12 +301,13 @@ function juryProblems(doc: AuditExport): AuditProblem[] {
 
 export function verifyAuditExport(doc: AuditExport, publicKey: KeyObject): AuditVerification {
   const carried = doc.offers.flatMap((o) => (o.receipt.checkpoint ? [o.receipt.checkpoint] : []));
+  const closes = recordedAtClose(doc.entries);
   const problems = [
     ...chainProblems(doc.entries),
     ...checkpointProblems(doc, publicKey, [...doc.checkpoints, ...carried]),
     ...offerProblems(doc, publicKey),
-    ...digestProblems(doc),
-    ...juryProblems(doc),
+    ...digestProblems(doc, closes),
+    ...juryProblems(doc, closes),
   ];
   const firstEntryProblem = problems.find(
     (p) => typeof p.at === 'number' && p.kind !== 'offers-digest' && p.kind !== 'jury-digest',
