@@ -142,10 +142,7 @@ async function measured(stack: Stack, clientPid: number, work: () => Promise<Run
   };
 }
 
-/**
- * The intake's own SQL without HTTP: `submitOffer()` called in this process on a pool of 10, each
- * client one company sending versions as over HTTP. Counts the statements it sends.
- */
+/** `submitOffer()` called in this process, without HTTP, to count the statements one offer sends. */
 function directOffers(url: string) {
   let statements = 0;
   const sql = postgres(url, { max: 10, onnotice: () => undefined, debug: () => statements++ });
@@ -251,8 +248,6 @@ const bare = await service('bench/bare-http.ts', { PORT: String(barePort) }, /ba
 try {
   const competitionId = await launchOnePhase(stack.apiUrl, 'Intake benchmark');
   // Warm every way in (JIT, connections, the first prepared statements).
-  await drive(10, 200, httpOffer(stack, competitionId, companies));
-  await drive(10, 200, direct.send(competitionId, 'warm'));
   for (const way of waysIn(competitionId)) await drive(10, 200, way.send(0, 0));
   const counted = direct.statements();
   await drive(1, 20, direct.send(competitionId, 'count'));
