@@ -1,8 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { Client } from '@temporalio/client';
-import { bodyLimit } from 'hono/body-limit';
-import { strictJsonBody } from './body.ts';
+import { bodyWithinLimit, strictJsonBody } from './body.ts';
 import { HTTPException } from 'hono/http-exception';
 import { signingCheckpointsWith } from '../db/audit.ts';
 import type { Sql } from '../db/sql.ts';
@@ -54,15 +53,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: 2 * 1024 * 1024,
-      onError: () => {
-        throw new ProblemError('payload-too-large', 'the body may be at most 2 MiB');
-      },
-    }),
-  );
+  app.use('*', bodyWithinLimit);
   app.use('*', strictJsonBody);
   // The web pages (their own paths only), which call this same app as the signed-in person.
   app.use('*', webPages({ ...deps, api: app }));

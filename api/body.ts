@@ -1,3 +1,4 @@
+import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { firstInvalidUtf8Byte } from '../domain/text.ts';
 import { ProblemError } from './problem.ts';
@@ -6,6 +7,35 @@ import { ProblemError } from './problem.ts';
 export const MAX_JSON_DEPTH = 32;
 
 const JSON_MEDIA_TYPE = /^application\/([a-z.-]+\+)?json\b/i;
+
+/** The largest body the API reads. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+const tooLarge = () => {
+  throw new ProblemError('payload-too-large', 'the body may be at most 2 MiB');
+};
+
+/** A body sent in chunks, with no Content-Length: counted as it is read. */
+const chunkedWithinLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+
+/** GET and HEAD requests carry no body that Phasegate reads. */
+const withoutBody = (method: string) => method === 'GET' || method === 'HEAD';
+
+/**
+ * Refuses a body over MAX_BODY_BYTES. Decided from the headers where they tell the length, as they
+ * do for nearly every request: reading `c.req.raw.body` (which Hono's bodyLimit does first) builds a
+ * whole fetch Request for the Node request, 0.04 ms of CPU per request in the intake benchmark,
+ * where the Node adapter otherwise reads the body straight from the socket.
+ */
+export const bodyWithinLimit = createMiddleware(async (c, next) => {
+  if (withoutBody(c.req.method)) return next();
+  const length = c.req.header('content-length');
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+    return chunkedWithinLimit(c, next);
+  }
+  if (Number.parseInt(length, 10) > MAX_BODY_BYTES) tooLarge();
+  await next();
+});
 
 function refuseBody(message: string, path = '(body)'): never {
   throw new ProblemError('validation-failed', `${path}: ${message}`, [{ path, message }]);
@@ -39,7 +69,7 @@ function checkJsonShape(value: unknown): void {
  */
 export const strictJsonBody = createMiddleware(async (c, next) => {
   const contentType = c.req.header('content-type');
-  if (!contentType || !JSON_MEDIA_TYPE.test(contentType) || c.req.raw.body === null) return next();
+  if (withoutBody(c.req.method) || !contentType || !JSON_MEDIA_TYPE.test(contentType)) return next();
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (bytes.length === 0) return next();
   let text: string;

@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { submitOffer } from '../db/offers.ts';
 import { seal, sha256, signReceipt } from '../db/sealing.ts';
 import { generateKeys } from '../runtime/keys.ts';
+import { sendRequest } from './http-client.ts';
 import { cpuSeconds, selfTimeByPlace } from './profile.ts';
 import { writeResultsBlock } from './results.ts';
 import {
@@ -61,13 +62,14 @@ const OFFER_BODY = JSON.stringify({ content: CONTENT, requestedAmount: 40_000 })
 
 /** One offer over HTTP to `url`, which must answer 201. */
 async function post(url: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: OFFER_BODY,
-  });
-  await response.arrayBuffer();
-  if (response.status !== 201) throw new Error(`${url} answered ${response.status}`);
+  const reply = await sendRequest(
+    url,
+    'POST',
+    { 'content-type': 'application/json', ...headers },
+    OFFER_BODY,
+  );
+  if (reply.status !== 201)
+    throw new Error(`${url} answered ${reply.status}: ${reply.body.toString('utf8')}`);
 }
 
 /** The API's way in: one offer over HTTP, answered 201 with a signed receipt. */

@@ -161,6 +161,45 @@ describe('the first slice, over real HTTP, on the Temporal dev server and Postgr
     expect((await json(response)).type).toBe('urn:phasegate:problem:unsupported-media-type');
   });
 
+  it('a body over 2 MiB is refused with 413, whether its length is declared or it comes in chunks', async () => {
+    const oversize = JSON.stringify({ ...launch, title: 'x'.repeat(2 * 1024 * 1024) });
+    const declared = await post('/competitions', oversize);
+    expect(declared.status).toBe(413);
+    expect((await json(declared)).type).toBe('urn:phasegate:problem:payload-too-large');
+
+    const encoder = new TextEncoder();
+    const pieces = [oversize.slice(0, 1024 * 1024), oversize.slice(1024 * 1024)];
+    const chunked = await fetch(`${api.url}/competitions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('officer-1')}`, 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (const piece of pieces) controller.enqueue(encoder.encode(piece));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect((await json(chunked)).type).toBe('urn:phasegate:problem:payload-too-large');
+  });
+
+  it('a launch sent in chunks, with no declared length, is read whole', async () => {
+    const response = await fetch(`${api.url}/competitions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('officer-1')}`, 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(JSON.stringify(launch)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(201);
+    expect((await json(response)).id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('a company may not launch a competition', async () => {
     const response = await post('/competitions', launch, 'company-01');
     expect(response.status).toBe(403);

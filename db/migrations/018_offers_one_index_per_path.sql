@@ -1,0 +1,8 @@
+-- One index for each way offers are read, so that no cached plan can pick the wrong twin.
+-- offers_phase (competition, phase, status) shared its leading columns with offers_one_version
+-- (competition, phase, company, version). With estimates clamped to one row, a generic plan
+-- prepared while the table was small looked up a company's newest version through offers_phase and
+-- filtered every offer of the phase by company, a cost that grew with the phase (bench/RESULTS.md,
+-- intake). A phase's offers are read through offers_one_version, its active ones through
+-- offers_one_active; offers_phase was a third index to write on every offer and every supersede.
+drop index offers_phase;
