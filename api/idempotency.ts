@@ -10,7 +10,7 @@ import {
   type IdempotencyScope,
   type StoredAnswer,
 } from '../db/idempotency.ts';
-import { inOrder, type Sql, type TransactionSql } from '../db/sql.ts';
+import { inOrder, readThenWrite, type ReadThenWrite, type Sql, type TransactionSql } from '../db/sql.ts';
 import type { AuthEnv } from './auth.ts';
 import { problemExample } from './openapi.ts';
 import { fieldProblem, ProblemError, ProblemSchema, type ProblemType } from './problem.ts';
@@ -193,15 +193,6 @@ export async function answerOnce<B, S extends ContentfulStatusCode>(
 }
 
 /**
- * A write in two round trips: what it reads, then the writes, whose result is known before they
- * are sent (and refused from what was read, or when the writes find nothing to do).
- */
-export interface ReadThenWrite<R, T> {
-  read: (db: Sql | TransactionSql) => Promise<R>;
-  write: (db: Sql | TransactionSql, read: R) => { result: T; written: Promise<void> };
-}
-
-/**
  * As answerOnce, for a write in two round trips (offer intake), answered with `status` and its
  * result. With an Idempotency-Key the transaction keeps two round trips besides BEGIN and COMMIT:
  * the claim goes out with the read, the stored answer with the writes.
@@ -213,11 +204,7 @@ export async function answerOnceReadThenWrite<R, T, S extends ContentfulStatusCo
   work: ReadThenWrite<R, T>,
 ): Promise<Answer<T, S>> {
   const request = c.var.idempotency;
-  if (!request) {
-    const { result, written } = work.write(sql, await work.read(sql));
-    await written;
-    return { status, body: result };
-  }
+  if (!request) return { status, body: await readThenWrite(sql, work) };
   return underKey(
     c,
     request,

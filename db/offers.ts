@@ -18,7 +18,9 @@ import { awardsOf } from './awards.ts';
 import {
   beforeDeadline,
   guardPhase,
+  keptPhaseTemplate,
   noSuchPhase,
+  phaseTemplateOf,
   phaseWriteRefusal,
   type PhaseAtWrite,
 } from './phase-guard.ts';
@@ -33,7 +35,7 @@ import {
   type Keys,
   type Receipt,
 } from './sealing.ts';
-import type { Sql, TransactionSql } from './sql.ts';
+import { readThenWrite, type ReadThenWrite, type Sql, type TransactionSql } from './sql.ts';
 import { readAnonymousReview, readPhaseMoment } from './visibility.ts';
 
 export interface OfferSubmission {
@@ -68,7 +70,8 @@ interface OfferGround extends PhaseAtWrite {
   checkpoint: Checkpoint | null;
 }
 
-type GroundRow = Omit<OfferGround, 'checkpoint'> & {
+type GroundRow = Omit<OfferGround, 'checkpoint' | 'template'> & {
+  template: PhaseTemplate | null;
   checkpoint_position: string | null;
   checkpoint_head_hash: string;
   checkpoint_at: Date;
@@ -77,9 +80,11 @@ type GroundRow = Omit<OfferGround, 'checkpoint'> & {
 
 /** Statement A: the phase, its deadline and template, the company's last version and admission, the checkpoint. */
 async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Promise<OfferGround> {
+  const kept = keptPhaseTemplate(o.competitionId, o.phaseKey);
   const [row] = await db<GroundRow[]>`
     select p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
-      (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) as template,
+      case when ${kept !== undefined} then null
+        else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end as template,
       -- The company's newest version, read from the top of its versions in offers_one_version.
       -- Not max(): given a few companies with many versions, the planner's generic plan took max()
       -- over every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
@@ -96,7 +101,14 @@ async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Pr
         where competition_id = p.competition_id order by position desc limit 1) k on true
     where p.competition_id = ${o.competitionId} and p.key = ${o.phaseKey}`;
   if (!row) throw await noSuchPhase(db, o.competitionId, o.phaseKey);
-  const { checkpoint_position, checkpoint_head_hash, checkpoint_at, checkpoint_signature, ...ground } = row;
+  const {
+    checkpoint_position,
+    checkpoint_head_hash,
+    checkpoint_at,
+    checkpoint_signature,
+    template,
+    ...ground
+  } = row;
   const checkpoint =
     checkpoint_position === null
       ? null
@@ -107,7 +119,11 @@ async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Pr
           at: checkpoint_at,
           signature: checkpoint_signature,
         });
-  return { ...ground, checkpoint };
+  return {
+    ...ground,
+    template: phaseTemplateOf(o.competitionId, o.phaseKey, { read: template, kept }),
+    checkpoint,
+  };
 }
 
 /** An offer accepted by the rules and signed, ready for statement B. */
@@ -207,7 +223,7 @@ async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: Recei
 }
 
 /** The intake of one offer in two statements, A then B; the API sends its Idempotency-Key with them. */
-export function offerIntake(keys: Keys, o: OfferSubmission) {
+export function offerIntake(keys: Keys, o: OfferSubmission): ReadThenWrite<OfferGround, StoredOffer> {
   return {
     read: (db: Sql | TransactionSql) => readOfferGround(db, o),
     write: (db: Sql | TransactionSql, ground: OfferGround) => {
@@ -279,12 +295,7 @@ async function retryVersion<T>(attempt: () => Promise<T>): Promise<T> {
  * (A's) and the content's sha256.
  */
 export function submitOffer(sql: Sql, keys: Keys, o: OfferSubmission): Promise<StoredOffer> {
-  const intake = offerIntake(keys, o);
-  return receiveVersion(o, async () => {
-    const { result, written } = intake.write(sql, await intake.read(sql));
-    await written;
-    return result;
-  });
+  return receiveVersion(o, () => readThenWrite(sql, offerIntake(keys, o)));
 }
 
 export interface Withdrawal {

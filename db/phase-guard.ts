@@ -1,6 +1,6 @@
 import type { PhaseState } from '../domain/competition.ts';
 import { isTooLate } from '../domain/rules/deadline.ts';
-import type { PhaseTemplate, ProcedureTemplate } from '../domain/template.ts';
+import type { PhaseTemplate } from '../domain/template.ts';
 import { phaseColumns, type DeadlineColumn, type PhaseRow } from './phases.ts';
 import { Refusal } from './refusal.ts';
 import { inOrder, type Sql, type TransactionSql } from './sql.ts';
@@ -14,6 +14,38 @@ export interface GuardedPhase {
   /** The database clock: the one clock every API process and worker shares. */
   now: Date;
   row: PhaseRow;
+}
+
+/**
+ * Each phase's element of its competition's procedure template. A competition's template is written
+ * once, at launch, and never updated, so every API process and worker may keep it: read for each
+ * write, it cost Postgres a detoast of the whole template (4 KiB for SBIR) and the API the parse of
+ * the phase's 1.3 KiB, for every offer and every score sheet. Migration 019 keeps the template from
+ * changing. Kept for up to 1,000 phases; the one read first leaves first.
+ */
+const launchedTemplates = new Map<string, PhaseTemplate>();
+const TEMPLATES_KEPT = 1_000;
+const templateKey = (competitionId: string, phaseKey: string) => `${competitionId}/${phaseKey}`;
+
+/** The phase's template as launched, when this process has read it before. */
+export const keptPhaseTemplate = (competitionId: string, phaseKey: string) =>
+  launchedTemplates.get(templateKey(competitionId, phaseKey));
+
+/**
+ * The phase's template for a write that read it (`read`) or, where it asked not to, the one kept
+ * before its read (`kept`, taken before: it may leave the cache meanwhile).
+ */
+export function phaseTemplateOf(
+  competitionId: string,
+  phaseKey: string,
+  at: { read: PhaseTemplate | null; kept: PhaseTemplate | undefined },
+): PhaseTemplate {
+  if (at.read === null) return at.kept!;
+  if (launchedTemplates.size >= TEMPLATES_KEPT) {
+    launchedTemplates.delete(launchedTemplates.keys().next().value!);
+  }
+  launchedTemplates.set(templateKey(competitionId, phaseKey), at.read);
+  return at.read;
 }
 
 /** A write's window: the phase column holding the deadline that ends it, and what the refusal calls it. */
@@ -97,22 +129,25 @@ export async function guardPhase(
   allowed: readonly PhaseState[],
   window?: WriteWindow,
 ): Promise<GuardedPhase> {
+  const kept = keptPhaseTemplate(competitionId, phaseKey);
   const [, [found]] = await inOrder([
     tx`select phase_write_lock_shared(${competitionId}, ${phaseKey})`,
-    tx<(PhaseRow & { template: ProcedureTemplate; competition_status: string; db_now: Date })[]>`
-      select ${phaseColumns(tx, 'p')}, c.template, c.status as competition_status, now() as db_now
+    tx<(PhaseRow & { template: PhaseTemplate | null; competition_status: string; db_now: Date })[]>`
+      select ${phaseColumns(tx, 'p')}, c.status as competition_status, now() as db_now,
+        case when ${kept !== undefined} then null
+          else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end as template
       from phases p join competitions c on c.id = p.competition_id
       where p.competition_id = ${competitionId} and p.key = ${phaseKey}`,
   ]);
   if (!found) throw await noSuchPhase(tx, competitionId, phaseKey);
-  const { template: procedure, competition_status, db_now, ...row } = found;
+  const { template: read, competition_status, db_now, ...row } = found;
   const refusal = phaseWriteRefusal(
     { state: row.state, competitionStatus: competition_status, now: db_now },
     allowed,
     window && { what: window.what, closesAt: row[window.deadline] },
   );
   if (refusal) throw refusal;
-  const template = procedure.phases.find((p) => p.key === phaseKey)!;
+  const template = phaseTemplateOf(competitionId, phaseKey, { read, kept });
   return {
     competitionId,
     key: phaseKey,

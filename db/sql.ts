@@ -39,3 +39,19 @@ export async function inOrder<T extends readonly unknown[]>(
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
+
+/**
+ * A write in two round trips: what it reads, then the writes, whose result is known before they
+ * are sent (and refused from what was read, or when the writes find nothing to do).
+ */
+export interface ReadThenWrite<R, T> {
+  read: (db: Sql | TransactionSql) => Promise<R>;
+  write: (db: Sql | TransactionSql, read: R) => { result: T; written: Promise<void> };
+}
+
+/** Runs `work` on `db`, its read and then its writes, with no transaction of its own. */
+export async function readThenWrite<R, T>(db: Sql | TransactionSql, work: ReadThenWrite<R, T>): Promise<T> {
+  const { result, written } = work.write(db, await work.read(db));
+  await written;
+  return result;
+}

@@ -47,6 +47,17 @@ describe('template versions', () => {
     ]);
   });
 
+  it('a launched competition’s template cannot be rewritten, not even in the database', async () => {
+    const run = await launchFrom('sbir');
+    const rewrite = h.sql`
+      update competitions set template = jsonb_set(template, '{name}', '"Other rules"') where id = ${run.id}`;
+    await expect(rewrite).rejects.toThrow(/procedure template of competition .* is fixed at launch/);
+    const [kept] = await h.sql<{ name: string }[]>`
+      select template->>'name' as name from competitions where id = ${run.id}`;
+    expect(kept!.name).not.toBe('Other rules');
+    await h.sql`update competitions set updated_at = now() where id = ${run.id}`;
+  });
+
   it('a template no competition used can be deleted; one that was used stays for the record', async () => {
     const unused = { ...customTemplate(), id: 'draft-challenge' };
     expect((await h.call('officer-1', 'PUT', '/templates/draft-challenge', unused)).status).toBe(201);
