@@ -14,6 +14,7 @@ import {
 } from '../domain/rules/visibility.ts';
 import { offerRefusal, withdrawalRefusal } from '../domain/rules/offer.ts';
 import { appendAudit, checkpointOf } from './audit.ts';
+import { StatementBatches } from './batches.ts';
 import { awardsOf } from './awards.ts';
 import {
   beforeDeadline,
@@ -71,6 +72,8 @@ interface OfferGround extends PhaseAtWrite {
 }
 
 type GroundRow = Omit<OfferGround, 'checkpoint' | 'template'> & {
+  /** The offer's place among those read together. */
+  at: string;
   template: PhaseTemplate | null;
   checkpoint_position: string | null;
   checkpoint_head_hash: string;
@@ -78,37 +81,53 @@ type GroundRow = Omit<OfferGround, 'checkpoint' | 'template'> & {
   checkpoint_signature: string;
 };
 
-/** Statement A: the phase, its deadline and template, the company's last version and admission, the checkpoint. */
-async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Promise<OfferGround> {
-  const kept = keptPhaseTemplate(o.competitionId, o.phaseKey);
-  const [row] = await db<GroundRow[]>`
-    select p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
-      case when ${kept !== undefined} then null
+/**
+ * Statement A for offers read together (StatementBatches): for each, the phase, its deadline and
+ * template, the company's last version and admission, the checkpoint. Undefined for an offer whose
+ * phase does not exist.
+ */
+async function readOfferGrounds(
+  db: Sql | TransactionSql,
+  offers: readonly OfferSubmission[],
+): Promise<(OfferGround | undefined)[]> {
+  const kept = offers.map((o) => keptPhaseTemplate(o.competitionId, o.phaseKey));
+  const column = (values: (o: OfferSubmission, i: number) => string) => db.array(offers.map(values));
+  const rows = await db<GroundRow[]>`
+    select i.at, p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
+      case when i.known then null
         else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end as template,
       -- The company's newest version, read from the top of its versions in offers_one_version.
       -- Not max(): given a few companies with many versions, the planner's generic plan took max()
       -- over every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
       coalesce((select version from offers
-        where competition_id = p.competition_id and phase_key = p.key and company_id = ${o.companyId}
+        where competition_id = p.competition_id and phase_key = p.key and company_id = i.company_id
         order by version desc limit 1), 0) as "lastVersion",
       exists (select 1 from admissions where competition_id = p.competition_id and phase_key = p.key
-              and company_id = ${o.companyId}) as admitted,
+              and company_id = i.company_id) as admitted,
       k.position as checkpoint_position, k.head_hash as checkpoint_head_hash, k.at as checkpoint_at,
       k.signature as checkpoint_signature
-    from phases p join competitions c on c.id = p.competition_id
+    from unnest(${column((o) => o.competitionId)}::uuid[], ${column((o) => o.phaseKey)}::text[],
+        ${column((o) => o.companyId)}::text[], ${column((_, i) => String(kept[i] !== undefined))}::boolean[])
+        with ordinality as i(competition_id, phase_key, company_id, known, at)
+      join phases p on p.competition_id = i.competition_id and p.key = i.phase_key
+      join competitions c on c.id = p.competition_id
       left join lateral (
         select position, head_hash, at, signature from audit_checkpoints
-        where competition_id = p.competition_id order by position desc limit 1) k on true
-    where p.competition_id = ${o.competitionId} and p.key = ${o.phaseKey}`;
-  if (!row) throw await noSuchPhase(db, o.competitionId, o.phaseKey);
-  const {
-    checkpoint_position,
-    checkpoint_head_hash,
-    checkpoint_at,
-    checkpoint_signature,
-    template,
-    ...ground
-  } = row;
+        where competition_id = p.competition_id order by position desc limit 1) k on true`;
+  const grounds: (OfferGround | undefined)[] = offers.map(() => undefined);
+  for (const { at, template, ...row } of rows) {
+    const o = offers[Number(at) - 1]!;
+    const read = { read: template, kept: kept[Number(at) - 1] };
+    grounds[Number(at) - 1] = groundOf(o, {
+      ...row,
+      template: phaseTemplateOf(o.competitionId, o.phaseKey, read),
+    });
+  }
+  return grounds;
+}
+
+function groundOf(o: OfferSubmission, row: Omit<GroundRow, 'at' | 'template'> & { template: PhaseTemplate }) {
+  const { checkpoint_position, checkpoint_head_hash, checkpoint_at, checkpoint_signature, ...ground } = row;
   const checkpoint =
     checkpoint_position === null
       ? null
@@ -119,11 +138,29 @@ async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Pr
           at: checkpoint_at,
           signature: checkpoint_signature,
         });
-  return {
-    ...ground,
-    template: phaseTemplateOf(o.competitionId, o.phaseKey, { read: template, kept }),
-    checkpoint,
-  };
+  return { ...ground, checkpoint };
+}
+
+/** Reads of statement A from the API's pool, gathered per pool. */
+const groundReads = new WeakMap<Sql, StatementBatches<OfferSubmission, OfferGround | undefined>>();
+
+/**
+ * Statement A for one offer: inside the caller's transaction alone, from a pool together with the
+ * offers read at the same moment (at most 4 statements running, 64 offers each).
+ */
+async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Promise<OfferGround> {
+  let ground: OfferGround | undefined;
+  if ('savepoint' in db) [ground] = await readOfferGrounds(db, [o]);
+  else {
+    let reads = groundReads.get(db);
+    if (!reads) {
+      reads = new StatementBatches((offers) => readOfferGrounds(db, offers), { inFlight: 4, size: 64 });
+      groundReads.set(db, reads);
+    }
+    ground = await reads.add(o);
+  }
+  if (!ground) throw await noSuchPhase(db, o.competitionId, o.phaseKey);
+  return ground;
 }
 
 /** An offer accepted by the rules and signed, ready for statement B. */

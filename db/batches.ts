@@ -1,0 +1,40 @@
+/**
+ * One statement for the same read asked by many requests at once. A statement costs Postgres and the
+ * API a fixed amount whatever its rows (a round trip, waking the session, starting the executor):
+ * at 50 companies sending offers, that was about a third of an offer's cost (bench/RESULTS.md,
+ * intake). A read asked while `inFlight` of its batches are running waits for the next batch and
+ * goes out with every other read waiting then; with fewer running, it goes out at once, alone, so
+ * a quiet API waits for nothing.
+ */
+export class StatementBatches<I, O> {
+  private readonly waiting: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private running = 0;
+
+  constructor(
+    /** The statement for `items`: one answer per item, in their order. */
+    private readonly run: (items: I[]) => Promise<O[]>,
+    private readonly limits: { inFlight: number; size: number },
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (this.running < this.limits.inFlight) this.send();
+    });
+  }
+
+  private send(): void {
+    const batch = this.waiting.splice(0, this.limits.size);
+    if (batch.length === 0) return;
+    this.running++;
+    this.run(batch.map((w) => w.item))
+      .then(
+        (answers) => batch.forEach((w, i) => w.resolve(answers[i]!)),
+        (error: unknown) => batch.forEach((w) => w.reject(error)),
+      )
+      .finally(() => {
+        this.running--;
+        this.send();
+      });
+  }
+}
