@@ -27,14 +27,15 @@ export class StatementBatches<I, O> {
     const batch = this.waiting.splice(0, this.limits.size);
     if (batch.length === 0) return;
     this.running++;
-    this.run(batch.map((w) => w.item))
-      .then(
-        (answers) => batch.forEach((w, i) => w.resolve(answers[i]!)),
-        (error: unknown) => batch.forEach((w) => w.reject(error)),
-      )
-      .finally(() => {
-        this.running--;
-        this.send();
-      });
+    // The reads that waited go out before the answered ones carry on.
+    const settle = (answer: () => void) => {
+      this.running--;
+      this.send();
+      answer();
+    };
+    this.run(batch.map((w) => w.item)).then(
+      (answers) => settle(() => batch.forEach((w, i) => w.resolve(answers[i]!))),
+      (error: unknown) => settle(() => batch.forEach((w) => w.reject(error))),
+    );
   }
 }

@@ -91,7 +91,12 @@ async function readOfferGrounds(
   offers: readonly OfferSubmission[],
 ): Promise<(OfferGround | undefined)[]> {
   const kept = offers.map((o) => keptPhaseTemplate(o.competitionId, o.phaseKey));
-  const column = (values: (o: OfferSubmission, i: number) => string) => db.array(offers.map(values));
+  const read = offers.map((o, i) => ({
+    competition_id: o.competitionId,
+    phase_key: o.phaseKey,
+    company_id: o.companyId,
+    known: kept[i] !== undefined,
+  }));
   const rows = await db<GroundRow[]>`
     select i.at, p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
       case when i.known then null
@@ -106,9 +111,11 @@ async function readOfferGrounds(
               and company_id = i.company_id) as admitted,
       k.position as checkpoint_position, k.head_hash as checkpoint_head_hash, k.at as checkpoint_at,
       k.signature as checkpoint_signature
-    from unnest(${column((o) => o.competitionId)}::uuid[], ${column((o) => o.phaseKey)}::text[],
-        ${column((o) => o.companyId)}::text[], ${column((_, i) => String(kept[i] !== undefined))}::boolean[])
-        with ordinality as i(competition_id, phase_key, company_id, known, at)
+    -- The offers as one JSON parameter: postgres.js types an array parameter only once it has read
+    -- the server's array types, which a new pool's first statement has not.
+    from rows from (jsonb_to_recordset(${db.json(read as never)})
+        as (competition_id uuid, phase_key text, company_id text, known boolean))
+      with ordinality as i(competition_id, phase_key, company_id, known, at)
       join phases p on p.competition_id = i.competition_id and p.key = i.phase_key
       join competitions c on c.id = p.competition_id
       left join lateral (

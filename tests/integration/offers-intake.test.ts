@@ -62,6 +62,49 @@ describe('offer intake: no lock per company, and no receipt slips past the close
     ]);
   });
 
+  it('offers read together are each judged on their own competition, phase and company', async () => {
+    const [one, other] = [
+      await CompetitionRun.sbir(h, { phases: feasibilityOnly() }),
+      await CompetitionRun.sbir(h, { phases: feasibilityOnly() }),
+    ];
+    const offer = (run: CompetitionRun, companyId: string, phaseKey = F) =>
+      submitOffer(h.sql, h.keys, {
+        competitionId: run.id,
+        phaseKey,
+        companyId,
+        content: `plan of ${companyId}`,
+        requestedAmount: 40_000,
+      });
+    const companies = Array.from({ length: 8 }, (_, i) => `company-${String(i + 1).padStart(2, '0')}`);
+    // More than the four reads that go out alone: the rest are read in one statement.
+    const sent = await Promise.allSettled([
+      ...companies.map((c) => offer(one, c)),
+      offer(one, 'company-09', 'commercialisation'),
+      ...companies.slice(0, 4).map((c) => offer(other, c)),
+      offer(one, 'company-01'),
+    ]);
+    const missing = sent[8]!;
+    expect(missing.status).toBe('rejected');
+    expect((missing as PromiseRejectedResult).reason).toMatchObject({
+      code: 'not-found',
+      message: expect.stringContaining(`has no phase "commercialisation"; its phases are "${F}"`),
+    });
+    const received = sent.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+    expect(received).toHaveLength(13);
+    for (const [i, s] of sent.entries()) {
+      if (s.status !== 'fulfilled') continue;
+      const run = i >= 9 && i < 13 ? other : one;
+      expect(s.value.receipt.competitionId).toBe(run.id);
+    }
+    const versions = await h.sql<{ competition_id: string; company_id: string; version: number }[]>`
+      select competition_id, company_id, version from offers
+      where competition_id in (${one.id}, ${other.id}) order by competition_id, company_id, version`;
+    const ofOne = versions.filter((v) => v.competition_id === one.id);
+    expect(ofOne.filter((v) => v.company_id === 'company-01').map((v) => v.version)).toEqual([1, 2]);
+    expect(ofOne.filter((v) => v.company_id !== 'company-01').map((v) => v.version)).toEqual(Array(7).fill(1));
+    expect(versions.filter((v) => v.competition_id === other.id)).toHaveLength(4);
+  });
+
   it('an offer racing the close of submissions is either in the receipts digest or refused', async () => {
     const run = await CompetitionRun.sbir(h, { phases: feasibilityOnly() });
     const acts = createActivities({ sql: h.sql, keys: h.keys });
