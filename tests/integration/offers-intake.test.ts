@@ -101,7 +101,9 @@ describe('offer intake: no lock per company, and no receipt slips past the close
       where competition_id in (${one.id}, ${other.id}) order by competition_id, company_id, version`;
     const ofOne = versions.filter((v) => v.competition_id === one.id);
     expect(ofOne.filter((v) => v.company_id === 'company-01').map((v) => v.version)).toEqual([1, 2]);
-    expect(ofOne.filter((v) => v.company_id !== 'company-01').map((v) => v.version)).toEqual(Array(7).fill(1));
+    expect(ofOne.filter((v) => v.company_id !== 'company-01').map((v) => v.version)).toEqual(
+      Array(7).fill(1),
+    );
     expect(versions.filter((v) => v.competition_id === other.id)).toHaveLength(4);
   });
 
