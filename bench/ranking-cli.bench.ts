@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { openSync, closeSync, statSync } from 'node:fs';
+import { openSync, closeSync, statSync, writeSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonForTerminal } from '../runtime/cli.ts';
+import { writeRanking } from '../runtime/cli.ts';
 import { projectRoot } from '../runtime/tools.ts';
-import { rank, rankWithReliability, type RankInputDraft } from '../scoring/index.ts';
+import { decideWithReliability, rank, rankWithReliability, type RankInputDraft } from '../scoring/index.ts';
 import { syntheticCompetition } from './competition.ts';
 import { writeResultsBlock } from './results.ts';
 import { machineLine } from './stack.ts';
@@ -66,14 +66,20 @@ async function steps(input: string, out: string): Promise<Record<string, number>
     const text = await time('read', () => readFile(input, 'utf8'));
     const draft = await time('parse', () => JSON.parse(text) as RankInputDraft);
     const ranked = await time('rank() with validation', () => rank(draft));
-    const { ranking, reliability } = await time('rankWithReliability() (what the CLI runs)', () =>
+    const { ranking, reliability } = await time('rankWithReliability(), the explanation whole', () =>
       rankWithReliability(draft),
     );
-    await time('JSON.stringify alone', () => JSON.stringify({ ...ranking, reliability }, null, 2));
-    const bytes = await time('stringify, encode and look for terminal controls (as the CLI does)', () =>
-      jsonForTerminal({ ...ranking, reliability }),
+    await time('JSON.stringify of that whole (as the floor does)', () =>
+      JSON.stringify({ ...ranking, reliability }, null, 2),
     );
-    await time('write', () => writeFile(out, bytes));
+    const decided = await time('decideWithReliability() (what the CLI runs before it writes)', () =>
+      decideWithReliability(draft),
+    );
+    const fd = openSync(out, 'w');
+    await time('explain, stringify, encode, check and write in stretches (as the CLI does)', () =>
+      writeRanking(decided, (bytes) => writeSync(fd, bytes)),
+    );
+    closeSync(fd);
     if (ranked.offers.length !== draft.offers.length) throw new Error('ranking lost offers');
   }
   return Object.fromEntries(Object.entries(times).map(([what, list]) => [what, median(list)]));

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { AuditExportSchema, verifyAuditExport } from '../domain/audit-proof.ts';
 import { checkpointBytes, receiptBytes, ReceiptSchema } from '../domain/proofs.ts';
 import type { RankInputDraft } from '../scoring/index.ts';
-import { rankInputJsonSchema, rankWithReliability, ScoringError } from '../scoring/index.ts';
+import {
+  decideWithReliability,
+  explainAround,
+  explainOffers,
+  rankInputJsonSchema,
+  ScoringError,
+} from '../scoring/index.ts';
 
 const USAGE = `usage:
   phasegate rank [<input.json> | -]   rank the offers at a gate (reads stdin without a file or with -),
@@ -89,17 +95,32 @@ async function rankCommand(file: string | undefined): Promise<number> {
   if (file === undefined && process.stdin.isTTY) return usageError('give an input file, or pipe the input');
   const read = await readInput(file === '-' ? undefined : file);
   if (typeof read === 'number') return read;
+  let decided;
   try {
-    // The ranking, with the jury's reliability report beside it under `reliability`.
-    const { ranking, reliability } = rankWithReliability(read.input as RankInputDraft);
-    printJson({ ...ranking, reliability });
-    return 0;
+    decided = decideWithReliability(read.input as RankInputDraft);
   } catch (error) {
     // Ranking reports schema failures as ScoringError 'invalid-input'; anything else is a bug and
     // keeps its stack trace.
     if (error instanceof ScoringError) return fail(...scoringErrorLines(error));
     throw error;
   }
+  writeRanking(decided, (bytes) => process.stdout.write(bytes));
+  return 0;
+}
+
+/**
+ * The ranking with the jury's reliability report beside it under `reliability`, as `phasegate rank`
+ * prints it, in pieces to `write`: the offers are explained a stretch at a time as they are written
+ * (explainOffers), so their explanations never all exist at once.
+ */
+export function writeRanking(
+  { findings, reliability }: ReturnType<typeof decideWithReliability>,
+  write: (bytes: Buffer) => void,
+): void {
+  const offers = new MadeInStretches(findings.ordering.order.length, (from, to) =>
+    explainOffers(findings, from, to),
+  );
+  writeJsonLine({ ...explainAround(findings, offers), reliability }, write);
 }
 
 /**
@@ -122,23 +143,111 @@ async function readInput(file: string | undefined): Promise<{ input: unknown } |
 }
 
 /**
- * The value as JSON text in UTF-8, safe for a terminal. JSON.stringify escapes the C0 controls
- * inside strings, so the only raw line breaks are the layout's own; the characters it leaves raw (C1
- * controls, U+2028/2029, bidi controls) become \u escapes that JSON reads back as the same
- * characters. Most output holds none, which a search of the encoded bytes finds out faster than a
- * pass over the text: then those bytes are the answer.
+ * The value as JSON text in UTF-8, safe for a terminal: `JSON.stringify(value, null, 2)` with the
+ * characters a terminal would act on escaped. JSON.stringify escapes the C0 controls inside strings,
+ * so the only raw line breaks are the layout's own; the characters it leaves raw (C1 controls,
+ * U+2028/2029, bidi controls) become \u escapes that JSON reads back as the same characters.
  */
 export function jsonForTerminal(value: unknown): Buffer {
-  const json = JSON.stringify(value, null, 2);
+  const pieces: Buffer[] = [];
+  writeJson(value, (text) => pieces.push(bytesForTerminal(text)));
+  return Buffer.concat(pieces);
+}
+
+/** Prints the value as jsonForTerminal has it, on a line of its own, piece by piece (see writeJson). */
+function printJson(value: unknown): void {
+  writeJsonLine(value, (bytes) => process.stdout.write(bytes));
+}
+
+function writeJsonLine(value: unknown, write: (bytes: Buffer) => void): void {
+  writeJson(value, (text) => write(bytesForTerminal(text)));
+  write(Buffer.from('\n'));
+}
+
+/**
+ * JSON text in UTF-8 with the escapes of jsonForTerminal. Most text holds no character to escape,
+ * which a search of the encoded bytes finds out faster than a pass over the text: then those bytes
+ * are the answer. The escape goes character by character, so text escaped in pieces is the text
+ * escaped whole.
+ */
+function bytesForTerminal(json: string): Buffer {
   const bytes = Buffer.from(json);
   return holdsUnsafeCharacter(bytes) ? Buffer.from(escapeAll(json, UNSAFE_IN_JSON_TEXT)) : bytes;
 }
 
-/** Prints the value as JSON on a line of its own; the line feed apart, as `${json}\n` would copy the whole text. */
-function printJson(value: unknown): void {
-  process.stdout.write(jsonForTerminal(value));
-  process.stdout.write('\n');
+/** An array whose elements are made a stretch at a time, as writeJson writes them. */
+export class MadeInStretches<T> {
+  constructor(
+    readonly length: number,
+    readonly make: (from: number, to: number) => T[],
+  ) {}
 }
+
+type Stretchable = readonly unknown[] | MadeInStretches<unknown>;
+
+const isStretchable = (value: unknown): value is Stretchable =>
+  Array.isArray(value) || value instanceof MadeInStretches;
+
+/** Elements of an array stringified at a time: enough to keep JSON.stringify at its pace. */
+const STRETCH = 64;
+
+/**
+ * Writes `JSON.stringify(value, null, 2)`, byte for byte, in pieces: the fields of an object at the
+ * top one at a time, and an array (at the top, or in one of those fields) a stretch of elements at a
+ * time. So no string of the whole text exists (71.6 MiB for 10,000 offers), and the elements of a MadeInStretches
+ * array are made as they are written and let go after. Each piece is stringified nested in arrays as
+ * deep as it sits, so that JSON.stringify indents it as in the whole, and the brackets around it are
+ * cut off. For plain data (no toJSON), as the CLI prints.
+ */
+export function writeJson(value: unknown, write: (text: string) => void): void {
+  if (isStretchable(value)) {
+    write(arrayInStretches(value, 0, write));
+  } else if (typeof value === 'object' && value !== null) {
+    write(objectInPieces(value, write));
+  } else {
+    write(JSON.stringify(value, null, 2));
+  }
+}
+
+/** The object at the top, written but for its end, which is returned. */
+function objectInPieces(value: object, write: (text: string) => void): string {
+  const fields = Object.entries(value).filter(([, field]) => !leftOutOfJson(field));
+  if (fields.length === 0) return '{}';
+  write('{');
+  fields.forEach(([key, field], index) => {
+    const name = `${index > 0 ? ',' : ''}\n  ${JSON.stringify(key)}: `;
+    if (isStretchable(field)) {
+      write(name);
+      write(arrayInStretches(field, 1, write));
+    } else {
+      // Nested in an array to be indented as a field: "[\n  " before it, "\n]" after it.
+      write(`${name}${JSON.stringify([field], null, 2).slice(4, -2)}`);
+    }
+  });
+  return '\n}';
+}
+
+/**
+ * The array at `depth` (0 at the top, 1 in a field of the top object), written a stretch at a time but
+ * for its end, which is returned. A stretch is stringified nested in `depth` more arrays; what comes
+ * before its first element and after its last is cut off.
+ */
+function arrayInStretches(array: Stretchable, depth: 0 | 1, write: (text: string) => void): string {
+  if (array.length === 0) return '[]';
+  // "[", or "[\n  [" one deeper, before the elements; "\n]", or "\n  ]\n]", after them.
+  const [before, after] = depth === 0 ? [1, 2] : [5, 6];
+  for (let from = 0; from < array.length; from += STRETCH) {
+    const to = Math.min(from + STRETCH, array.length);
+    const stretch = array instanceof MadeInStretches ? array.make(from, to) : array.slice(from, to);
+    const text = JSON.stringify(depth === 0 ? stretch : [stretch], null, 2);
+    write(`${from === 0 ? '[' : ','}${text.slice(before, -after)}`);
+  }
+  return depth === 0 ? '\n]' : '\n  ]';
+}
+
+/** What JSON.stringify leaves out of an object. */
+const leftOutOfJson = (value: unknown): boolean =>
+  value === undefined || typeof value === 'function' || typeof value === 'symbol';
 
 /**
  * UTF-8 lead bytes of the characters that UNSAFE_IN_JSON_TEXT matches and JSON.stringify leaves raw,

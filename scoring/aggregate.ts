@@ -80,65 +80,49 @@ export function indexAndGroupScores(competition: Competition): IndexedScores {
   return { scores, cellStart, cellScores, consensusRow };
 }
 
-/** The scores grouped by cell as they would be without one juror (a juror number, see ScoreIndex.juror). */
-export interface JurorLeftOut {
-  readonly juror: number;
-  readonly cellStart: Int32Array;
-  readonly cellScores: Int32Array;
-}
-
 /**
- * Aggregates indexed scores. With `leftOut` the sheet is the one the same input without that juror's
- * scores would give, to the last bit: the other scores keep their order within each cell, and
- * normalisation counts only them. The caller makes sure every cell still has a score or a consensus
- * score (cellsLeftEmpty). Only the aggregates count then: spreads are not measured (0, never flagged).
+ * Aggregates indexed scores. With `leftOutJuror` (a juror number, see ScoreIndex.juror) the sheet is
+ * the one the same input without that juror's scores would give, to the last bit: the other scores
+ * are counted in the same order within each cell, and normalisation counts only them. The caller
+ * makes sure every cell still has a score or a consensus score (cellsLeftEmpty). Only the aggregates
+ * count then: spreads are not measured (0, never flagged), and the sheet's cell grouping is the
+ * gate's own, the juror's scores listed but not counted.
  */
 export function aggregateIndexed(
   competition: Competition,
   indexed: IndexedScores,
-  leftOut?: JurorLeftOut,
+  leftOutJuror = -1,
 ): ScoreSheet {
   const { input, criteria } = competition;
-  const { scores, consensusRow } = indexed;
-  const { cellStart, cellScores } = leftOut ?? indexed;
+  const { scores, consensusRow, cellStart, cellScores } = indexed;
   const normalising = input.aggregation.normaliseJurors
-    ? normaliseJurors(criteria, scores, leftOut?.juror ?? -1)
+    ? normaliseJurors(criteria, scores, leftOutJuror)
     : undefined;
   const cells = aggregateCells(
     criteria,
     input.aggregation,
     input.consensus,
-    scores.position,
+    scores,
     normalising?.normalised ?? scores.raw,
-    cellStart,
-    cellScores,
-    consensusRow,
-    leftOut === undefined,
+    indexed,
+    leftOutJuror,
   );
   return { criterionCount: criteria.length, ...cells, consensusRow, cellStart, cellScores, ...normalising };
 }
 
-/** The cell grouping with one juror's scores taken out. */
-export function withoutJuror(indexed: IndexedScores, juror: number): JurorLeftOut {
-  const { cellStart, cellScores, scores } = indexed;
-  const kept = new Int32Array(cellScores.length);
-  const keptStart = new Int32Array(cellStart.length);
-  let next = 0;
-  for (let cell = 0; cell + 1 < cellStart.length; cell++) {
-    for (let at = cellStart[cell]!; at < cellStart[cell + 1]!; at++) {
-      const score = cellScores[at]!;
-      if (scores.juror[score] !== juror) kept[next++] = score;
-    }
-    keptStart[cell + 1] = next;
-  }
-  return { juror, cellStart: keptStart, cellScores: kept.subarray(0, next) };
-}
-
-/** Cells with neither a score nor a consensus score, in cell order. */
-export function cellsLeftEmpty(cellStart: Int32Array, consensusRow: Int32Array): number[] {
+/**
+ * Cells with neither a score nor a consensus score once the juror's scores are left out, in cell
+ * order. A juror has at most one score in a cell, so these are the cells the juror alone scored.
+ */
+export function cellsLeftEmpty(indexed: IndexedScores, juror: number): number[] {
+  const { cellStart, cellScores, consensusRow, scores } = indexed;
   const empty: number[] = [];
   for (let cell = 0; cell < consensusRow.length; cell++) {
-    if (cellStart[cell] === cellStart[cell + 1] && consensusRow[cell] === -1) empty.push(cell);
+    if (consensusRow[cell] !== -1) continue;
+    const count = cellStart[cell + 1]! - cellStart[cell]!;
+    if (count === 0 || (count === 1 && scores.juror[cellScores[cellStart[cell]!]!] === juror)) {
+      empty.push(cell);
+    }
   }
   return empty;
 }
@@ -305,13 +289,13 @@ function aggregateCells(
   criteria: readonly Criterion[],
   aggregation: Aggregation,
   consensus: readonly ConsensusScore[],
-  position: Int32Array,
+  scores: ScoreIndex,
   counted: Float64Array,
-  cellStart: Int32Array,
-  cellScores: Int32Array,
-  consensusRow: Int32Array,
-  spreads: boolean,
+  { cellStart, cellScores, consensusRow }: IndexedScores,
+  leftOutJuror: number,
 ): Pick<ScoreSheet, 'aggregate' | 'sourceCode' | 'spread' | 'needsConsensus'> {
+  const { position, juror } = scores;
+  const spreads = leftOutJuror === -1;
   const cellCount = consensusRow.length;
   const criterionCount = criteria.length;
   const steps = Float64Array.from(criteria, (criterion) => criterion.scale.step);
@@ -345,12 +329,21 @@ function aggregateCells(
     sourceCode[cell] = method;
     if (method === MEDIAN) {
       medianBuffer.length = 0;
-      for (let at = start; at < end; at++) medianBuffer.push(counted[cellScores[at]!]!);
+      for (let at = start; at < end; at++) {
+        const score = cellScores[at]!;
+        if (juror[score] !== leftOutJuror) medianBuffer.push(counted[score]!);
+      }
       aggregate[cell] = medianOf(medianBuffer);
     } else {
       let sum = 0;
-      for (let at = start; at < end; at++) sum += counted[cellScores[at]!]!;
-      aggregate[cell] = sum / (end - start);
+      let count = 0;
+      for (let at = start; at < end; at++) {
+        const score = cellScores[at]!;
+        if (juror[score] === leftOutJuror) continue;
+        sum += counted[score]!;
+        count++;
+      }
+      aggregate[cell] = sum / count;
     }
     if (isClearlyBelow(threshold, spread[cell]!, ranges[cell % criterionCount]!)) needsConsensus[cell] = 1;
   }

@@ -14,6 +14,8 @@ export interface Competition {
   readonly criteria: readonly Criterion[];
   readonly criterionIndex: ReadonlyMap<string, number>;
   readonly offers: readonly OfferForRanking[];
+  /** offers[i].offerId, kept for the decisions made again without each juror. */
+  readonly offerIds: readonly string[];
   readonly offerIndex: ReadonlyMap<string, number>;
   /** Per offer (by index), the jurors who declared a conflict; undefined when none did. */
   readonly excludedJurors: readonly (ReadonlySet<string> | undefined)[];
@@ -37,6 +39,7 @@ export function indexCompetition(input: RankInput): Competition {
   checkWeights(input.criteria, input.price);
 
   const offerIndex = new Map<string, number>();
+  const offerIds: string[] = [];
   const requestedCents: number[] = [];
   input.offers.forEach((offer, index) => {
     if (offerIndex.has(offer.offerId)) {
@@ -45,6 +48,7 @@ export function indexCompetition(input: RankInput): Competition {
       });
     }
     offerIndex.set(offer.offerId, index);
+    offerIds.push(offer.offerId);
     requestedCents.push(toCents(offer.requestedAmount, `the amount requested by offer ${offer.offerId}`));
   });
   checkPrices(input.offers, input.price, input.tieBreak.order);
@@ -79,6 +83,7 @@ export function indexCompetition(input: RankInput): Competition {
     criteria: input.criteria,
     criterionIndex,
     offers: input.offers,
+    offerIds,
     offerIndex,
     excludedJurors,
     requestedCents,

@@ -1,5 +1,6 @@
-export { rank, rankParsed } from './rank.ts';
-export { assessReliability, rankWithReliability } from './reliability.ts';
+export { explainAround, explainOffers, rank, rankParsed } from './rank.ts';
+export type { Findings } from './rank.ts';
+export { assessReliability, decideWithReliability, rankWithReliability } from './reliability.ts';
 export { intervalAlpha } from './alpha.ts';
 export { ReliabilitySchema } from '../domain/reliability.ts';
 export type { Agreement, JurorLeftOut, Reliability } from '../domain/reliability.ts';

@@ -1,7 +1,6 @@
 import type { EligibilityShift, JurorLeftOut } from '../domain/reliability.ts';
 import type { RankInput } from '../domain/scoring.ts';
-import { aggregateIndexed, cellsLeftEmpty, withoutJuror } from './aggregate.ts';
-import { isClearlyBelow } from './compare.ts';
+import { aggregateIndexed, cellsLeftEmpty } from './aggregate.ts';
 import type { Decision, Findings } from './rank.ts';
 import { decide, decideOn } from './rank.ts';
 
@@ -19,15 +18,14 @@ import { decide, decideOn } from './rank.ts';
 export function leaveJurorOut(findings: Findings, juror: number): JurorLeftOut {
   const { competition, indexed } = findings;
   const jurorId = indexed.scores.jurorIds[juror]!;
-  const grouping = withoutJuror(indexed, juror);
-  const empty = cellsLeftEmpty(grouping.cellStart, indexed.consensusRow);
+  const empty = cellsLeftEmpty(indexed, juror);
   const criterionCount = competition.criteria.length;
   const unscorable = [...new Set(empty.map((cell) => Math.floor(cell / criterionCount)))].map(
     (offer) => competition.offers[offer]!.offerId,
   );
   const without =
     unscorable.length === 0
-      ? decideOn(competition, aggregateIndexed(competition, indexed, grouping), false)
+      ? decideOn(competition, aggregateIndexed(competition, indexed, juror), findings)
       : decide(inputWithout(competition.input, jurorId, new Set(unscorable)));
   return compareDecisions(findings, without, jurorId, unscorable);
 }
@@ -57,32 +55,17 @@ function compareDecisions(
   const after = new Set(selectedAfter);
   const leaving = [...selectedBefore].filter((id) => !after.has(id));
 
-  // Offer by offer in the gate's rank order, the same offer's index in the decision without the juror.
+  // Offer by offer in the gate's rank order, the same offer's index in the decision without the
+  // juror (-1 where it could not be ranked); the very order itself when no offer dropped out.
   const order = base.ordering.order;
-  const sameOffers = without.competition.offers === base.competition.offers;
-  const counterpart = order.map((offer) =>
-    sameOffers ? offer : without.competition.offerIndex.get(idOf(base, offer)),
-  );
-  const overallMinimum = shiftOf(base, without, order, counterpart, (decision, offer) => {
-    const { qualityPoints, overallMinimumPoints, maximumPoints } = decision.quality;
-    return isClearlyBelow(qualityPoints[offer]!, overallMinimumPoints, maximumPoints);
-  });
-  const criterionCount = base.competition.criteria.length;
+  const counterpart =
+    without.competition.offers === base.competition.offers
+      ? order
+      : Int32Array.from(order, (offer) => without.competition.offerIndex.get(idOf(base, offer)) ?? -1);
+  const shifts = thresholdShifts(base, without, counterpart);
+  const overallMinimum = shifts[0]!;
   const criterionMinimums = base.competition.criteria.flatMap((criterion, c) =>
-    criterion.minimum === undefined
-      ? []
-      : [
-          {
-            criterion: criterion.key,
-            ...shiftOf(
-              base,
-              without,
-              order,
-              counterpart,
-              (decision, offer) => decision.quality.belowMinimum[offer * criterionCount + c] === 1,
-            ),
-          },
-        ],
+    criterion.minimum === undefined ? [] : [{ criterion: criterion.key, ...shifts[c + 1]! }],
   );
   const selection = { unchanged: entering.length === 0 && leaving.length === 0, entering, leaving };
   const decisive =
@@ -90,26 +73,41 @@ function compareDecisions(
   return { jurorId, decisive, selection, overallMinimum, criterionMinimums, unscorable: [...unscorable] };
 }
 
-/** Which offers cross a threshold, in the gate's rank order; offers that cannot be ranked are left out. */
-function shiftOf(
+/**
+ * Which offers cross a threshold, in the gate's rank order, in one pass: the overall minimum first,
+ * then each criterion's minimum in the criteria's order (unchanged where a criterion has none).
+ * Offers that cannot be ranked without the juror are left out.
+ */
+function thresholdShifts(
   base: Decision,
   without: Decision,
-  order: readonly number[],
-  counterpart: readonly (number | undefined)[],
-  isBelow: (decision: Decision, offer: number) => boolean,
-): EligibilityShift {
-  const becomeEligible: string[] = [];
-  const becomeIneligible: string[] = [];
-  order.forEach((offer, position) => {
-    const other = counterpart[position];
-    if (other === undefined) return;
-    const before = isBelow(base, offer);
-    if (before === isBelow(without, other)) return;
-    (before ? becomeEligible : becomeIneligible).push(base.competition.offers[offer]!.offerId);
-  });
-  return {
-    unchanged: becomeEligible.length === 0 && becomeIneligible.length === 0,
-    becomeEligible,
-    becomeIneligible,
+  counterpart: ArrayLike<number>,
+): EligibilityShift[] {
+  const criterionCount = base.competition.criteria.length;
+  const order = base.ordering.order;
+  const shifts = Array.from({ length: criterionCount + 1 }, () => ({
+    unchanged: true,
+    becomeEligible: [] as string[],
+    becomeIneligible: [] as string[],
+  }));
+  const record = (shift: EligibilityShift, wasBelow: boolean, offer: number) => {
+    const offerId = base.competition.offerIds[offer]!;
+    (wasBelow ? shift.becomeEligible : shift.becomeIneligible).push(offerId);
   };
+  for (let position = 0; position < order.length; position++) {
+    const offer = order[position]!;
+    const other = counterpart[position]!;
+    if (other === -1) continue;
+    const before = base.quality.belowOverallMinimum[offer]!;
+    if (before !== without.quality.belowOverallMinimum[other]) record(shifts[0]!, before === 1, offer);
+    for (let c = 0; c < criterionCount; c++) {
+      const cellBefore = base.quality.belowMinimum[offer * criterionCount + c]!;
+      if (cellBefore === without.quality.belowMinimum[other * criterionCount + c]) continue;
+      record(shifts[c + 1]!, cellBefore === 1, offer);
+    }
+  }
+  for (const shift of shifts) {
+    shift.unchanged = shift.becomeEligible.length === 0 && shift.becomeIneligible.length === 0;
+  }
+  return shifts;
 }

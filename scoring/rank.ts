@@ -44,9 +44,23 @@ export function rank(input: RankInputDraft): Ranking {
   return rankParsed(parseRankInput(input));
 }
 
-/** The rank input validated and its defaults filled in; a zod failure becomes a ScoringError 'invalid-input'. */
+/**
+ * The rank input validated and its defaults filled in; a zod failure becomes a ScoringError 'invalid-input'.
+ *
+ * A valid input's rows (offers, scores, consensus scores, exclusions) are kept as they are rather
+ * than copied: their schemas fill in no defaults, so a parsed row is the row itself, less any field
+ * the schemas do not know, which the scoring never reads. zod validates the whole input without
+ * building its copy, then parses the rest with the rows left out; copying 300,000 scores cost about
+ * as much as checking them, and their garbage more.
+ */
 export function parseRankInput(input: RankInputDraft): RankInput {
-  const parsed = rankInputParser().safeParse(input);
+  const parser = rankInputParser();
+  if (parser.validate(input)) {
+    const { offers, scores, consensus = [], exclusions = [] } = input;
+    const rest = parser.parse({ ...input, offers: [], scores: [], consensus: [], exclusions: [] });
+    return { ...rest, offers, scores, consensus, exclusions };
+  }
+  const parsed = parser.safeParse(input);
   if (!parsed.success) {
     throw new ScoringError(
       'invalid-input',
@@ -79,12 +93,16 @@ export function decide(input: RankInput): Findings {
 }
 
 /**
- * Everything after aggregation: thresholds, price, order with its tie-breaks, and selection. Not
- * `explained`, ineligibility reasons carry no messages (for decisions no one reads, see leave-one-out.ts).
+ * Everything after aggregation: thresholds, price, order with its tie-breaks, and selection. Given the
+ * `base` decision, this is the gate decided again on another sheet of the same offers (see
+ * leave-one-out.ts), of which only the outcome counts: ineligibility reasons are not written out, and
+ * only the eligible offers are ordered and walked through, as selection passes every other offer by
+ * (its outcomes list no other offer). They are sorted starting from the base's order, which the
+ * outcome does not depend on but which leaves the sort less to do.
  */
-export function decideOn(competition: Competition, sheet: ScoreSheet, explained = true): Decision {
+export function decideOn(competition: Competition, sheet: ScoreSheet, base?: Decision): Decision {
   const { input } = competition;
-  const quality = assessQuality(competition, sheet, explained);
+  const quality = assessQuality(competition, sheet, base === undefined);
   const valuation = valueOffers(
     competition.offers,
     quality.qualityPoints,
@@ -92,11 +110,10 @@ export function decideOn(competition: Competition, sheet: ScoreSheet, explained 
     input.price,
   );
 
-  const offerIds = competition.offers.map((offer) => offer.offerId);
+  const { offerIds } = competition;
   const eligible = new Uint8Array(offerIds.length);
   for (let offer = 0; offer < offerIds.length; offer++) {
-    eligible[offer] =
-      quality.ineligibility[offer]!.length === 0 && !valuation.priceIneligibility[offer] ? 1 : 0;
+    eligible[offer] = quality.passes[offer] === 1 && !valuation.priceIneligibility[offer] ? 1 : 0;
   }
 
   const ordering = orderOffers({
@@ -107,6 +124,7 @@ export function decideOn(competition: Competition, sheet: ScoreSheet, explained 
     totalOrder: valuation.totalOrder,
     tieBreaks: input.tieBreak.order.map((step) => tieBreakOf(step, competition, sheet, quality)),
     seed: input.tieBreak.seed,
+    among: base?.ordering.order.filter((offer) => eligible[offer] === 1),
   });
 
   const selection = selectOffers({
@@ -170,49 +188,29 @@ export interface Findings extends Decision {
  * JSON leaves out), so objects of one kind share one shape, and arrays are allocated at their final size.
  */
 export function explain(findings: Decision): Ranking {
+  return explainAround(findings, explainOffers(findings, 0, findings.ordering.order.length));
+}
+
+/**
+ * The explanation of the offers ranked `from` up to `to` (positions, first place 0). The CLI explains
+ * a stretch at a time and writes it out before the next, so the explanations of 10,000 offers never
+ * all exist at once and die young instead of being copied from generation to generation.
+ */
+export function explainOffers(findings: Decision, from: number, to: number): RankedOffer[] {
+  const ranked = new Array<RankedOffer>(to - from);
+  for (let position = from; position < to; position++) {
+    ranked[position - from] = explainOffer(findings, position);
+  }
+  return ranked;
+}
+
+/** The explanation without its offers, which are given: all of them, or a stand-in for them (see explainOffers). */
+export function explainAround<Offers>(
+  findings: Decision,
+  offers: Offers,
+): Omit<Ranking, 'offers'> & { offers: Offers } {
   const { competition, sheet, quality, valuation, ordering, selection } = findings;
-  const { input, offers } = competition;
-  const criterionCount = competition.criteria.length;
-
-  const needsConsensus: Ranking['needsConsensus'] = [];
-  const ranked = new Array<RankedOffer>(ordering.order.length);
-  ordering.order.forEach((offer, position) => {
-    const { offerId, company, price, requestedAmount } = offers[offer]!;
-    const criteria = new Array<CriterionResult>(criterionCount);
-    let offerNeedsConsensus = false;
-    for (let c = 0; c < criterionCount; c++) {
-      const result = explainCriterion(competition, sheet, quality, offer * criterionCount + c, c);
-      if (result.needsConsensus) {
-        offerNeedsConsensus = true;
-        needsConsensus.push({ offerId, criterion: result.criterion, spread: result.spread! });
-      }
-      criteria[c] = result;
-    }
-    const priceIneligibility = valuation.priceIneligibility[offer];
-    const excluded = competition.excludedJurors[offer];
-    ranked[position] = {
-      rank: position + 1,
-      offerId,
-      company,
-      price,
-      requestedAmount,
-      total: valuation.total[offer]!,
-      qualityPoints: quality.qualityPoints[offer]!,
-      pricePoints: valuation.pricePoints?.[offer],
-      fictitiousPrice: valuation.fictitiousPrice?.[offer],
-      qualityPriceRatio: valuation.qualityPriceRatio?.[offer],
-      criteria,
-      excludedJurors: excluded ? [...excluded].sort(compareIds) : [],
-      flags: { needsConsensus: offerNeedsConsensus },
-      eligible: findings.eligible[offer] === 1,
-      ineligibility: priceIneligibility
-        ? [...quality.ineligibility[offer]!, priceIneligibility]
-        : quality.ineligibility[offer]!,
-      selection: selection.outcomes[offer]!,
-      tieBrokenBy: ordering.tieBrokenBy[offer]!,
-    };
-  });
-
+  const { input } = competition;
   return {
     priceMethod: input.price.method,
     totalMeaning: valuation.totalMeaning,
@@ -221,19 +219,73 @@ export function explain(findings: Decision): Ranking {
     maximumQualityPoints: quality.maximumPoints,
     overallMinimumPoints: quality.overallMinimumPoints,
     lowestPrice: valuation.lowestPrice,
-    offers: ranked,
+    offers,
     tieGroups: ordering.tieGroups,
-    needsConsensus,
+    needsConsensus: needsConsensusOf(findings),
     normalisation: sheet.normalisation,
     selection: {
       mode: input.gate.selectionMode,
       awardSlots: input.gate.awardSlots,
       phaseBudget: input.gate.phaseBudget,
       maxPerOffer: input.gate.maxPerOffer,
-      selectedOfferIds: selection.selected.map((offer) => offers[offer]!.offerId),
+      selectedOfferIds: selection.selected.map((offer) => competition.offers[offer]!.offerId),
       budgetUsed: selection.budgetUsedCents / 100,
       budgetLeft: (competition.phaseBudgetCents - selection.budgetUsedCents) / 100,
     },
+  };
+}
+
+/** The cells flagged for a consensus meeting, in rank order and then criterion order. */
+function needsConsensusOf(findings: Decision): Ranking['needsConsensus'] {
+  const { competition, sheet, ordering } = findings;
+  const criterionCount = competition.criteria.length;
+  const needsConsensus: Ranking['needsConsensus'] = [];
+  for (const offer of ordering.order) {
+    for (let c = 0; c < criterionCount; c++) {
+      const cell = offer * criterionCount + c;
+      if (sheet.needsConsensus[cell] !== 1) continue;
+      // Only a cell with juror scores is flagged, so its spread is a number.
+      needsConsensus.push({
+        offerId: competition.offers[offer]!.offerId,
+        criterion: competition.criteria[c]!.key,
+        spread: sheet.spread[cell]!,
+      });
+    }
+  }
+  return needsConsensus;
+}
+
+function explainOffer(findings: Decision, position: number): RankedOffer {
+  const { competition, sheet, quality, valuation, ordering, selection } = findings;
+  const offer = ordering.order[position]!;
+  const { offerId, company, price, requestedAmount } = competition.offers[offer]!;
+  const criterionCount = competition.criteria.length;
+  const criteria = new Array<CriterionResult>(criterionCount);
+  for (let c = 0; c < criterionCount; c++) {
+    criteria[c] = explainCriterion(competition, sheet, quality, offer * criterionCount + c, c);
+  }
+  const priceIneligibility = valuation.priceIneligibility[offer];
+  const excluded = competition.excludedJurors[offer];
+  return {
+    rank: position + 1,
+    offerId,
+    company,
+    price,
+    requestedAmount,
+    total: valuation.total[offer]!,
+    qualityPoints: quality.qualityPoints[offer]!,
+    pricePoints: valuation.pricePoints?.[offer],
+    fictitiousPrice: valuation.fictitiousPrice?.[offer],
+    qualityPriceRatio: valuation.qualityPriceRatio?.[offer],
+    criteria,
+    excludedJurors: excluded ? [...excluded].sort(compareIds) : [],
+    flags: { needsConsensus: criteria.some((result) => result.needsConsensus) },
+    eligible: findings.eligible[offer] === 1,
+    ineligibility: priceIneligibility
+      ? [...quality.ineligibility[offer]!, priceIneligibility]
+      : quality.ineligibility[offer]!,
+    selection: selection.outcomes[offer]!,
+    tieBrokenBy: ordering.tieBrokenBy[offer]!,
   };
 }
 

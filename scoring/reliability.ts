@@ -12,11 +12,22 @@ import { decide, explain, parseRankInput } from './rank.ts';
  * pass over the input: the report reuses the indexed scores and the decision the ranking made.
  */
 export function rankWithReliability(input: RankInputDraft): { ranking: Ranking; reliability: Reliability } {
-  const findings = decide(parseRankInput(input));
   // The report first: its short-lived arrays are then collected before the explanation's many
   // long-lived objects exist, rather than making each collection copy those along.
-  const reliability = reliabilityOf(findings);
+  const { findings, reliability } = decideWithReliability(input);
   return { ranking: explain(findings), reliability };
+}
+
+/**
+ * The gate decided and its reliability report, the ranking not yet explained: for a caller that
+ * explains the offers a stretch at a time (explainOffers), as the CLI does.
+ */
+export function decideWithReliability(input: RankInputDraft): {
+  findings: Findings;
+  reliability: Reliability;
+} {
+  const findings = decide(parseRankInput(input));
+  return { findings, reliability: reliabilityOf(findings) };
 }
 
 /** The reliability report for an input already through RankInputSchema. */

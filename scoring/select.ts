@@ -28,11 +28,13 @@ export interface Selection {
  */
 export function selectOffers(facts: SelectionFacts): Selection {
   const { order, offerIds, eligible, requestedCents, gate } = facts;
-  const outcomes = new Array<SelectionOutcome>(order.length);
+  const outcomes = new Array<SelectionOutcome>(offerIds.length);
   const selected: number[] = [];
   let budgetLeftCents = facts.phaseBudgetCents;
   let stoppedAt: string | undefined;
   const strict = gate.selectionMode === 'strict-order';
+  // The same words for every offer past the last slot (thousands at a large gate): written once.
+  const noSlotsLeft = `not selected: all ${gate.awardSlots} award slots went to higher-ranked offers`;
 
   for (const offer of order) {
     const requested = requestedCents[offer]!;
@@ -46,11 +48,7 @@ export function selectOffers(facts: SelectionFacts): Selection {
         message: `not selected: the gate selects in strict rank order and stopped at offer ${stoppedAt}, which did not fit`,
       };
     } else if (selected.length >= gate.awardSlots) {
-      outcome = {
-        selected: false,
-        code: 'no-slots-left',
-        message: `not selected: all ${gate.awardSlots} award slots went to higher-ranked offers`,
-      };
+      outcome = { selected: false, code: 'no-slots-left', message: noSlotsLeft };
     } else if (requested > facts.maxPerOfferCents) {
       outcome = {
         selected: false,

@@ -19,10 +19,16 @@ export interface OrderingFacts {
   /** In the published order. */
   readonly tieBreaks: readonly TieBreak[];
   readonly seed: string;
+  /**
+   * The offers to order, by index, in an order close to the outcome for the sort to start from; every
+   * offer in index order when absent. Offer ids are unique, so the comparison is a strict order and
+   * the outcome is the same from any start.
+   */
+  readonly among?: readonly number[];
 }
 
 export interface Ordering {
-  /** Offer indices, first place first. */
+  /** Offer indices, first place first (of the offers ordered, see OrderingFacts.among). */
   readonly order: number[];
   readonly tieGroups: TieGroup[];
   /** Per offer index. */
@@ -38,7 +44,7 @@ export interface Ordering {
 export function orderOffers(facts: OrderingFacts): Ordering {
   const { offerIds, eligible, total, totalRange, totalOrder } = facts;
   const direction = totalOrder === 'highest-first' ? -1 : 1;
-  const order = offerIds.map((_, index) => index);
+  const order = facts.among?.slice() ?? offerIds.map((_, index) => index);
   order.sort(
     (a, b) =>
       eligible[b]! - eligible[a]! ||
