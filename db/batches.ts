@@ -1,19 +1,27 @@
 /**
- * One statement for the same read asked by many requests at once. A statement costs Postgres and the
- * API a fixed amount whatever its rows (a round trip, waking the session, starting the executor):
- * at 50 companies sending offers, that was about a third of an offer's cost (bench/RESULTS.md,
- * intake). A read asked while `inFlight` of its batches are running waits for the next batch and
- * goes out with every other read waiting then; with fewer running, it goes out at once, alone, so
- * a quiet API waits for nothing.
+ * One statement for the same read or write asked by many requests at once. A statement costs
+ * Postgres and the API a fixed amount whatever its rows (a round trip, waking the session, starting
+ * the executor): at 50 companies sending offers, that was about a third of an offer's cost
+ * (bench/RESULTS.md, intake). An item asked while `inFlight` of its batches are running waits for the next batch and
+ * goes out with the others waiting then; with fewer running, it goes out at once, alone, so a quiet
+ * API waits for nothing.
  */
 export class StatementBatches<I, O> {
-  private readonly waiting: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private waiting: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private running = 0;
 
   constructor(
     /** The statement for `items`: one answer per item, in their order. */
     private readonly run: (items: I[]) => Promise<O[]>,
-    private readonly limits: { inFlight: number; size: number },
+    private readonly limits: {
+      inFlight: number;
+      size: number;
+      /**
+       * What may go out together: items of one group only (the group of the first waiting), and of
+       * each `distinct` value one; the others wait for a later batch.
+       */
+      together?: { group: (item: I) => string; distinct: (item: I) => string };
+    },
   ) {}
 
   add(item: I): Promise<O> {
@@ -24,18 +32,35 @@ export class StatementBatches<I, O> {
   }
 
   private send(): void {
-    const batch = this.waiting.splice(0, this.limits.size);
+    const batch = this.nextBatch();
     if (batch.length === 0) return;
     this.running++;
-    // The reads that waited go out before the answered ones carry on.
+    // The items that waited go out before the answered ones carry on.
     const settle = (answer: () => void) => {
       this.running--;
-      this.send();
+      while (this.running < this.limits.inFlight && this.waiting.length > 0) this.send();
       answer();
     };
     this.run(batch.map((w) => w.item)).then(
       (answers) => settle(() => batch.forEach((w, i) => w.resolve(answers[i]!))),
       (error: unknown) => settle(() => batch.forEach((w) => w.reject(error))),
     );
+  }
+
+  private nextBatch() {
+    const { size, together } = this.limits;
+    if (!together) return this.waiting.splice(0, size);
+    const group = this.waiting[0] && together.group(this.waiting[0].item);
+    const batch: typeof this.waiting = [];
+    const left: typeof this.waiting = [];
+    const taken = new Set<string>();
+    for (const waiting of this.waiting) {
+      const distinct = together.distinct(waiting.item);
+      const fits = batch.length < size && together.group(waiting.item) === group && !taken.has(distinct);
+      if (fits) taken.add(distinct);
+      (fits ? batch : left).push(waiting);
+    }
+    this.waiting = left;
+    return batch;
   }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
 import { OFFER_STATES } from '../domain/competition.ts';
 import type { Checkpoint } from '../domain/proofs.ts';
 import type { PhaseTemplate } from '../domain/template.ts';
@@ -226,38 +225,111 @@ function receiveOffer(keys: Keys, o: OfferSubmission, ground: OfferGround): Rece
   };
 }
 
+/** An offer received and signed, for statement B. */
+interface OfferToStore {
+  o: OfferSubmission;
+  r: ReceivedOffer;
+}
+
 /**
- * Statement B: supersedes the company's active offer and inserts the new version, while it holds one
- * of the phase's write locks shared and the phase still takes offers (`phase_takes_writes`, migration
- * 017). The close of submissions holds them all exclusively while it digests the receipts, so the offer
- * commits before the digest or is not stored. The deadline is not checked again: the receipt time,
- * taken before it, is what counts. When the phase moved on since statement A, the offer is refused
- * as the guard refuses it now.
+ * What statement B did with an offer: stored it; did not, as the phase no longer takes offers; or
+ * did not, as another version of the company took its number or its place as the active offer.
  */
-async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: ReceivedOffer): Promise<void> {
-  const { offerId, version, receipt } = r.stored;
-  const [stored] = await db<{ stored: boolean }[]>`
+type StoreOutcome = 'stored' | 'phase-closed' | 'version-race';
+
+/** The phase states that take offers, as a Postgres array literal (see readOfferGrounds on array parameters). */
+const OFFER_STATES_LITERAL = `{${OFFER_STATES.join(',')}}`;
+
+/**
+ * Statement B for offers of one phase, of one company each: supersedes each company's active offer
+ * and inserts the new version, while it holds one of the phase's write locks shared and the phase
+ * still takes offers (`phase_takes_writes`, migration 017). The close of submissions holds them all
+ * exclusively while it digests the receipts, so an offer commits before the digest or is not stored.
+ * The deadline is not checked again: the receipt time, taken before it, is what counts.
+ */
+async function storeOffers(
+  db: Sql | TransactionSql,
+  offers: readonly OfferToStore[],
+): Promise<StoreOutcome[]> {
+  const { competitionId, phaseKey } = offers[0]!.o;
+  const received = offers.map(({ o, r }) => ({
+    id: r.stored.offerId,
+    company_id: o.companyId,
+    version: r.stored.version,
+    price: r.price,
+    sealed_price: r.sealedPrice?.toString('base64') ?? null,
+    requested_amount: o.requestedAmount,
+    sealed_content: r.sealedContent.toString('base64'),
+    content_sha256: r.stored.receipt.sha256,
+    receipt: r.stored.receipt,
+    submitted_at: r.receivedAt.toISOString(),
+    sealed_identity: r.sealedIdentity?.toString('base64') ?? null,
+    identity_sha256: r.stored.receipt.identitySha256 ?? null,
+  }));
+  const rows = await db<{ open: boolean; id: string | null }[]>`
     with guard as (
-      select phase_takes_writes(${o.competitionId}, ${o.phaseKey}, ${db.array([...OFFER_STATES])}::text[]) as open
+      select phase_takes_writes(${competitionId}, ${phaseKey}, ${OFFER_STATES_LITERAL}::text[]) as open
+    ), received as (
+      select * from jsonb_to_recordset(${db.json(received as never)}) as (id uuid, company_id text,
+        version int, price numeric, sealed_price text, requested_amount numeric, sealed_content text,
+        content_sha256 text, receipt jsonb, submitted_at timestamptz, sealed_identity text, identity_sha256 text)
     ), superseded as (
-      update offers set status = 'superseded'
-      where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
-        and status = 'active' and (select open from guard)
+      update offers o set status = 'superseded' from received r
+      where o.competition_id = ${competitionId} and o.phase_key = ${phaseKey} and o.company_id = r.company_id
+        and o.status = 'active' and (select open from guard)
       returning 1
     ), stored as (
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
                           sealed_content, content_sha256, receipt, submitted_at, sealed_identity, identity_sha256)
-      select ${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version}, ${r.price}, ${r.sealedPrice},
-        ${o.requestedAmount}, ${r.sealedContent}, ${receipt.sha256}, ${db.json(receipt as never)}, ${r.receivedAt},
-        ${r.sealedIdentity}, ${receipt.identitySha256 ?? null}
-      from guard
+      select r.id, ${competitionId}, ${phaseKey}, r.company_id, r.version, r.price, decode(r.sealed_price, 'base64'),
+        r.requested_amount, decode(r.sealed_content, 'base64'), r.content_sha256, r.receipt, r.submitted_at,
+        decode(r.sealed_identity, 'base64'), r.identity_sha256
+      from received r, guard
       -- Reading superseded runs the update first: the new version finds the old one superseded
       -- (offers_one_active).
-      where open and (select count(*) from superseded) >= 0
-      returning 1
+      where guard.open and (select count(*) from superseded) >= 0
+      -- Another version of the company took this one's number or place: it is numbered again.
+      on conflict do nothing
+      returning id
     )
-    select exists (select 1 from stored) as stored`;
-  if (stored?.stored) return;
+    select (select open from guard) as open, s.id from (select) one left join stored s on true`;
+  if (!rows[0]?.open) return offers.map(() => 'phase-closed');
+  const stored = new Set(rows.map((row) => row.id));
+  return offers.map(({ r }) => (stored.has(r.stored.offerId) ? 'stored' : 'version-race'));
+}
+
+/** Another version of the company took this offer's number, or its place as the active offer. */
+class VersionRace extends Error {}
+
+/** Writes of statement B from the API's pool, gathered per pool, one statement per phase. */
+const offerWrites = new WeakMap<Sql, StatementBatches<OfferToStore, StoreOutcome>>();
+
+/**
+ * Statement B for one offer: inside the caller's transaction alone, from a pool together with the
+ * offers of its phase received at the same moment (at most 4 statements running, 64 offers each,
+ * one per company). When the phase moved on since statement A, the offer is refused as the guard
+ * refuses it now.
+ */
+async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: ReceivedOffer): Promise<void> {
+  let outcome: StoreOutcome | undefined;
+  if ('savepoint' in db) [outcome] = await storeOffers(db, [{ o, r }]);
+  else {
+    let writes = offerWrites.get(db);
+    if (!writes) {
+      writes = new StatementBatches((offers) => storeOffers(db, offers), {
+        inFlight: 4,
+        size: 64,
+        together: {
+          group: ({ o }) => `${o.competitionId}/${o.phaseKey}`,
+          distinct: ({ o }) => o.companyId,
+        },
+      });
+      offerWrites.set(db, writes);
+    }
+    outcome = await writes.add({ o, r });
+  }
+  if (outcome === 'stored') return;
+  if (outcome === 'version-race') throw new VersionRace();
   // The phase moved on since statement A: read it again, as it is now, for the refusal.
   const now = await readOfferGround(db, o);
   throw (
@@ -280,11 +352,7 @@ export function offerIntake(keys: Keys, o: OfferSubmission): ReadThenWrite<Offer
 /** How many times one offer is numbered and sent at most, while versions of its company race. */
 const VERSION_ATTEMPTS = 5;
 
-/** Another version of the company took this one's number, or its place as the active offer. */
-const isVersionRace = (error: unknown) =>
-  error instanceof postgres.PostgresError &&
-  error.code === '23505' &&
-  (error.constraint_name === 'offers_one_version' || error.constraint_name === 'offers_one_active');
+const isVersionRace = (error: unknown) => error instanceof VersionRace;
 
 /** Per competition, phase and company: the last of its offers being sent again by this process. */
 const retrying = new Map<string, Promise<unknown>>();

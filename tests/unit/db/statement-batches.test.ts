@@ -48,4 +48,28 @@ describe('reads asked at once go out as one statement', () => {
     runs[1]!.answer();
     expect(await Promise.all(together)).toEqual(['answer to 2', 'answer to 3']);
   });
+
+  it('writes go out together only within one group, and one of each distinct value per statement', async () => {
+    const runs: { items: string[]; answer: () => void }[] = [];
+    const batches = new StatementBatches(
+      (items: string[]) =>
+        new Promise<string[]>((resolve) => runs.push({ items, answer: () => resolve(items) })),
+      {
+        inFlight: 1,
+        size: 10,
+        // "phase/company": one statement per phase, one offer per company in it.
+        together: { group: (item) => item.split('/')[0]!, distinct: (item) => item },
+      },
+    );
+    const sent = ['a/1', 'a/2', 'b/1', 'a/1', 'a/3', 'b/2'].map((item) => batches.add(item));
+    expect(runs.map((r) => r.items)).toEqual([['a/1']]);
+    runs[0]!.answer();
+    await sent[0];
+    expect(runs.map((r) => r.items)).toEqual([['a/1'], ['a/2', 'a/1', 'a/3']]);
+    runs[1]!.answer();
+    await sent[1];
+    expect(runs.map((r) => r.items)).toEqual([['a/1'], ['a/2', 'a/1', 'a/3'], ['b/1', 'b/2']]);
+    runs[2]!.answer();
+    expect(await Promise.all(sent)).toEqual(['a/1', 'a/2', 'b/1', 'a/1', 'a/3', 'b/2']);
+  });
 });
