@@ -274,15 +274,15 @@ async function storeOffers(
         version int, price numeric, sealed_price text, requested_amount numeric, sealed_content text,
         content_sha256 text, receipt jsonb, submitted_at timestamptz, sealed_identity text, identity_sha256 text)
     ), superseded as (
-      -- Each company's active offer found by its own key (offers_one_active): a join of the received
-      -- offers with the phase's offers was planned as a scan of every active offer of the phase.
+      -- Each company's active offer found by its own key (offers_one_active), then by its id: a join
+      -- of the received offers with the phase's offers was planned as a scan of the whole phase.
       update offers set status = 'superseded'
-      where id in (
-        select active.id from received r cross join lateral (
-          select id from offers
-          where competition_id = ${competitionId} and phase_key = ${phaseKey} and company_id = r.company_id
-            and status = 'active') active)
-        and (select open from guard)
+      where id = any (array(
+          select active.id from received r cross join lateral (
+            select id from offers
+            where competition_id = ${competitionId} and phase_key = ${phaseKey} and company_id = r.company_id
+              and status = 'active') active))
+        and status = 'active' and (select open from guard)
       returning 1
     ), stored as (
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
