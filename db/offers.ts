@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { OFFER_STATES } from '../domain/competition.ts';
 import type { Checkpoint } from '../domain/proofs.ts';
 import type { PhaseTemplate } from '../domain/template.ts';
@@ -231,11 +232,8 @@ interface OfferToStore {
   r: ReceivedOffer;
 }
 
-/**
- * What statement B did with an offer: stored it; did not, as the phase no longer takes offers; or
- * did not, as another version of the company took its number or its place as the active offer.
- */
-type StoreOutcome = 'stored' | 'phase-closed' | 'version-race';
+/** What statement B did with an offer: stored it, or did not, as the phase no longer takes offers. */
+type StoreOutcome = 'stored' | 'phase-closed';
 
 /** The phase states that take offers, as a Postgres array literal (see readOfferGrounds on array parameters). */
 const OFFER_STATES_LITERAL = `{${OFFER_STATES.join(',')}}`;
@@ -266,7 +264,7 @@ async function storeOffers(
     sealed_identity: r.sealedIdentity?.toString('base64') ?? null,
     identity_sha256: r.stored.receipt.identitySha256 ?? null,
   }));
-  const rows = await db<{ open: boolean; id: string | null }[]>`
+  const rows = await db<{ open: boolean }[]>`
     with guard as (
       select phase_takes_writes(${competitionId}, ${phaseKey}, ${OFFER_STATES_LITERAL}::text[]) as open
     ), received as (
@@ -293,19 +291,15 @@ async function storeOffers(
       from received r, guard
       -- Reading superseded runs the update first: the new version finds the old one superseded
       -- (offers_one_active).
+      -- Not "on conflict do nothing": its check of offers_one_active visited every superseded version
+      -- of the company still in the index, where an insert's own check marks them dead as it goes. A
+      -- version that lost a race fails the statement, and every offer in it is numbered again.
       where guard.open and (select count(*) from superseded) >= 0
-      -- Another version of the company took this one's number or place: it is numbered again.
-      on conflict do nothing
-      returning id
+      returning 1
     )
-    select (select open from guard) as open, s.id from (select) one left join stored s on true`;
-  if (!rows[0]?.open) return offers.map(() => 'phase-closed');
-  const stored = new Set(rows.map((row) => row.id));
-  return offers.map(({ r }) => (stored.has(r.stored.offerId) ? 'stored' : 'version-race'));
+    select (select open from guard) as open`;
+  return offers.map(() => (rows[0]?.open ? 'stored' : 'phase-closed'));
 }
-
-/** Another version of the company took this offer's number, or its place as the active offer. */
-class VersionRace extends Error {}
 
 /** Writes of statement B from the API's pool, gathered per pool, one statement per phase. */
 const offerWrites = new WeakMap<Sql, StatementBatches<OfferToStore, StoreOutcome>>();
@@ -335,7 +329,6 @@ async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: Recei
     outcome = await writes.add({ o, r });
   }
   if (outcome === 'stored') return;
-  if (outcome === 'version-race') throw new VersionRace();
   // The phase moved on since statement A: read it again, as it is now, for the refusal.
   const now = await readOfferGround(db, o);
   throw (
@@ -358,7 +351,11 @@ export function offerIntake(keys: Keys, o: OfferSubmission): ReadThenWrite<Offer
 /** How many times one offer is numbered and sent at most, while versions of its company race. */
 const VERSION_ATTEMPTS = 5;
 
-const isVersionRace = (error: unknown) => error instanceof VersionRace;
+/** Another version of the company took this one's number, or its place as the active offer. */
+const isVersionRace = (error: unknown) =>
+  error instanceof postgres.PostgresError &&
+  error.code === '23505' &&
+  (error.constraint_name === 'offers_one_version' || error.constraint_name === 'offers_one_active');
 
 /** Per competition, phase and company: the last of its offers being sent again by this process. */
 const retrying = new Map<string, Promise<unknown>>();
