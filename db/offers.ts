@@ -66,6 +66,11 @@ interface OfferGround extends PhaseAtWrite {
   template: PhaseTemplate;
   /** The company's latest version in the phase; 0 before its first. */
   lastVersion: number;
+  /**
+   * That version's id if it is the company's active offer: only the latest version can be, as each
+   * new version supersedes the one before and a withdrawal leaves none.
+   */
+  activeOfferId: string | null;
   /** Whether the company was admitted from an earlier phase: the rules ask it where the phase admits only winners. */
   admitted: boolean;
   checkpoint: Checkpoint | null;
@@ -101,12 +106,8 @@ async function readOfferGrounds(
     select i.at, p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
       case when i.known then null
         else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end as template,
-      -- The company's newest version, read from the top of its versions in offers_one_version.
-      -- Not max(): given a few companies with many versions, the planner's generic plan took max()
-      -- over every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
-      coalesce((select version from offers
-        where competition_id = p.competition_id and phase_key = p.key and company_id = i.company_id
-        order by version desc limit 1), 0) as "lastVersion",
+      coalesce(latest.version, 0) as "lastVersion",
+      case when latest.status = 'active' then latest.id end as "activeOfferId",
       exists (select 1 from admissions where competition_id = p.competition_id and phase_key = p.key
               and company_id = i.company_id) as admitted,
       k.position as checkpoint_position, k.head_hash as checkpoint_head_hash, k.at as checkpoint_at,
@@ -118,6 +119,13 @@ async function readOfferGrounds(
       with ordinality as i(competition_id, phase_key, company_id, known, at)
       join phases p on p.competition_id = i.competition_id and p.key = i.phase_key
       join competitions c on c.id = p.competition_id
+      -- The company's newest version, from the top of its versions in offers_one_version. Not
+      -- max(): given a few companies with many versions, the planner's generic plan took max() over
+      -- every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
+      left join lateral (
+        select id, version, status from offers
+        where competition_id = p.competition_id and phase_key = p.key and company_id = i.company_id
+        order by version desc limit 1) latest on true
       left join lateral (
         select position, head_hash, at, signature from audit_checkpoints
         where competition_id = p.competition_id order by position desc limit 1) k on true`;
@@ -173,6 +181,8 @@ async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Pr
 /** An offer accepted by the rules and signed, ready for statement B. */
 interface ReceivedOffer {
   stored: StoredOffer;
+  /** The company's active offer, which this one supersedes. */
+  supersedes: string | null;
   price: number | null;
   sealedPrice: Buffer | null;
   sealedContent: Buffer;
@@ -218,6 +228,7 @@ function receiveOffer(keys: Keys, o: OfferSubmission, ground: OfferGround): Rece
   );
   return {
     stored: { offerId, version, receipt },
+    supersedes: ground.activeOfferId,
     price,
     sealedPrice,
     sealedContent: seal(keys, content, offerId),
@@ -252,6 +263,7 @@ async function storeOffers(
   const { competitionId, phaseKey } = offers[0]!.o;
   const received = offers.map(({ o, r }) => ({
     id: r.stored.offerId,
+    supersedes: r.supersedes,
     company_id: o.companyId,
     version: r.stored.version,
     price: r.price,
@@ -268,18 +280,14 @@ async function storeOffers(
     with guard as (
       select phase_takes_writes(${competitionId}, ${phaseKey}, ${OFFER_STATES_LITERAL}::text[]) as open
     ), received as (
-      select * from jsonb_to_recordset(${db.json(received as never)}) as (id uuid, company_id text,
+      select * from jsonb_to_recordset(${db.json(received as never)}) as (id uuid, supersedes uuid, company_id text,
         version int, price numeric, sealed_price text, requested_amount numeric, sealed_content text,
         content_sha256 text, receipt jsonb, submitted_at timestamptz, sealed_identity text, identity_sha256 text)
     ), superseded as (
-      -- Each company's active offer found by its own key (offers_one_active), then by its id: a join
-      -- of the received offers with the phase's offers was planned as a scan of the whole phase.
+      -- By id: the active offer statement A found. Should another version have superseded it since,
+      -- this one's number is taken too, and the insert fails on offers_one_version.
       update offers set status = 'superseded'
-      where id = any (array(
-          select active.id from received r cross join lateral (
-            select id from offers
-            where competition_id = ${competitionId} and phase_key = ${phaseKey} and company_id = r.company_id
-              and status = 'active') active))
+      where id = any (array(select supersedes from received where supersedes is not null))
         and status = 'active' and (select open from guard)
       returning 1
     ), stored as (
