@@ -284,11 +284,13 @@ async function storeOffers(
         version int, price numeric, sealed_price text, requested_amount numeric, sealed_content text,
         content_sha256 text, receipt jsonb, submitted_at timestamptz, sealed_identity text, identity_sha256 text)
     ), superseded as (
-      -- By id: the active offer statement A found. Should another version have superseded it since,
-      -- this one's number is taken too, and the insert fails on offers_one_version.
-      update offers set status = 'superseded'
+      -- By id: the active offer statement A found, each looked up by its key. (With a condition on
+      -- status, the planner read the whole of offers_one_active to intersect it with the ids.) Should
+      -- another version have superseded it since, this one's number is taken too, and the insert fails
+      -- on offers_one_version; should it have been withdrawn since, it stays withdrawn.
+      update offers set status = case status when 'active' then 'superseded' else status end
       where id = any (array(select supersedes from received where supersedes is not null))
-        and status = 'active' and (select open from guard)
+        and (select open from guard)
       returning 1
     ), stored as (
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
