@@ -16,11 +16,8 @@ export class StatementBatches<I, O> {
     private readonly limits: {
       inFlight: number;
       size: number;
-      /**
-       * What may go out together: items of one group only (the group of the first waiting), and of
-       * each `distinct` value one; the others wait for a later batch.
-       */
-      together?: { group: (item: I) => string; distinct: (item: I) => string };
+      /** Items go out together only with items of their group: the others wait for a later batch. */
+      groupOf?: (item: I) => string;
     },
   ) {}
 
@@ -47,18 +44,15 @@ export class StatementBatches<I, O> {
     );
   }
 
+  /** Up to `size` of the waiting items, all of the first one's group. */
   private nextBatch() {
-    const { size, together } = this.limits;
-    if (!together) return this.waiting.splice(0, size);
-    const group = this.waiting[0] && together.group(this.waiting[0].item);
+    const { size, groupOf } = this.limits;
+    if (!groupOf) return this.waiting.splice(0, size);
+    const group = this.waiting[0] && groupOf(this.waiting[0].item);
     const batch: typeof this.waiting = [];
     const left: typeof this.waiting = [];
-    const taken = new Set<string>();
     for (const waiting of this.waiting) {
-      const distinct = together.distinct(waiting.item);
-      const fits = batch.length < size && together.group(waiting.item) === group && !taken.has(distinct);
-      if (fits) taken.add(distinct);
-      (fits ? batch : left).push(waiting);
+      (batch.length < size && groupOf(waiting.item) === group ? batch : left).push(waiting);
     }
     this.waiting = left;
     return batch;

@@ -66,11 +66,6 @@ interface OfferGround extends PhaseAtWrite {
   template: PhaseTemplate;
   /** The company's latest version in the phase; 0 before its first. */
   lastVersion: number;
-  /**
-   * That version's id if it is the company's active offer: only the latest version can be, as each
-   * new version supersedes the one before and a withdrawal leaves none.
-   */
-  activeOfferId: string | null;
   /** Whether the company was admitted from an earlier phase: the rules ask it where the phase admits only winners. */
   admitted: boolean;
   checkpoint: Checkpoint | null;
@@ -87,55 +82,45 @@ type GroundRow = Omit<OfferGround, 'checkpoint' | 'template'> & {
 };
 
 /**
- * Statement A for offers read together (StatementBatches): for each, the phase, its deadline and
- * template, the company's last version and admission, the checkpoint. Undefined for an offer whose
- * phase does not exist.
+ * Statement A for offers of one phase read together (StatementBatches): the phase, its deadline and
+ * template, each company's last version and admission, the checkpoint. Empty when the phase does
+ * not exist.
  */
 async function readOfferGrounds(
   db: Sql | TransactionSql,
   offers: readonly OfferSubmission[],
 ): Promise<(OfferGround | undefined)[]> {
-  const kept = offers.map((o) => keptPhaseTemplate(o.competitionId, o.phaseKey));
-  const read = offers.map((o, i) => ({
-    competition_id: o.competitionId,
-    phase_key: o.phaseKey,
-    company_id: o.companyId,
-    known: kept[i] !== undefined,
-  }));
+  const { competitionId, phaseKey } = offers[0]!;
+  const kept = keptPhaseTemplate(competitionId, phaseKey);
   const rows = await db<GroundRow[]>`
     select i.at, p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
-      case when i.known then null
+      case when ${kept !== undefined} then null
         else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end as template,
-      coalesce(latest.version, 0) as "lastVersion",
-      case when latest.status = 'active' then latest.id end as "activeOfferId",
+      -- The company's newest version, read from the top of its versions in offers_one_version.
+      -- Not max(): given a few companies with many versions, the planner's generic plan took max()
+      -- over every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
+      coalesce((select version from offers
+        where competition_id = p.competition_id and phase_key = p.key and company_id = i.company_id
+        order by version desc limit 1), 0) as "lastVersion",
       exists (select 1 from admissions where competition_id = p.competition_id and phase_key = p.key
               and company_id = i.company_id) as admitted,
       k.position as checkpoint_position, k.head_hash as checkpoint_head_hash, k.at as checkpoint_at,
       k.signature as checkpoint_signature
-    -- The offers as one JSON parameter: postgres.js types an array parameter only once it has read
-    -- the server's array types, which a new pool's first statement has not.
-    from rows from (jsonb_to_recordset(${db.json(read as never)})
-        as (competition_id uuid, phase_key text, company_id text, known boolean))
-      with ordinality as i(competition_id, phase_key, company_id, known, at)
-      join phases p on p.competition_id = i.competition_id and p.key = i.phase_key
-      join competitions c on c.id = p.competition_id
-      -- The company's newest version, from the top of its versions in offers_one_version. Not
-      -- max(): given a few companies with many versions, the planner's generic plan took max() over
-      -- every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
-      left join lateral (
-        select id, version, status from offers
-        where competition_id = p.competition_id and phase_key = p.key and company_id = i.company_id
-        order by version desc limit 1) latest on true
+    from phases p join competitions c on c.id = p.competition_id
+      -- The companies as one JSON parameter: postgres.js types an array parameter only once it has
+      -- read the server's array types, which a new pool's first statement has not.
+      cross join rows from (jsonb_array_elements_text(${db.json(offers.map((o) => o.companyId))}))
+        with ordinality as i(company_id, at)
       left join lateral (
         select position, head_hash, at, signature from audit_checkpoints
-        where competition_id = p.competition_id order by position desc limit 1) k on true`;
+        where competition_id = p.competition_id order by position desc limit 1) k on true
+    where p.competition_id = ${competitionId} and p.key = ${phaseKey}`;
   const grounds: (OfferGround | undefined)[] = offers.map(() => undefined);
   for (const { at, template, ...row } of rows) {
     const o = offers[Number(at) - 1]!;
-    const read = { read: template, kept: kept[Number(at) - 1] };
     grounds[Number(at) - 1] = groundOf(o, {
       ...row,
-      template: phaseTemplateOf(o.competitionId, o.phaseKey, read),
+      template: phaseTemplateOf(competitionId, phaseKey, { read: template, kept }),
     });
   }
   return grounds;
@@ -161,7 +146,7 @@ const groundReads = new WeakMap<Sql, StatementBatches<OfferSubmission, OfferGrou
 
 /**
  * Statement A for one offer: inside the caller's transaction alone, from a pool together with the
- * offers read at the same moment (at most 4 statements running, 64 offers each).
+ * offers of its phase read at the same moment (at most 4 statements running, 64 offers each).
  */
 async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Promise<OfferGround> {
   let ground: OfferGround | undefined;
@@ -169,7 +154,11 @@ async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Pr
   else {
     let reads = groundReads.get(db);
     if (!reads) {
-      reads = new StatementBatches((offers) => readOfferGrounds(db, offers), { inFlight: 4, size: 64 });
+      reads = new StatementBatches((offers) => readOfferGrounds(db, offers), {
+        inFlight: 4,
+        size: 64,
+        groupOf: (o) => `${o.competitionId}/${o.phaseKey}`,
+      });
       groundReads.set(db, reads);
     }
     ground = await reads.add(o);
@@ -181,8 +170,6 @@ async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Pr
 /** An offer accepted by the rules and signed, ready for statement B. */
 interface ReceivedOffer {
   stored: StoredOffer;
-  /** The company's active offer, which this one supersedes. */
-  supersedes: string | null;
   price: number | null;
   sealedPrice: Buffer | null;
   sealedContent: Buffer;
@@ -228,7 +215,6 @@ function receiveOffer(keys: Keys, o: OfferSubmission, ground: OfferGround): Rece
   );
   return {
     stored: { offerId, version, receipt },
-    supersedes: ground.activeOfferId,
     price,
     sealedPrice,
     sealedContent: seal(keys, content, offerId),
@@ -237,131 +223,38 @@ function receiveOffer(keys: Keys, o: OfferSubmission, ground: OfferGround): Rece
   };
 }
 
-/** An offer received and signed, for statement B. */
-interface OfferToStore {
-  o: OfferSubmission;
-  r: ReceivedOffer;
-}
-
-/** What statement B did with an offer: stored it, or did not, as the phase no longer takes offers. */
-type StoreOutcome = 'stored' | 'phase-closed';
-
-/** The phase states that take offers, as a Postgres array literal (see readOfferGrounds on array parameters). */
-const OFFER_STATES_LITERAL = `{${OFFER_STATES.join(',')}}`;
-
 /**
- * Statement B for offers of one phase, of one company each: supersedes each company's active offer
- * and inserts the new version, while it holds one of the phase's write locks shared and the phase
- * still takes offers (`phase_takes_writes`, migration 017). The close of submissions holds them all
- * exclusively while it digests the receipts, so an offer commits before the digest or is not stored.
- * The deadline is not checked again: the receipt time, taken before it, is what counts.
+ * Statement B: supersedes the company's active offer and inserts the new version, while it holds one
+ * of the phase's write locks shared and the phase still takes offers (`phase_takes_writes`, migration
+ * 017). The close of submissions holds them all exclusively while it digests the receipts, so the offer
+ * commits before the digest or is not stored. The deadline is not checked again: the receipt time,
+ * taken before it, is what counts. When the phase moved on since statement A, the offer is refused
+ * as the guard refuses it now.
  */
-async function storeOffers(
-  db: Sql | TransactionSql,
-  offers: readonly OfferToStore[],
-): Promise<StoreOutcome[]> {
-  const { competitionId, phaseKey } = offers[0]!.o;
-  // The sealed parts, the bulk of an offer, go as one bytea parameter, each row naming where its
-  // parts begin in it: as base64 text inside the JSON they cost Postgres more than the rest.
-  const sealed = new SealedParts();
-  const received = offers.map(({ o, r }) => ({
-    id: r.stored.offerId,
-    supersedes: r.supersedes,
-    company_id: o.companyId,
-    version: r.stored.version,
-    price: r.price,
-    sealed_price: sealed.add(r.sealedPrice),
-    requested_amount: o.requestedAmount,
-    sealed_content: sealed.add(r.sealedContent),
-    content_sha256: r.stored.receipt.sha256,
-    receipt: r.stored.receipt,
-    submitted_at: r.receivedAt.toISOString(),
-    sealed_identity: sealed.add(r.sealedIdentity),
-    identity_sha256: r.stored.receipt.identitySha256 ?? null,
-  }));
-  const parts = sealed.bytes();
-  const rows = await db<{ open: boolean }[]>`
+async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: ReceivedOffer): Promise<void> {
+  const { offerId, version, receipt } = r.stored;
+  const [stored] = await db<{ stored: boolean }[]>`
     with guard as (
-      select phase_takes_writes(${competitionId}, ${phaseKey}, ${OFFER_STATES_LITERAL}::text[]) as open
-    ), received as (
-      select * from jsonb_to_recordset(${db.json(received as never)}) as (id uuid, supersedes uuid, company_id text,
-        version int, price numeric, sealed_price int[], requested_amount numeric, sealed_content int[],
-        content_sha256 text, receipt jsonb, submitted_at timestamptz, sealed_identity int[], identity_sha256 text)
+      select phase_takes_writes(${o.competitionId}, ${o.phaseKey}, ${db.array([...OFFER_STATES])}::text[]) as open
     ), superseded as (
-      -- By id: the active offer statement A found, each looked up by its key. (With a condition on
-      -- status, the planner read the whole of offers_one_active to intersect it with the ids.) Should
-      -- another version have superseded it since, this one's number is taken too, and the insert fails
-      -- on offers_one_version; should it have been withdrawn since, it stays withdrawn.
-      update offers set status = case status when 'active' then 'superseded' else status end
-      where id = any (array(select supersedes from received where supersedes is not null))
-        and (select open from guard)
+      update offers set status = 'superseded'
+      where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
+        and status = 'active' and (select open from guard)
       returning 1
     ), stored as (
       insert into offers (id, competition_id, phase_key, company_id, version, price, sealed_price, requested_amount,
                           sealed_content, content_sha256, receipt, submitted_at, sealed_identity, identity_sha256)
-      select r.id, ${competitionId}, ${phaseKey}, r.company_id, r.version, r.price,
-        substring(${parts} from r.sealed_price[1] for r.sealed_price[2]), r.requested_amount,
-        substring(${parts} from r.sealed_content[1] for r.sealed_content[2]), r.content_sha256, r.receipt,
-        r.submitted_at, substring(${parts} from r.sealed_identity[1] for r.sealed_identity[2]), r.identity_sha256
-      from received r, guard
+      select ${offerId}, ${o.competitionId}, ${o.phaseKey}, ${o.companyId}, ${version}, ${r.price}, ${r.sealedPrice},
+        ${o.requestedAmount}, ${r.sealedContent}, ${receipt.sha256}, ${db.json(receipt as never)}, ${r.receivedAt},
+        ${r.sealedIdentity}, ${receipt.identitySha256 ?? null}
+      from guard
       -- Reading superseded runs the update first: the new version finds the old one superseded
       -- (offers_one_active).
-      -- Not "on conflict do nothing": its check of offers_one_active visited every superseded version
-      -- of the company still in the index, where an insert's own check marks them dead as it goes. A
-      -- version that lost a race fails the statement, and every offer in it is numbered again.
-      where guard.open and (select count(*) from superseded) >= 0
+      where open and (select count(*) from superseded) >= 0
       returning 1
     )
-    select (select open from guard) as open`;
-  return offers.map(() => (rows[0]?.open ? 'stored' : 'phase-closed'));
-}
-
-/** Sealed parts laid end to end in one buffer, each known by where it begins (from 1) and its length. */
-class SealedParts {
-  private readonly parts: Buffer[] = [];
-  private length = 0;
-
-  /** [where the part begins, its length] for Postgres's substring, or null for no part. */
-  add(part: Buffer | null): [number, number] | null {
-    if (part === null) return null;
-    this.parts.push(part);
-    this.length += part.length;
-    return [this.length - part.length + 1, part.length];
-  }
-
-  bytes(): Buffer {
-    return Buffer.concat(this.parts, this.length);
-  }
-}
-
-/** Writes of statement B from the API's pool, gathered per pool, one statement per phase. */
-const offerWrites = new WeakMap<Sql, StatementBatches<OfferToStore, StoreOutcome>>();
-
-/**
- * Statement B for one offer: inside the caller's transaction alone, from a pool together with the
- * offers of its phase received at the same moment (at most 4 statements running, 64 offers each,
- * one per company). When the phase moved on since statement A, the offer is refused as the guard
- * refuses it now.
- */
-async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: ReceivedOffer): Promise<void> {
-  let outcome: StoreOutcome | undefined;
-  if ('savepoint' in db) [outcome] = await storeOffers(db, [{ o, r }]);
-  else {
-    let writes = offerWrites.get(db);
-    if (!writes) {
-      writes = new StatementBatches((offers) => storeOffers(db, offers), {
-        inFlight: 4,
-        size: 64,
-        together: {
-          group: ({ o }) => `${o.competitionId}/${o.phaseKey}`,
-          distinct: ({ o }) => o.companyId,
-        },
-      });
-      offerWrites.set(db, writes);
-    }
-    outcome = await writes.add({ o, r });
-  }
-  if (outcome === 'stored') return;
+    select exists (select 1 from stored) as stored`;
+  if (stored?.stored) return;
   // The phase moved on since statement A: read it again, as it is now, for the refusal.
   const now = await readOfferGround(db, o);
   throw (
