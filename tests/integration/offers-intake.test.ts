@@ -76,7 +76,7 @@ describe('offer intake: no lock per company, and no receipt slips past the close
         requestedAmount: 40_000,
       });
     const companies = Array.from({ length: 8 }, (_, i) => `company-${String(i + 1).padStart(2, '0')}`);
-    // More than the four reads that go out alone: the rest are read in one statement.
+    // More than the two reads that go out alone: the rest are read together, a statement per phase.
     const sent = await Promise.allSettled([
       ...companies.map((c) => offer(one, c)),
       offer(one, 'company-09', 'commercialisation'),
