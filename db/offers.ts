@@ -236,7 +236,7 @@ async function storeOffer(db: Sql | TransactionSql, o: OfferSubmission, r: Recei
   const { offerId, version, receipt } = r.stored;
   const [stored] = await db<{ stored: boolean }[]>`
     with guard as (
-      select phase_takes_writes(${o.competitionId}, ${o.phaseKey}, ${db.array([...OFFER_STATES])}::text[]) as open
+      select phase_takes_writes(${o.competitionId}, ${o.phaseKey}, ${OFFER_STATES_LITERAL}::text[]) as open
     ), superseded as (
       update offers set status = 'superseded'
       where competition_id = ${o.competitionId} and phase_key = ${o.phaseKey} and company_id = ${o.companyId}
@@ -274,6 +274,9 @@ export function offerIntake(keys: Keys, o: OfferSubmission): ReadThenWrite<Offer
     },
   };
 }
+
+/** The phase states that take offers, as a Postgres array literal (see readOfferGrounds on array parameters). */
+const OFFER_STATES_LITERAL = `{${OFFER_STATES.join(',')}}`;
 
 /** How many times one offer is numbered and sent at most, while versions of its company race. */
 const VERSION_ATTEMPTS = 5;
