@@ -53,6 +53,9 @@ export interface OfferSubmission {
 /** What closes at the submission deadline, as the refusals name it. */
 const SUBMISSION = 'submission';
 
+/** The phase states that take offers, as a Postgres array literal (see readOfferGrounds on array parameters). */
+const OFFER_STATES_LITERAL = `{${OFFER_STATES.join(',')}}`;
+
 export interface StoredOffer {
   offerId: string;
   version: number;
@@ -274,9 +277,6 @@ export function offerIntake(keys: Keys, o: OfferSubmission): ReadThenWrite<Offer
     },
   };
 }
-
-/** The phase states that take offers, as a Postgres array literal (see readOfferGrounds on array parameters). */
-const OFFER_STATES_LITERAL = `{${OFFER_STATES.join(',')}}`;
 
 /** How many times one offer is numbered and sent at most, while versions of its company race. */
 const VERSION_ATTEMPTS = 5;
