@@ -86,8 +86,8 @@ type GroundRow = Omit<OfferGround, 'checkpoint' | 'template'> & {
 
 /**
  * Statement A for offers of one phase read together (StatementBatches): the phase, its deadline and
- * template, each company's last version and admission, the checkpoint. Empty when the phase does
- * not exist.
+ * template, each company's last version and admission, the checkpoint. Undefined for every offer
+ * when the phase does not exist.
  */
 async function readOfferGrounds(
   db: Sql | TransactionSql,
