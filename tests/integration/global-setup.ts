@@ -39,10 +39,10 @@ export default async function setup(project: TestProject) {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const temporal = await startTemporalDevServer({
-      cli: tools.cli,
-      port: await freePort(),
-      namespace: 'default',
+    const temporal = await startTemporalOnAFreePort(tools.cli).catch(async (error: unknown) => {
+      // Postgres is up already: it must not outlive a setup that failed.
+      for (const stop of stops.reverse()) await stop();
+      throw error;
     });
     stops.push(temporal.stop);
     temporalAddress = temporal.address;
@@ -56,4 +56,27 @@ export default async function setup(project: TestProject) {
   return async () => {
     for (const stop of stops.reverse()) await stop();
   };
+}
+
+/**
+ * The dev server on a port free a moment ago. The wall-clock suites start dev servers of their own
+ * at the same time, and the server also opens ports of its own choosing: once in a CI run it exited
+ * at start (code 2), so it gets two more tries on other ports, and its output is in the error.
+ */
+async function startTemporalOnAFreePort(cli: string) {
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    let output = '';
+    try {
+      return await startTemporalDevServer({
+        cli,
+        port: await freePort(),
+        namespace: 'default',
+        log: (text) => (output += text),
+      });
+    } catch (error) {
+      failures.push(`attempt ${attempt}: ${String(error)}\n${output.slice(-2000)}`);
+    }
+  }
+  throw new Error(`the Temporal dev server did not start:\n${failures.join('\n')}`);
 }
