@@ -1,10 +1,10 @@
 /**
- * One statement for the same read or write asked by many requests at once. A statement costs
- * Postgres and the API a fixed amount whatever its rows (a round trip, waking the session, starting
- * the executor): at 50 companies sending offers, that was about a third of an offer's cost
- * (bench/RESULTS.md, intake). An item asked while `inFlight` of its batches are running waits for the next batch and
- * goes out with the others waiting then; with fewer running, it goes out at once, alone, so a quiet
- * API waits for nothing.
+ * One statement for the same read asked by many requests at once. A statement costs Postgres and
+ * the API a fixed amount whatever its rows (a round trip, waking the session, starting the
+ * executor): at 50 companies sending offers, that was about a third of an offer's cost
+ * (bench/RESULTS.md, intake). An item asked while `inFlight` of its batches are running waits for
+ * the next batch and goes out with the others waiting then; with fewer running, it goes out at
+ * once, alone, so a quiet API waits for nothing.
  */
 export class StatementBatches<I, O> {
   private waiting: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];

@@ -21,6 +21,7 @@ import {
   guardPhase,
   keptPhaseTemplate,
   noSuchPhase,
+  phaseTemplateColumn,
   phaseTemplateOf,
   phaseWriteRefusal,
   type PhaseAtWrite,
@@ -36,7 +37,7 @@ import {
   type Keys,
   type Receipt,
 } from './sealing.ts';
-import { readThenWrite, type ReadThenWrite, type Sql, type TransactionSql } from './sql.ts';
+import { isTransaction, readThenWrite, type ReadThenWrite, type Sql, type TransactionSql } from './sql.ts';
 import { readAnonymousReview, readPhaseMoment } from './visibility.ts';
 
 export interface OfferSubmission {
@@ -97,8 +98,7 @@ async function readOfferGrounds(
   const kept = keptPhaseTemplate(competitionId, phaseKey);
   const rows = await db<GroundRow[]>`
     select i.at, p.state, c.status as "competitionStatus", now() as now, p.submissions_close_at as "closesAt",
-      case when ${kept !== undefined} then null
-        else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end as template,
+      ${phaseTemplateColumn(db, kept)} as template,
       -- The company's newest version, read from the top of its versions in offers_one_version.
       -- Not max(): given a few companies with many versions, the planner's generic plan took max()
       -- over every offer of the phase (bench/RESULTS.md, intake), a cost that grew with the phase.
@@ -154,7 +154,7 @@ const groundReads = new WeakMap<Sql, StatementBatches<OfferSubmission, OfferGrou
  */
 async function readOfferGround(db: Sql | TransactionSql, o: OfferSubmission): Promise<OfferGround> {
   let ground: OfferGround | undefined;
-  if ('savepoint' in db) [ground] = await readOfferGrounds(db, [o]);
+  if (isTransaction(db)) [ground] = await readOfferGrounds(db, [o]);
   else {
     let reads = groundReads.get(db);
     if (!reads) {

@@ -32,6 +32,14 @@ export const keptPhaseTemplate = (competitionId: string, phaseKey: string) =>
   launchedTemplates.get(templateKey(competitionId, phaseKey));
 
 /**
+ * The column that reads the phase's element of its competition's template, in a query over `phases
+ * p join competitions c`: null where this process keeps it (`kept`), so Postgres leaves it unread.
+ */
+export const phaseTemplateColumn = (sql: Sql | TransactionSql, kept: PhaseTemplate | undefined) => sql`
+  case when ${kept !== undefined} then null
+    else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end`;
+
+/**
  * The phase's template for a write that read it (`read`) or, where it asked not to, the one kept
  * before its read (`kept`, taken before: it may leave the cache meanwhile).
  */
@@ -134,8 +142,7 @@ export async function guardPhase(
     tx`select phase_write_lock_shared(${competitionId}, ${phaseKey})`,
     tx<(PhaseRow & { template: PhaseTemplate | null; competition_status: string; db_now: Date })[]>`
       select ${phaseColumns(tx, 'p')}, c.status as competition_status, now() as db_now,
-        case when ${kept !== undefined} then null
-          else (select e from jsonb_array_elements(c.template->'phases') e where e->>'key' = p.key) end as template
+        ${phaseTemplateColumn(tx, kept)} as template
       from phases p join competitions c on c.id = p.competition_id
       where p.competition_id = ${competitionId} and p.key = ${phaseKey}`,
   ]);

@@ -14,6 +14,9 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
   });
 }
 
+/** Whether `db` is a transaction rather than the pool. */
+export const isTransaction = (db: Sql | TransactionSql): db is TransactionSql => 'savepoint' in db;
+
 /**
  * Runs `work` inside the caller's transaction when given one (so a write can share it with, say, the
  * claim of an idempotency key), or in a transaction of its own.
@@ -22,7 +25,7 @@ export function inTransaction<T>(
   sql: Sql | TransactionSql,
   work: (tx: TransactionSql) => Promise<T>,
 ): Promise<T> {
-  if ('savepoint' in sql) return work(sql);
+  if (isTransaction(sql)) return work(sql);
   return sql.begin(work) as Promise<T>;
 }
 
